@@ -1,0 +1,127 @@
+/**
+ * The one error catalogue. Every error MockForge raises on purpose carries a stable
+ * `MFG_ERR_*` code so callers (tests, the admin API, the CLI) tell errors apart by code,
+ * never by message text. The HTTP status is what the admin API answers with.
+ *
+ * To add a code: add one line to CATALOGUE, keeping the groups.
+ */
+export const CATALOGUE = {
+  // config
+  MFG_ERR_CONFIG_NOT_FOUND: { status: 400, title: "Config file not found" },
+  MFG_ERR_CONFIG_PARSE: { status: 400, title: "Config file is not valid YAML/JSON" },
+  MFG_ERR_CONFIG_INVALID: { status: 400, title: "Config does not match the schema" },
+  MFG_ERR_CONFIG_UNKNOWN_KEY: { status: 400, title: "Unknown key in config" },
+  // expressions and templates
+  MFG_ERR_EXPR_SYNTAX: { status: 400, title: "Expression syntax error" },
+  MFG_ERR_EXPR_FORBIDDEN: { status: 400, title: "Expression uses something it may not" },
+  MFG_ERR_EXPR_EVAL: { status: 400, title: "Expression could not be evaluated" },
+  MFG_ERR_EXPR_MISSING_NAME: { status: 400, title: "Expression refers to a missing name" },
+  MFG_ERR_TEMPLATE_SYNTAX: { status: 400, title: "Template syntax error" },
+  // routes and requests
+  MFG_ERR_ROUTE_DUPLICATE: { status: 409, title: "Duplicate route" },
+  MFG_ERR_ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
+  MFG_ERR_ROUTE_INVALID: { status: 400, title: "Invalid route" },
+  MFG_ERR_BODY_TOO_LARGE: { status: 413, title: "Request body too large" },
+  MFG_ERR_BAD_REQUEST: { status: 400, title: "Bad request" },
+  MFG_ERR_NOT_FOUND: { status: 404, title: "Not found" },
+  MFG_ERR_UNAUTHORIZED: { status: 401, title: "Admin token missing or wrong" },
+  MFG_ERR_WAIT_TIMEOUT: { status: 408, title: "Timed out waiting" },
+  // storage
+  MFG_ERR_STORAGE: { status: 500, title: "Storage error" },
+  MFG_ERR_STORAGE_UNSUPPORTED: { status: 400, title: "Unsupported storage" },
+  // delivery
+  MFG_ERR_DELIVERY_INVALID_URL: { status: 400, title: "Invalid delivery URL" },
+  MFG_ERR_DELIVERY_NOT_FOUND: { status: 404, title: "Delivery not found" },
+  MFG_ERR_DELIVERY_CONNECT: { status: 502, title: "Could not connect" },
+  MFG_ERR_DELIVERY_TIMEOUT: { status: 504, title: "Timed out" },
+  MFG_ERR_DELIVERY_HTTP: { status: 502, title: "Receiver answered with an error status" },
+  MFG_ERR_DELIVERY_STOPPED: { status: 503, title: "Delivery engine is stopped" },
+  MFG_ERR_SIGNATURE_INVALID: { status: 400, title: "Signature does not verify" },
+  // chains
+  MFG_ERR_CHAIN_INVALID: { status: 400, title: "Invalid chain" },
+  MFG_ERR_CHAIN_CYCLE: { status: 400, title: "Chain has a dependency cycle" },
+  MFG_ERR_CHAIN_NOT_FOUND: { status: 404, title: "Chain not found" },
+  MFG_ERR_CHAIN_TIMEOUT: { status: 504, title: "Chain run timed out" },
+  MFG_ERR_CHAIN_RUN_NOT_FOUND: { status: 404, title: "Chain run not found" },
+  // scripts
+  MFG_ERR_SCRIPT_SYNTAX: { status: 400, title: "Script syntax error" },
+  MFG_ERR_SCRIPT_RUNTIME: { status: 500, title: "Script threw an error" },
+  MFG_ERR_SCRIPT_TIMEOUT: { status: 504, title: "Script exceeded its time limit" },
+  MFG_ERR_SCRIPT_MEMORY: { status: 507, title: "Script exceeded its memory limit" },
+  MFG_ERR_SCRIPT_LIMIT: { status: 429, title: "Script exceeded a limit" },
+  // scenarios and rules
+  MFG_ERR_SCENARIO_NOT_FOUND: { status: 404, title: "Scenario not found" },
+  MFG_ERR_SCENARIO_BUSY: { status: 409, title: "A scenario is already running" },
+  MFG_ERR_SCENARIO_RUN_NOT_FOUND: { status: 404, title: "Scenario run not found" },
+  MFG_ERR_RULE_INVALID: { status: 400, title: "Invalid consistency rule" },
+  MFG_ERR_LOOP_SUPPRESSED: { status: 409, title: "Suppressed to avoid a loop" },
+  // (add new codes above this line, in their group)
+} as const;
+
+export type ErrorCode = keyof typeof CATALOGUE;
+
+/** Where in a config or script an error points at. All fields optional: fill what is known. */
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Config path such as `links[2].request.url`. */
+  path?: string;
+  /** 0-based character offset inside an expression or template. */
+  position?: number;
+}
+
+export interface ErrorDetails extends ErrorLocation {
+  /** What the user can do about it ("did you mean `method`?"). */
+  hint?: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * An error with a stable code. `message` says what failed and why; `details.hint` says
+ * what to do. `toJSON()` is what the admin API sends.
+ *
+ * @example
+ * throw new MockForgeError("MFG_ERR_CHAIN_NOT_FOUND", "Chain 'orders' is not loaded", { hint: "Known chains: a, b" });
+ */
+export class MockForgeError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "MockForgeError";
+    this.code = code;
+    this.status = CATALOGUE[code].status;
+    this.details = details;
+  }
+
+  /** One line for terminals: `file:line:col: message (at path) — hint`. */
+  format(): string {
+    const d = this.details;
+    const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ""}` : ""}: ` : "";
+    const at = d.path ? ` (at ${d.path})` : "";
+    const hint = d.hint ? `\n  hint: ${d.hint}` : "";
+    return `${where}${this.code}: ${this.message}${at}${hint}`;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details: ErrorDetails } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** True when `e` is a MockForgeError, optionally with the given code. */
+export function isMockForgeError(e: unknown, code?: ErrorCode): e is MockForgeError {
+  return e instanceof MockForgeError && (code === undefined || e.code === code);
+}
+
+/** A short, safe description of any thrown value, for records and logs. */
+export function describeError(e: unknown): { code: string; message: string } {
+  if (e instanceof MockForgeError) return { code: e.code, message: e.message };
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : e.name, message: e.message };
+  }
+  return { code: "UNKNOWN", message: String(e) };
+}

@@ -1,0 +1,52 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
+/**
+ * The one source of randomness. Nothing else calls `Math.random()`; tests pass a seeded
+ * `Random` so jitter, fault injection and ids are reproducible.
+ */
+export interface Random {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [min, max], both inclusive. */
+  int(min: number, max: number): number;
+  /** An RFC 4122 v4 UUID. */
+  uuid(): string;
+  /** `n` random bytes as lowercase hex. */
+  hex(n: number): string;
+}
+
+export const systemRandom: Random = {
+  next: () => Math.random(),
+  int: (min, max) => Math.floor(Math.random() * (max - min + 1)) + min,
+  uuid: () => randomUUID(),
+  hex: (n) => randomBytes(n).toString("hex"),
+};
+
+/** A deterministic generator (mulberry32) for tests. */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const hex = (n: number) => {
+    let s = "";
+    for (let i = 0; i < n; i++) s += Math.floor(next() * 256).toString(16).padStart(2, "0");
+    return s;
+  };
+  return {
+    next,
+    int: (min, max) => Math.floor(next() * (max - min + 1)) + min,
+    hex,
+    uuid: () => {
+      const h = hex(16).split("");
+      h[12] = "4";
+      h[16] = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+      const s = h.join("");
+      return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    },
+  };
+}

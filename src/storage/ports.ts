@@ -1,0 +1,193 @@
+/**
+ * Storage ports: what the domain needs from a store, nothing about how it is kept.
+ * Every backend (memory, sqlite, postgres) implements all three and passes the one
+ * conformance suite in `conformance.ts`. Methods are async so a networked backend fits;
+ * the embedded ones resolve at once.
+ */
+
+export type Headers = Record<string, string | string[]>;
+
+/** One request the server received, as the journal keeps it. */
+export interface JournalEntry {
+  id: string;
+  /** Epoch ms when the request arrived. */
+  time: number;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Path and query as received. */
+  url: string;
+  query: Record<string, string | string[]>;
+  params: Record<string, string>;
+  headers: Headers;
+  /** The body as received, decoded as UTF-8 (binary bodies are base64 with `rawBodyEncoding: "base64"`). */
+  rawBody: string;
+  rawBodyEncoding: "utf8" | "base64";
+  /** Parsed body: JSON value for JSON, object for forms, string for text, null when absent or unparsable. */
+  body: unknown;
+  /** Id of the matched route, null when nothing matched (404/405) or the request hit the admin API. */
+  routeId: string | null;
+  status: number;
+  durationMs: number;
+  /** Why something unusual happened ("body too large", "loop guard: depth 9 > 8, no webhooks"). */
+  notes: string[];
+  traceId: string | null;
+}
+
+export interface JournalFilter {
+  method?: string;
+  /** Exact path match. */
+  path?: string;
+  routeId?: string;
+  /** Only entries with `time >= since` (epoch ms). */
+  since?: number;
+  /** At most this many, newest first. Default 100. */
+  limit?: number;
+}
+
+export interface JournalStore {
+  /** Records an entry. May buffer; `list` and `count` always see every appended entry. */
+  append(entry: JournalEntry): Promise<void>;
+  /** Newest first. */
+  list(filter?: JournalFilter): Promise<JournalEntry[]>;
+  get(id: string): Promise<JournalEntry | undefined>;
+  count(): Promise<number>;
+  clear(): Promise<void>;
+  /** Keeps the newest `max` entries. Returns how many were removed. */
+  prune(max: number): Promise<number>;
+}
+
+/**
+ * `pending`: waiting for its next attempt (at `nextAttemptAt`).
+ * `in_flight`: an attempt is being sent (reset to `pending` on start after a crash).
+ * `succeeded`: a 2xx (or 3xx) answer. `failed`: stopped without retrying (4xx, 410, invalid URL).
+ * `dead`: every attempt used up.
+ */
+export type DeliveryStatus = "pending" | "in_flight" | "succeeded" | "failed" | "dead";
+
+export interface StoredRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The exact bytes sent, as UTF-8 text (null for no body). */
+  body: string | null;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  /** Idempotency key sent as `webhook-id`; stable across retries. */
+  webhookId: string;
+  mode: "queued" | "awaited";
+  /** What made the call: `route`, `hook`, `chain`, `rule`, `script`, `replay`, `api`. */
+  sourceKind: string;
+  /** The route id, hook name, chain id… that made it. */
+  sourceId: string | null;
+  /** The request as rendered, before signing headers are added (they are re-made per attempt). */
+  request: StoredRequest;
+  /** Retry, signing and timeout options as given (JSON). Opaque to the store. */
+  options: unknown;
+  status: DeliveryStatus;
+  attemptCount: number;
+  /** Epoch ms of the next attempt while `pending`, else null. */
+  nextAttemptAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  traceId: string | null;
+  /** The delivery this one replays, if any. */
+  replayOf: string | null;
+}
+
+export interface AttemptRecord {
+  id: string;
+  deliveryId: string;
+  /** 1-based. */
+  number: number;
+  startedAt: number;
+  durationMs: number;
+  /** The request as sent, signing headers included. */
+  request: StoredRequest;
+  response: { status: number; headers: Headers; body: string; truncated: boolean } | null;
+  error: { code: string; message: string } | null;
+  /** Whether this outcome allows another attempt under the policy. */
+  retryable: boolean;
+  /** Delay chosen before the next attempt, null when there is none. */
+  nextDelayMs: number | null;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  /** Substring of the URL. */
+  url?: string;
+  sourceKind?: string;
+  sourceId?: string;
+  since?: number;
+  /** Default 100, newest first. */
+  limit?: number;
+}
+
+export interface DeliveryStore {
+  /** Must be durable when it resolves: a crash after this still delivers. */
+  insert(d: DeliveryRecord): Promise<void>;
+  update(id: string, patch: Partial<Omit<DeliveryRecord, "id">>): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  list(filter?: DeliveryFilter): Promise<DeliveryRecord[]>;
+  count(filter?: Pick<DeliveryFilter, "status">): Promise<number>;
+  addAttempt(a: AttemptRecord): Promise<void>;
+  /** Oldest first. */
+  attempts(deliveryId: string): Promise<AttemptRecord[]>;
+  /**
+   * Atomically moves up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`
+   * to `in_flight` and returns them (oldest due first). Two instances never claim the same one.
+   */
+  claimDue(now: number, limit: number): Promise<DeliveryRecord[]>;
+  /** The earliest `nextAttemptAt` among pending deliveries, or null. */
+  nextDueAt(): Promise<number | null>;
+  /** On start after a crash: every `in_flight` back to `pending`, due now. Returns how many. */
+  requeueInFlight(now: number): Promise<number>;
+  delete(id: string): Promise<boolean>;
+  /** Keeps the newest `max` finished deliveries (pending and in_flight are never pruned). */
+  prune(max: number): Promise<number>;
+}
+
+/** A run of something: a chain, a scenario, a rule, a script. Domain data is opaque JSON. */
+export interface RunRecord {
+  id: string;
+  kind: "chain" | "scenario" | "rule" | "script";
+  /** Chain id, scenario name, rule name, route id… */
+  refId: string;
+  status: string;
+  startedAt: number;
+  finishedAt: number | null;
+  data: unknown;
+}
+
+export interface RunFilter {
+  kind?: RunRecord["kind"];
+  refId?: string;
+  status?: string;
+  since?: number;
+  /** Default 100, newest first. */
+  limit?: number;
+}
+
+export interface RunStore {
+  /** Insert or replace by id. */
+  put(run: RunRecord): Promise<void>;
+  get(id: string): Promise<RunRecord | undefined>;
+  list(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Keeps the newest `max` runs of a kind. */
+  prune(kind: RunRecord["kind"], max: number): Promise<number>;
+  clear(kind?: RunRecord["kind"]): Promise<void>;
+}
+
+export interface Storage {
+  /** `sqlite:<path>`, `memory`, or `postgres://…`, as configured. */
+  readonly description: string;
+  readonly journal: JournalStore;
+  readonly deliveries: DeliveryStore;
+  readonly runs: RunStore;
+  /** Flushes buffers and closes. */
+  close(): Promise<void>;
+}
