@@ -1,0 +1,77 @@
+/**
+ * Config schemas for outbound webhooks (SPEC §3): the top-level `webhooks` defaults and the
+ * `routes[].webhooks[]` entries. Plain zod objects with no transforms so the config normaliser
+ * can walk them; semantic checks (a signing block needs a secret) live in `validateSigning`.
+ */
+import { z } from "zod";
+
+/**
+ * Retry policy as users write it. The seed's `{max_attempts: 3, delay_seconds: 5,
+ * exponential_backoff: true}` is valid as written; `initial_delay_ms` is the finer-grained
+ * alternative to `delay_seconds` (when both are given, `initial_delay_ms` wins).
+ */
+export const retrySchema = z.strictObject({
+  max_attempts: z.number().int().min(1).max(100).optional(),
+  delay_seconds: z.number().min(0).optional(),
+  initial_delay_ms: z.number().int().min(0).optional(),
+  exponential_backoff: z.boolean().optional(),
+  max_delay_seconds: z.number().min(0).optional(),
+  jitter: z.boolean().optional(),
+});
+export type RetryConfig = z.infer<typeof retrySchema>;
+
+/** Standard Webhooks v1 signing; `secrets` (several) gives one signature per secret, for rotation. */
+export const signingSchema = z.strictObject({
+  scheme: z.literal("standard-webhooks"),
+  secret: z.string().min(1).optional(),
+  secrets: z.array(z.string().min(1)).min(1).optional(),
+});
+export type SigningConfig = z.infer<typeof signingSchema>;
+
+/** Top-level `webhooks`: defaults for every delivery the server makes. */
+export const webhooksConfigSchema = z.strictObject({
+  retry: retrySchema.optional(),
+  signing: signingSchema.optional(),
+  /** Total time per attempt. */
+  timeout_ms: z.number().int().min(1).default(30_000),
+  /** Time allowed to open the connection, per attempt. */
+  connect_timeout_ms: z.number().int().min(1).default(5_000),
+  /** Queued deliveries in flight at once. */
+  concurrency: z.number().int().min(1).max(10_000).default(64),
+  /** Finished deliveries kept for inspection; older ones are pruned. */
+  retention: z.number().int().min(0).default(10_000),
+  /** A request arriving with a trace depth above this triggers no outbound calls (loop guard). */
+  max_trace_depth: z.number().int().min(0).default(8),
+});
+export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
+
+/** One entry of `routes[].webhooks[]`: fired after the route's response is sent. */
+export const routeWebhookSchema = z.strictObject({
+  url: z.string().min(1),
+  method: z.string().min(1).default("POST"),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  /** Wait this long before the first attempt. */
+  delay_ms: z.number().int().min(0).optional(),
+  retry: retrySchema.optional(),
+  signing: signingSchema.optional(),
+  /** Expression over `request.*` / `response.*`; the webhook fires only when it is true. */
+  condition: z.string().optional(),
+  timeout_ms: z.number().int().min(1).optional(),
+});
+export type RouteWebhookConfig = z.infer<typeof routeWebhookSchema>;
+
+/**
+ * Semantic check the schema cannot express: a signing block must carry at least one secret.
+ * Returns a message naming the problem, or null when fine.
+ *
+ * @example
+ * validateSigning({ scheme: "standard-webhooks" }) // "signing needs `secret` or `secrets` …"
+ */
+export function validateSigning(signing: SigningConfig | undefined): string | null {
+  if (!signing) return null;
+  if (!signing.secret && !(signing.secrets && signing.secrets.length > 0)) {
+    return "signing needs `secret` or `secrets` (a `whsec_…` base64 key, as Standard Webhooks issues them)";
+  }
+  return null;
+}
