@@ -1,0 +1,35 @@
+import type { App } from "../app.js";
+import type { MockEngine } from "../engine/mock-engine.js";
+import type { MockRequest, MockResponse } from "../engine/mock-request.js";
+import { createAdminRouter } from "./admin-router.js";
+import { ok, type AdminRoute } from "./admin-types.js";
+import { requestsHandlers } from "./requests-handlers.js";
+import { routesHandlers } from "./routes-handlers.js";
+
+export interface AdminApiOptions {
+  app: App;
+  engine: MockEngine;
+  token?: string;
+}
+
+/** Every admin endpoint, grouped by the service it exposes. */
+export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: string | undefined) => Promise<MockResponse> {
+  const { app } = o;
+  const startedAt = app.deps.clock.now();
+  const health: AdminRoute = {
+    method: "GET",
+    path: "/health",
+    handler: async () =>
+      ok({
+        status: "ok",
+        uptime_ms: app.deps.clock.now() - startedAt,
+        storage: app.storage().description,
+        routes: app.routes.list().length,
+      }),
+  };
+  return createAdminRouter({
+    token: o.token,
+    logger: app.deps.logger,
+    routes: [health, ...routesHandlers(app.routes), ...requestsHandlers(app.storage().journal, app.recorder(), app.deps)],
+  });
+}

@@ -1,0 +1,13 @@
+import { Command } from "commander";
+import { schemaCommand } from "./schema-command.js";
+import { serveCommand } from "./serve-command.js";
+import { validateCommand } from "./validate-command.js";
+
+const program = new Command("mockforge")
+  .description("A mock HTTP server whose mocks call back")
+  .version("0.1.0")
+  .addCommand(serveCommand())
+  .addCommand(validateCommand())
+  .addCommand(schemaCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,60 @@
+import { Command } from "commander";
+import { createApp } from "../app.js";
+import { loadConfig } from "../config/index.js";
+import { reportError } from "./cli-errors.js";
+import { createLogger } from "./create-logger.js";
+
+/** `mockforge serve`: load, validate, listen; exit 1 before listening on any config error. */
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("Serve the mocked routes and the admin API from a config file")
+    .option("-c, --config <file>", "config file (YAML or JSON)", "mockforge.yaml")
+    .option("-p, --port <port>", "port to listen on (0 picks a free port)", parsePort)
+    .option("--host <host>", "interface to listen on")
+    .option("--ephemeral", "keep state in memory only (no state file)")
+    .option("--state <file>", "SQLite state file (default .mockforge/state.db)")
+    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string }) => {
+      const logger = createLogger();
+      let loaded;
+      try {
+        loaded = await loadConfig(opts.config);
+      } catch (e) {
+        process.exitCode = reportError(e);
+        return;
+      }
+      for (const w of loaded.warnings) logger.warn(w);
+      const app = createApp(loaded, {
+        port: opts.port,
+        host: opts.host,
+        storage: opts.ephemeral ? "memory" : opts.state ? `sqlite:${opts.state}` : undefined,
+        deps: { logger },
+      });
+      try {
+        const { url } = await app.start();
+        for (const r of app.routes.list()) logger.info(`route ${r.method.padEnd(6)} ${url}${r.path}${r.webhooks.length ? `  (+${r.webhooks.length} webhook${r.webhooks.length > 1 ? "s" : ""})` : ""}`);
+        logger.info(`MockForge serving ${loaded.file} at ${url}; admin API at ${url}/__mockforge; state: ${app.storage().description}`);
+      } catch (e) {
+        await app.close().catch(() => {});
+        process.exitCode = reportError(e);
+        return;
+      }
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        logger.info(`${signal} received, shutting down`);
+        app.close().then(
+          () => process.exit(0),
+          (e) => process.exit(reportError(e)),
+        );
+      };
+      process.once("SIGINT", () => shutdown("SIGINT"));
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+    });
+}
+
+export function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0-65535, got '${v}'`);
+  return n;
+}

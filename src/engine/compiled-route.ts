@@ -1,0 +1,102 @@
+import { compileTemplate, compileCondition, type Template, type Condition } from "../template/index.js";
+import type { EvalEnv } from "../expr/index.js";
+import type { RouteConfig } from "../config/index.js";
+import type { RouteWebhookConfig } from "../config/schema/webhooks.js";
+
+export interface RenderedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface CompiledWebhook {
+  config: RouteWebhookConfig;
+  /** The templated request parts, rendered per exchange by the delivery layer. */
+  condition: Condition | null;
+}
+
+/**
+ * A route with its templates parsed once at load. Rendering a route whose response has no
+ * `{{ }}` returns the same (frozen) values without walking them: the static-route hot path.
+ */
+export interface CompiledRoute {
+  id: string;
+  method: string;
+  path: string;
+  config: RouteConfig;
+  delayMs: number;
+  webhooks: CompiledWebhook[];
+  script: string | null;
+  /** True when the response needs the request to render (anything templated). */
+  templated: boolean;
+  render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
+}
+
+export function compileRoute(config: RouteConfig): CompiledRoute {
+  const method = (config.method ?? "ANY").toUpperCase();
+  const id = config.id ?? `${method} ${config.path}`;
+  const response = config.response ?? {};
+  const base = `routes[${id}].response`;
+  const status = compileTemplate(response.status ?? 200, `${base}.status`);
+  const headers = compileTemplate(response.headers ?? {}, `${base}.headers`);
+  const body = compileTemplate(response.body, `${base}.body`);
+  const templated = containsTemplate(response.status) || containsTemplate(response.headers) || containsTemplate(response.body);
+
+  const render = templated
+    ? (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
+        status: toStatus(status.render(scope, env)),
+        headers: toHeaders(headers.render(scope, env)),
+        body: body.render(scope, env),
+      })
+    : (() => {
+        const fixed: RenderedResponse = { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: response.body };
+        return () => fixed;
+      })();
+
+  return {
+    id,
+    method,
+    path: config.path,
+    config,
+    delayMs: response.delay_ms ?? 0,
+    webhooks: (config.webhooks ?? []).map((w, i) => ({
+      config: w,
+      condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
+    })),
+    script: config.script ?? null,
+    templated,
+    render,
+  };
+}
+
+function compileConditionAt(src: string, path: string): Condition {
+  try {
+    return compileCondition(src);
+  } catch (e) {
+    if (e && typeof e === "object" && "details" in e) (e as { details: Record<string, unknown> }).details.path ??= path;
+    throw e;
+  }
+}
+
+/** True when any string inside `v` holds `{{`. */
+export function containsTemplate(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("{{");
+  if (Array.isArray(v)) return v.some(containsTemplate);
+  if (v && typeof v === "object") return Object.values(v).some(containsTemplate);
+  return false;
+}
+
+function toStatus(v: unknown): number {
+  const n = typeof v === "number" ? v : Number(v);
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : 500;
+}
+
+function toHeaders(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === "object") {
+    for (const [k, val] of Object.entries(v)) if (val !== undefined && val !== null) out[k.toLowerCase()] = String(val);
+  }
+  return out;
+}
+
+export type { Template };

@@ -1,0 +1,166 @@
+import type { Deps } from "../core/deps.js";
+import type { EvalEnv } from "../expr/index.js";
+import type { JournalEntry, JournalStore } from "../storage/ports.js";
+import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
+import type { JournalRecorder } from "./journal-recorder.js";
+import type { MockRequest, MockResponse } from "./mock-request.js";
+import type { RouteTable } from "./route-table.js";
+import { bodyValue, serializeBody } from "./serialize-body.js";
+
+/** What chaos asks of one request (SPEC §5). */
+export interface FaultDecision {
+  latencyMs: number;
+  errorStatus?: number;
+  drop?: boolean;
+}
+
+/** A served exchange, as webhooks and rules see it after the response went out. */
+export interface Exchange {
+  request: MockRequest;
+  route: CompiledRoute | null;
+  params: Record<string, string>;
+  response: { status: number; headers: Record<string, string>; body: unknown };
+  /** Notes added by after-response work end up in logs, not the journal (already written). */
+}
+
+export interface EngineOptions {
+  routes: RouteTable;
+  journal: JournalRecorder;
+  journalStore: JournalStore;
+  deps: Deps;
+  baseUrl: () => string;
+  maxTraceDepth: number;
+  /** Chaos: consulted for every mocked request; null when no faults are configured. */
+  decideFault?: (method: string, path: string, routeId: string | null) => FaultDecision | null;
+  /** Runs a route's `script:`; returns the (possibly changed) response and notes. */
+  runRouteScript?: (route: CompiledRoute, scope: Record<string, unknown>, response: RenderedResponse, req: MockRequest) => Promise<{ response: RenderedResponse; notes: string[] }>;
+  /** Route webhooks, consistency rules: run after the response is sent, never delaying it. */
+  afterResponse: ((ex: Exchange) => void)[];
+}
+
+export interface HandleResult {
+  response: MockResponse;
+  /** Call once the response has been written: journals it and fires webhooks/rules. */
+  finish: () => void;
+}
+
+/**
+ * `handle(MockRequest)`: route match → chaos faults → response template (and route script)
+ * → delay. What happens after the response (journal, webhooks, rules) is in `finish`, so
+ * the server calls it only once the bytes are on their way.
+ */
+export class MockEngine {
+  constructor(private readonly o: EngineOptions) {}
+
+  async handle(req: MockRequest): Promise<HandleResult> {
+    const notes: string[] = [];
+    if (req.bodyError) notes.push(req.bodyError);
+    const match = this.o.routes.match(req.method, req.path);
+
+    if (match.kind !== "route") {
+      if (req.method === "GET" && req.path.endsWith("/logs")) {
+        const logs = await this.routeLogs(req);
+        if (logs) return this.done(req, null, {}, logs, null, notes);
+      }
+      const response = match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req);
+      return this.done(req, null, {}, response, null, notes);
+    }
+
+    const { route, params } = match;
+    const fault = this.o.decideFault?.(req.method, req.path, route.id) ?? null;
+    if (fault) {
+      if (fault.latencyMs > 0) await this.o.deps.clock.sleep(fault.latencyMs);
+      if (fault.drop) {
+        notes.push("chaos: connection dropped");
+        return this.done(req, route, params, { status: 0, headers: {}, body: "", drop: true }, null, notes);
+      }
+      if (fault.errorStatus) {
+        notes.push(`chaos: injected ${fault.errorStatus}`);
+        const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
+        return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
+      }
+    }
+
+    let rendered: RenderedResponse;
+    if (route.templated || route.script) {
+      const scope = this.scope(req, params);
+      const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
+      rendered = route.render(scope, env);
+      if (route.script && this.o.runRouteScript) {
+        const out = await this.o.runRouteScript(route, scope, rendered, req);
+        rendered = out.response;
+        notes.push(...out.notes);
+      }
+    } else {
+      rendered = route.render({}, { clock: this.o.deps.clock, random: this.o.deps.random });
+    }
+    if (route.delayMs > 0) await this.o.deps.clock.sleep(route.delayMs);
+    const { text, contentType } = serializeBody(rendered.body);
+    const headers = contentType && !rendered.headers["content-type"] ? { ...rendered.headers, "content-type": contentType } : rendered.headers;
+    return this.done(req, route, params, { status: rendered.status, headers, body: text }, rendered, notes);
+  }
+
+  /** Journals a request the engine did not route (413 before routing), without after-response work. */
+  recordOnly(req: MockRequest, response: MockResponse, notes: string[]): HandleResult {
+    return this.done(req, null, {}, response, null, notes);
+  }
+
+  /** The template scope of a request: `request.*`, `env.*`, `base_url`. */
+  scope(req: MockRequest, params: Record<string, string>): Record<string, unknown> {
+    return {
+      request: { method: req.method, path: req.path, params, query: req.query, headers: req.headers, body: req.body },
+      env: this.o.deps.env,
+      base_url: this.o.baseUrl(),
+    };
+  }
+
+  private done(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): HandleResult {
+    const finish = () => {
+      const duration = this.o.deps.clock.monotonic() - req.startedMono;
+      const status = response.drop ? 0 : response.status;
+      const tooDeep = req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
+      if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
+      this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
+      if (tooDeep || !route || this.o.afterResponse.length === 0) return;
+      const exchange: Exchange = {
+        request: req,
+        route,
+        params,
+        response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
+      };
+      for (const fn of this.o.afterResponse) fn(exchange);
+    };
+    return { response, finish };
+  }
+
+  private async routeLogs(req: MockRequest): Promise<MockResponse | null> {
+    const base = req.path.slice(0, -"/logs".length) || "/";
+    const routes = this.o.routes.routesAtPath(base);
+    if (routes.length === 0) return null;
+    const limit = clampInt(req.query.limit, 100, 1, 10_000);
+    const lists = await Promise.all(routes.map((r) => this.o.journalStore.list({ routeId: r.id, limit })));
+    const entries: JournalEntry[] = lists.flat().sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1)).slice(0, limit);
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(entries) };
+  }
+
+  private notFound(req: MockRequest): MockResponse {
+    const body = {
+      error: {
+        code: "MFG_ERR_ROUTE_NOT_FOUND",
+        message: `No route matches ${req.method} ${req.path}`,
+        closest_routes: this.o.routes.closestTo(req.method, req.path),
+      },
+    };
+    return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  }
+
+  private methodNotAllowed(req: MockRequest, allow: string[]): MockResponse {
+    const body = { error: { code: "MFG_ERR_ROUTE_NOT_FOUND", message: `${req.path} does not answer ${req.method}`, allow } };
+    return { status: 405, headers: { "content-type": "application/json", allow: allow.join(", ") }, body: JSON.stringify(body) };
+  }
+}
+
+function clampInt(v: unknown, dflt: number, min: number, max: number): number {
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : dflt;
+}

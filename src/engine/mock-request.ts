@@ -1,0 +1,43 @@
+/**
+ * The engine's view of one HTTP exchange, independent of node:http. The server adapts
+ * node requests to `MockRequest`; the engine answers with a `MockResponse`.
+ */
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+export interface TraceInfo {
+  id: string;
+  /** How many MockForge hops led here (0 for a request from outside). */
+  depth: number;
+}
+
+export interface MockRequest {
+  id: string;
+  /** Epoch ms on arrival. */
+  receivedAt: number;
+  /** Monotonic ms on arrival, for durations. */
+  startedMono: number;
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  /** Decoded path without the query. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** Lower-cased header names, as node gives them. */
+  headers: HeaderMap;
+  rawBody: Buffer;
+  /** Parsed body (see body-parser.ts); null when absent or unparsable. */
+  body: unknown;
+  /** Why the body could not be parsed, if it could not. */
+  bodyError: string | null;
+  /** Set when the body was over the limit and was not read. */
+  bodyTooLarge: boolean;
+  trace: TraceInfo | null;
+}
+
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  /** Chaos: destroy the connection instead of answering. */
+  drop?: boolean;
+}

@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Deps } from "../core/deps.js";
+import { describeError } from "../core/errors.js";
+import type { MockEngine } from "../engine/mock-engine.js";
+import type { MockRequest, MockResponse } from "../engine/mock-request.js";
+import { readBody } from "./read-body.js";
+import { toMockRequest } from "./to-mock-request.js";
+
+export const ADMIN_PREFIX = "/__mockforge";
+
+export interface HttpServerOptions {
+  engine: MockEngine;
+  admin: (req: MockRequest, remoteAddress: string | undefined) => Promise<MockResponse>;
+  deps: Deps;
+  bodyLimitBytes: number;
+}
+
+/**
+ * The only HTTP listener. It reads the body (bounded), hands admin paths to the admin API and
+ * everything else to the engine, writes the answer, then lets the engine journal and fire
+ * after-response work. Nothing a request does can take the listener down: every failure
+ * becomes a 500 with a coded body.
+ */
+export function createHttpServer(o: HttpServerOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
+    void serve(o, req, res);
+  });
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = o.deps.clock.monotonic();
+  try {
+    const { body, tooLarge, error } = await readBody(req, o.bodyLimitBytes);
+    if (error) {
+      res.destroy();
+      return;
+    }
+    const mreq = toMockRequest(req, body, tooLarge, o.deps, started);
+    if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`)) {
+      write(res, await o.admin(mreq, req.socket.remoteAddress));
+      return;
+    }
+    if (tooLarge) {
+      const { response, finish } = tooLargeResult(o, mreq);
+      write(res, response, true);
+      finish();
+      return;
+    }
+    const { response, finish } = await o.engine.handle(mreq);
+    write(res, response);
+    finish();
+  } catch (e) {
+    o.deps.logger.error({ err: describeError(e), url: req.url }, "request failed inside MockForge");
+    if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: { code: "MFG_ERR_INTERNAL", ...describeError(e) } }) });
+    else res.destroy();
+  }
+}
+
+function tooLargeResult(o: HttpServerOptions, req: MockRequest) {
+  const body = JSON.stringify({ error: { code: "MFG_ERR_BODY_TOO_LARGE", message: `Request body is larger than ${o.bodyLimitBytes} bytes`, hint: "Raise http.body_limit_bytes in the config" } });
+  const response: MockResponse = { status: 413, headers: { "content-type": "application/json" }, body };
+  return o.engine.recordOnly(req, response, [`body too large (limit ${o.bodyLimitBytes} bytes); body not read`]);
+}
+
+function write(res: ServerResponse, r: MockResponse, close = false): void {
+  if (r.drop) {
+    res.socket?.destroy();
+    return;
+  }
+  const headers: Record<string, string | number> = { ...r.headers, "content-length": Buffer.byteLength(r.body) };
+  if (close) headers.connection = "close";
+  res.writeHead(r.status, headers);
+  res.end(r.body);
+}
+
+/** Listens and resolves with the bound address (port 0 picks a free port). */
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
