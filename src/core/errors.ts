@@ -55,6 +55,7 @@ export const CATALOGUE = {
   MFG_ERR_SCENARIO_RUN_NOT_FOUND: { status: 404, title: "Scenario run not found" },
   MFG_ERR_RULE_INVALID: { status: 400, title: "Invalid consistency rule" },
   MFG_ERR_LOOP_SUPPRESSED: { status: 409, title: "Suppressed to avoid a loop" },
+  MFG_ERR_DELIVERY_ABORTED: { status: 499, title: "Outbound call cancelled by its caller" },
   // (add new codes above this line, in their group)
 } as const;
 
