@@ -1,0 +1,4 @@
+import { describeStorageConformance } from "../conformance.js";
+import { createMemoryStorage } from "./memory-storage.js";
+
+describeStorageConformance("memory", async () => createMemoryStorage());

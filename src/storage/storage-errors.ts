@@ -1,0 +1,15 @@
+import { MockForgeError } from "../core/errors.js";
+
+/** Inserting a delivery whose id is already stored: ids are generated, so this is a caller bug. */
+export function duplicateDelivery(id: string): MockForgeError {
+  return new MockForgeError("MFG_ERR_STORAGE", `Cannot insert delivery '${id}': a delivery with that id already exists`, {
+    hint: "Generate a fresh id for each delivery (replays get a new id and set replayOf), or use update() to change one.",
+    deliveryId: id,
+  });
+}
+
+/** Wraps a driver error so callers see one code and a hint instead of a raw driver message. */
+export function storageFailure(backend: string, action: string, cause: unknown, hint?: string): MockForgeError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new MockForgeError("MFG_ERR_STORAGE", `${backend} storage could not ${action}: ${reason}`, hint ? { hint } : {}, { cause });
+}
