@@ -1,0 +1,202 @@
+/**
+ * The one outbound HTTP client (undici 7). Keep-alive pools per origin come from undici's
+ * `Agent`; one agent per connect timeout, because undici fixes that timeout per agent. The
+ * total per-call timeout runs on the injected clock so tests drive it with a ManualClock.
+ */
+import { Agent } from "undici";
+import type { Clock } from "../core/clock.js";
+import { MockForgeError } from "../core/errors.js";
+import type { Headers, StoredRequest } from "../storage/ports.js";
+
+/** Response bodies kept in records are cut here (SPEC: 1 MiB). */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** UTF-8 text, at most `maxResponseBytes`. */
+  body: string;
+  truncated: boolean;
+}
+
+export interface SendOptions {
+  /** Whole call: connect, send, headers and body. */
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpClient {
+  /** Resolves for any HTTP status; rejects with a MockForgeError (CONNECT, TIMEOUT, ABORTED, BAD_REQUEST). */
+  send(request: StoredRequest, options: SendOptions): Promise<HttpResponse>;
+  /** Closes every pooled connection. Calls made after this reject. */
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  clock: Clock;
+  maxResponseBytes?: number;
+  /** Idle keep-alive sockets are closed after this. Default 4 s (below node's 5 s server default). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** Framing headers undici computes itself; a user-set (templated) one would corrupt the message. */
+const FRAMING_HEADERS = new Set(["content-length", "connection", "keep-alive", "transfer-encoding", "upgrade", "expect"]);
+
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "EPIPE",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_DESTROYED",
+]);
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+
+/** Finds the errno-style code, which undici sometimes keeps on `cause`. */
+function errorCode(e: unknown): string | undefined {
+  for (let cur = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECT_CODES.has(code) || TIMEOUT_CODES.has(code))) return code;
+  }
+  const first = (e as { code?: unknown } | undefined)?.code;
+  return typeof first === "string" ? first : undefined;
+}
+
+/** Turns whatever undici or the socket threw into a catalogue error that says what to check. */
+export function mapSendError(e: unknown, url: string, phase: "connect" | "response"): MockForgeError {
+  if (e instanceof MockForgeError) return e;
+  const code = errorCode(e);
+  const msg = (e as Error)?.message ?? String(e);
+  const host = safeHost(url);
+  if (code && TIMEOUT_CODES.has(code)) {
+    return new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `${url}: timed out (${code})`, { hint: "Is the receiver up and answering?", cause_code: code }, { cause: e });
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_FAIL" || code === "EAI_NONAME") {
+    return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `${url}: host '${host}' could not be resolved (${code})`, {
+      hint: "Check the host name in the URL.",
+      cause_code: code,
+    }, { cause: e });
+  }
+  if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_URL" || code === "ERR_INVALID_ARG_TYPE" || code === "ERR_INVALID_CHAR") {
+    return new MockForgeError("MFG_ERR_BAD_REQUEST", `${url}: the request cannot be sent as built: ${msg}`, {
+      hint: "Check the method and header names/values after templating.",
+      cause_code: code,
+    }, { cause: e });
+  }
+  const what = phase === "response" ? "connection lost while reading the response" : code === "ECONNREFUSED" ? "connection refused" : "connection failed";
+  return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `${url}: ${what} (${code ?? msg})`, {
+    hint: `Is a receiver listening at ${host}?`,
+    cause_code: code ?? null,
+  }, { cause: e });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * @example
+ * const http = createHttpClient({ clock: systemClock });
+ * const res = await http.send({ method: "POST", url: "http://127.0.0.1:4000/hook", headers: {}, body: "{}" },
+ *   { timeoutMs: 30_000, connectTimeoutMs: 5_000 });
+ * await http.close();
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { clock } = options;
+  const cap = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const agents = new Map<number, Agent>();
+  let closed = false;
+
+  function agentFor(connectTimeoutMs: number): Agent {
+    let a = agents.get(connectTimeoutMs);
+    if (!a) {
+      a = new Agent({
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+        // The total timeout is ours, on the injected clock; undici's own would run on real time.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      agents.set(connectTimeoutMs, a);
+    }
+    return a;
+  }
+
+  async function send(request: StoredRequest, opts: SendOptions): Promise<HttpResponse> {
+    if (closed) throw new MockForgeError("MFG_ERR_DELIVERY_STOPPED", `${request.url}: the HTTP client is closed`);
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.headers)) if (!FRAMING_HEADERS.has(k.toLowerCase())) headers[k] = v;
+
+    const controller = new AbortController();
+    const timer = clock.setTimeout(() => {
+      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `${request.url}: no complete answer within ${opts.timeoutMs} ms`, {
+        hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
+      }));
+    }, opts.timeoutMs);
+    const onCallerAbort = () =>
+      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${request.url}: cancelled by the caller`));
+    if (opts.signal?.aborted) onCallerAbort();
+    else opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+
+    let phase: "connect" | "response" = "connect";
+    try {
+      const res = await agentFor(opts.connectTimeoutMs).request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: request.method.toUpperCase() as "POST",
+        headers,
+        body: request.body ?? undefined,
+        signal: controller.signal,
+      });
+      phase = "response";
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        const room = cap - size;
+        if (chunk.length > room) {
+          if (room > 0) chunks.push(chunk.subarray(0, room));
+          size = cap;
+          truncated = true;
+          // Stop reading: the record keeps only the cap, and the socket is not worth saving.
+          res.body.destroy();
+          break;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+      return { status: res.statusCode, headers: res.headers as Headers, body: Buffer.concat(chunks).toString("utf8"), truncated };
+    } catch (e) {
+      if (controller.signal.aborted && controller.signal.reason instanceof MockForgeError) throw controller.signal.reason;
+      throw mapSendError(e, request.url, phase);
+    } finally {
+      clock.clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    const all = [...agents.values()];
+    agents.clear();
+    // destroy, not close: close() waits for in-flight requests, which stop() has already aborted.
+    await Promise.all(all.map((a) => a.destroy().catch(() => undefined)));
+  }
+
+  return { send, close };
+}
