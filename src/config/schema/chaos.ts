@@ -46,6 +46,8 @@ export const faultConfigSchema = z.strictObject({
   routes: z.array(z.string().min(1)).min(1).optional(),
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
+/** A `chaos_config` block as written (defaults not yet applied), for code that builds one by hand. */
+export type FaultConfigInput = z.input<typeof faultConfigSchema>;
 
 /** A JSON scalar a typed condition compares against. */
 const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
