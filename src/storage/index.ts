@@ -23,6 +23,7 @@ export type {
 
 // Backends.
 export { createMemoryStorage } from "./memory/memory-storage.js";
+export { createSqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
 
 // Shared defaults.
 export { DEFAULT_LIST_LIMIT } from "./limits.js";

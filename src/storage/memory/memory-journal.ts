@@ -7,6 +7,7 @@ import { listLimit, pruneKeep } from "../limits.js";
  */
 export function createMemoryJournal(): JournalStore {
   let entries: JournalEntry[] = [];
+  let ids = new Set<string>();
 
   const newestFirst = (): JournalEntry[] =>
     entries
@@ -16,6 +17,9 @@ export function createMemoryJournal(): JournalStore {
 
   return {
     async append(entry) {
+      // An id already journaled is ignored, as the SQL backends do (ON CONFLICT DO NOTHING).
+      if (ids.has(entry.id)) return;
+      ids.add(entry.id);
       entries.push(structuredClone(entry));
     },
     async list(filter: JournalFilter = {}) {
@@ -40,11 +44,13 @@ export function createMemoryJournal(): JournalStore {
     },
     async clear() {
       entries = [];
+      ids = new Set();
     },
     async prune(max) {
       const keep = new Set(newestFirst().slice(0, pruneKeep(max)));
       const before = entries.length;
       entries = entries.filter((e) => keep.has(e));
+      ids = new Set(entries.map((e) => e.id));
       return before - entries.length;
     },
   };

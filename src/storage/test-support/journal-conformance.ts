@@ -52,6 +52,15 @@ export function journalConformance(ctx: ConformanceContext): void {
       expect(await j.count()).toBe(105);
     });
 
+    it("ignores an append whose id is already journaled (first one wins)", async () => {
+      const j = ctx.storage().journal;
+      const e = journalEntry();
+      await j.append(e);
+      await j.append({ ...e, path: "/second" });
+      expect(await j.count()).toBe(1);
+      expect(await j.get(e.id)).toEqual(e);
+    });
+
     it("answers undefined for a missing id", async () => {
       await ctx.storage().journal.append(journalEntry());
       expect(await ctx.storage().journal.get("req_missing")).toBeUndefined();

@@ -1,0 +1,109 @@
+import type { DeliveryRecord, DeliveryStore } from "../ports.js";
+import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
+import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
+import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
+import { duplicateDelivery } from "../storage-errors.js";
+import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS } from "../tables.js";
+import { isSqliteConstraint, type SqliteDatabase } from "./sqlite-database.js";
+
+const DIALECT = { boolAsInt: true };
+const COLS = columnList(DELIVERY_COLUMNS);
+const ATT_COLS = columnList(ATTEMPT_COLUMNS);
+const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+const FINISHED = FINISHED_DELIVERY_STATUSES.map((s) => `'${s}'`).join(", ");
+const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
+
+/**
+ * Deliveries and attempts on sqlite. Every write is its own committed statement (or
+ * transaction) before the promise resolves: with WAL + synchronous=NORMAL a committed
+ * delivery survives a kill -9 of the process, which the outbox relies on.
+ */
+export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
+  return {
+    async insert(d) {
+      try {
+        db.run(`INSERT INTO deliveries (${COLS}) VALUES (${marks(DELIVERY_COLUMNS.length)})`, toParams(d, DELIVERY_COLUMNS, DIALECT));
+      } catch (e) {
+        throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
+      }
+    },
+    async update(id, patch) {
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      for (const c of DELIVERY_COLUMNS) {
+        const value = (patch as Partial<DeliveryRecord>)[c.field];
+        if (c.field === "id" || value === undefined) continue;
+        sets.push(`${c.column} = ?`);
+        params.push(encodeValue(value, c.codec, DIALECT));
+      }
+      if (sets.length === 0) return;
+      db.run(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ?`, [...params, id]);
+    },
+    async get(id) {
+      const row = db.get(`SELECT ${COLS} FROM deliveries WHERE id = ?`, [id]);
+      return row ? toRecord(row) : undefined;
+    },
+    async list(filter = {}) {
+      const where = new SqlWhere(sqlitePlaceholder)
+        .when(filter.status, "status = {}")
+        .when(filter.url, "instr(json_extract(request, '$.url'), {}) > 0")
+        .when(filter.sourceKind, "source_kind = {}")
+        .when(filter.sourceId, "source_id = {}")
+        .when(filter.since, "created_at >= {}");
+      const sql = `SELECT ${COLS} FROM deliveries ${where} ORDER BY created_at DESC, seq DESC LIMIT ${where.bind(listLimit(filter.limit))}`;
+      return db.all(sql, where.params).map(toRecord);
+    },
+    async count(filter = {}) {
+      const where = new SqlWhere(sqlitePlaceholder).when(filter.status, "status = {}");
+      return Number(db.get(`SELECT COUNT(*) AS n FROM deliveries ${where}`, where.params)!.n);
+    },
+    async addAttempt(a) {
+      db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+    },
+    async attempts(deliveryId) {
+      return db
+        .all(`SELECT ${ATT_COLS} FROM attempts WHERE delivery_id = ? ORDER BY number, started_at`, [deliveryId])
+        .map((r) => fromRow(r, ATTEMPT_COLUMNS));
+    },
+    async claimDue(now, limit) {
+      // Select then update in one IMMEDIATE transaction: the write lock is held from the
+      // select on, so another process cannot claim the same rows, and the select fixes the
+      // oldest-due-first order (RETURNING order is unspecified).
+      return db.transaction(() => {
+        const due = db.all(
+          "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?",
+          [now, listLimit(limit)],
+        );
+        if (due.length === 0) return [];
+        const ids = due.map((r) => String(r.id));
+        const rows = db.all(
+          `UPDATE deliveries SET status = 'in_flight', next_attempt_at = NULL, updated_at = ? WHERE id IN (${marks(ids.length)}) RETURNING ${COLS}`,
+          [now, ...ids],
+        );
+        const byId = new Map(rows.map((r) => [String(r.id), toRecord(r)]));
+        return ids.map((id) => byId.get(id)!);
+      });
+    },
+    async nextDueAt() {
+      const row = db.get("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending'");
+      return row?.t === null || row?.t === undefined ? null : Number(row.t);
+    },
+    async requeueInFlight(now) {
+      return db.run("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'in_flight'", [now, now]);
+    },
+    async delete(id) {
+      return db.transaction(() => {
+        db.run("DELETE FROM attempts WHERE delivery_id = ?", [id]);
+        return db.run("DELETE FROM deliveries WHERE id = ?", [id]) > 0;
+      });
+    },
+    async prune(max) {
+      return db.transaction(() => {
+        const doomed = `SELECT id FROM deliveries WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC LIMIT -1 OFFSET ?`;
+        const keep = pruneKeep(max);
+        db.run(`DELETE FROM attempts WHERE delivery_id IN (${doomed})`, [keep]);
+        return db.run(`DELETE FROM deliveries WHERE id IN (${doomed})`, [keep]);
+      });
+    },
+  };
+}

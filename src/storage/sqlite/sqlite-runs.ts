@@ -1,0 +1,46 @@
+import type { RunStore } from "../ports.js";
+import { listLimit, pruneKeep } from "../limits.js";
+import { columnList, fromRow, toParams } from "../row-mapping.js";
+import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
+import { RUN_COLUMNS } from "../tables.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+const DIALECT = { boolAsInt: true };
+const COLS = columnList(RUN_COLUMNS);
+const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
+  .map((c) => `${c.column} = excluded.${c.column}`)
+  .join(", ");
+// An upsert, not INSERT OR REPLACE: replacing would give the row a new seq and reorder ties.
+const PUT = `INSERT INTO runs (${COLS}) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT(id) DO UPDATE SET ${UPDATES}`;
+
+/** Run history on sqlite. */
+export function createSqliteRuns(db: SqliteDatabase): RunStore {
+  return {
+    async put(run) {
+      db.run(PUT, toParams(run, RUN_COLUMNS, DIALECT));
+    },
+    async get(id) {
+      const row = db.get(`SELECT ${COLS} FROM runs WHERE id = ?`, [id]);
+      return row ? fromRow(row, RUN_COLUMNS) : undefined;
+    },
+    async list(filter = {}) {
+      const where = new SqlWhere(sqlitePlaceholder)
+        .when(filter.kind, "kind = {}")
+        .when(filter.refId, "ref_id = {}")
+        .when(filter.status, "status = {}")
+        .when(filter.since, "started_at >= {}");
+      const sql = `SELECT ${COLS} FROM runs ${where} ORDER BY started_at DESC, seq DESC LIMIT ${where.bind(listLimit(filter.limit))}`;
+      return db.all(sql, where.params).map((r) => fromRow(r, RUN_COLUMNS));
+    },
+    async prune(kind, max) {
+      return db.run(
+        "DELETE FROM runs WHERE kind = ? AND seq NOT IN (SELECT seq FROM runs WHERE kind = ? ORDER BY started_at DESC, seq DESC LIMIT ?)",
+        [kind, kind, pruneKeep(max)],
+      );
+    },
+    async clear(kind) {
+      if (kind === undefined) db.run("DELETE FROM runs");
+      else db.run("DELETE FROM runs WHERE kind = ?", [kind]);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../core/clock.js";
+import { isMockForgeError } from "../../core/errors.js";
+import { describeStorageConformance } from "../conformance.js";
+import type { Storage } from "../ports.js";
+import { T0, journalEntry } from "../test-support/storage-fixtures.js";
+import { createSqliteStorage } from "./sqlite-storage.js";
+import { SqliteDatabase } from "./sqlite-database.js";
+import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mockforge-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+const freshPath = () => join(dir, `nested-${++n}`, "state.db");
+const pathOf = (s: Storage) => s.description.slice("sqlite:".length);
+
+describeStorageConformance("sqlite", async () => createSqliteStorage(freshPath()), {
+  reopen: async (s) => createSqliteStorage(pathOf(s)),
+});
+
+describe("sqlite storage specifics", () => {
+  it("creates the parent folder, uses WAL + NORMAL and records the schema version", async () => {
+    const path = freshPath();
+    await createSqliteStorage(path).close();
+    const db = new SqliteDatabase(path, 1000);
+    try {
+      expect(db.pragma("journal_mode")).toBe("wal");
+      expect(db.pragma("synchronous")).toBe(1);
+      expect(db.get("SELECT MAX(version) AS v FROM schema_version")!.v).toBe(SQLITE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("flushes buffered journal entries on the injected clock's timer", async () => {
+    const clock = new ManualClock(T0);
+    const path = freshPath();
+    const writer = createSqliteStorage(path, { clock, journalFlushMs: 20, journalBatchSize: 1000 });
+    const reader = createSqliteStorage(path);
+    try {
+      await writer.journal.append(journalEntry());
+      expect(await reader.journal.count()).toBe(0);
+      await clock.advance(19);
+      expect(await reader.journal.count()).toBe(0);
+      await clock.advance(1);
+      expect(await reader.journal.count()).toBe(1);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
+  it("writes a full batch at once, without waiting for the timer", async () => {
+    const clock = new ManualClock(T0);
+    const path = freshPath();
+    const writer = createSqliteStorage(path, { clock, journalBatchSize: 5 });
+    const reader = createSqliteStorage(path);
+    try {
+      for (let i = 0; i < 5; i++) await writer.journal.append(journalEntry());
+      expect(await reader.journal.count()).toBe(5);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
+  it("refuses a file written by a newer schema with a coded error", async () => {
+    const path = freshPath();
+    await createSqliteStorage(path).close();
+    const db = new SqliteDatabase(path, 1000);
+    db.run("INSERT INTO schema_version (version) VALUES (?)", [SQLITE_SCHEMA_VERSION + 1]);
+    db.close();
+    let err: unknown;
+    try {
+      createSqliteStorage(path);
+    } catch (e) {
+      err = e;
+    }
+    expect(isMockForgeError(err, "MFG_ERR_STORAGE")).toBe(true);
+    expect(String((err as Error).message)).toMatch(/schema version/);
+  });
+});

@@ -1,0 +1,64 @@
+import { systemClock, type Clock } from "../../core/clock.js";
+import { silentLogger, type Logger } from "../../core/logger.js";
+import type { Storage } from "../ports.js";
+import { storageFailure } from "../storage-errors.js";
+import { SqliteDatabase } from "./sqlite-database.js";
+import { createSqliteDeliveries } from "./sqlite-deliveries.js";
+import { createSqliteJournal } from "./sqlite-journal.js";
+import { createSqliteRuns } from "./sqlite-runs.js";
+import { migrateSqlite } from "./sqlite-schema.js";
+
+export interface SqliteStorageOptions {
+  /** Drives the journal's flush timer. Default: the system clock. */
+  clock?: Clock;
+  /** Where background journal write failures are reported. Default: silent. */
+  logger?: Logger;
+  /** Longest a journal entry waits in memory before it is written. Default 20 ms. */
+  journalFlushMs?: number;
+  /** Buffered journal entries that trigger an immediate write. Default 200. */
+  journalBatchSize?: number;
+  /** How long a statement waits for another process's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded default store: one SQLite file (libsql), WAL mode, so the CLI can read the
+ * state file of a running server from another process. Creates the parent folder and the
+ * schema if needed.
+ *
+ * @example
+ * const storage = createSqliteStorage(".mockforge/state.db", { clock });
+ * await storage.deliveries.insert(record); // committed when this resolves
+ * await storage.close(); // flushes the journal buffer
+ */
+export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {}): Storage {
+  const db = new SqliteDatabase(path, opts.busyTimeoutMs ?? 5000);
+  try {
+    migrateSqlite(db);
+  } catch (e) {
+    db.close();
+    throw storageFailure("sqlite", `prepare the schema of '${path}'`, e, "Use a file that MockForge created, or a new path.");
+  }
+  const journal = createSqliteJournal(db, {
+    clock: opts.clock ?? systemClock,
+    logger: opts.logger ?? silentLogger,
+    flushMs: opts.journalFlushMs ?? 20,
+    batchSize: opts.journalBatchSize ?? 200,
+  });
+  let closed = false;
+  return {
+    description: `sqlite:${path}`,
+    journal,
+    deliveries: createSqliteDeliveries(db),
+    runs: createSqliteRuns(db),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        journal.flush();
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
