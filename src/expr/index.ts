@@ -11,6 +11,7 @@ export { FORBIDDEN_NAMES } from "./forbidden.js";
 export { looseEquals } from "./operators.js";
 export { MAX_MATCH_INPUT, MAX_PATTERN_LENGTH } from "./regex.js";
 export { toText, truthy } from "./values.js";
+export { quoteSource } from "./syntax-error.js";
 export type {
   ArrayNode,
   AccessNode,
