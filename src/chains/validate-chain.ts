@@ -1,0 +1,250 @@
+/**
+ * Semantic validation of a chain (the schema only checks shapes): ids, dependencies, cycles,
+ * templates, conditions, extract paths and scripts. Every problem is collected, so a user fixes
+ * a chain in one pass; a valid chain comes back as a `PreparedChain` ready to run.
+ */
+import type { ChainConfig, ChainLinkConfig } from "../config/schema/chains.js";
+import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
+import { compileCondition, compileTemplate } from "../template/index.js";
+import { findCycles, formatCycle, transitiveDependencies } from "./dependency-graph.js";
+import { parseExtractPath, type ExtractPath } from "./extract-path.js";
+import { inferDependencies } from "./infer-dependencies.js";
+import type { LinkCondition, LinkTemplate, PreparedChain, PreparedLink } from "./prepared-chain.js";
+
+/** One problem, located by config path (`links[1].request.url`). */
+export interface ChainProblem {
+  path: string;
+  message: string;
+}
+
+export interface ValidateChainOptions {
+  /** Used when the chain has no `id` (a chain file's name without extension). */
+  defaultId?: string;
+  /** Syntax check for scripts; returns a message (with the line) or null. Scripts are not checked without it. */
+  checkScript?: (code: string) => string | null;
+}
+
+export interface ChainValidation {
+  chainId: string;
+  errors: ChainProblem[];
+  warnings: ChainProblem[];
+  /** Each dependency cycle as ids, first repeated last (`["a", "b", "a"]`). */
+  cycles: string[][];
+  /** The runnable chain when there are no errors. */
+  prepared: PreparedChain | null;
+}
+
+const DEFAULT_MAX_LINKS = 100;
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Declared dependencies of a link: on the link and inside `request`, merged. */
+export function declaredDependencies(link: ChainLinkConfig): string[] {
+  return [...new Set([...asList(link.depends_on), ...asList(link.request.depends_on)])];
+}
+
+/**
+ * Checks a chain and compiles it. Never throws for a bad chain: the result lists every problem.
+ *
+ * @example
+ * const v = validateChain({ id: "c", links: [{ request: { id: "a", method: "GET", url: "x" }, depends_on: ["a"] }] });
+ * v.errors[0].message // "link 'a' depends on itself"
+ */
+export function validateChain(chain: ChainConfig, options: ValidateChainOptions = {}): ChainValidation {
+  const errors: ChainProblem[] = [];
+  const warnings: ChainProblem[] = [];
+  const chainId = chain.id ?? options.defaultId ?? "";
+  if (!chainId) errors.push({ path: "id", message: "the chain has no id (inline chains need `id`; a chain file's id defaults to its file name)" });
+
+  const links = chain.links;
+  const maxLinks = chain.config?.max_links ?? DEFAULT_MAX_LINKS;
+  if (links.length === 0) errors.push({ path: "links", message: "the chain has no links; add at least one under `links`" });
+  if (links.length > maxLinks) {
+    errors.push({ path: "links", message: `the chain has ${links.length} links, more than config.max_links (${maxLinks}); raise max_links or split the chain` });
+  }
+
+  // Ids and names: duplicates make `depends_on` and `chain.<name>` ambiguous.
+  const firstIndexOfId = new Map<string, number>();
+  const nameOwner = new Map<string, string>();
+  links.forEach((l, i) => {
+    const id = l.request.id;
+    const prev = firstIndexOfId.get(id);
+    if (prev !== undefined) errors.push({ path: `links[${i}].request.id`, message: `link id '${id}' is used twice (links[${prev}] and links[${i}]); ids must be unique` });
+    else firstIndexOfId.set(id, i);
+  });
+  links.forEach((l, i) => {
+    if (!l.store_as || l.store_as === l.request.id) return;
+    const owner = firstIndexOfId.has(l.store_as) ? l.store_as : nameOwner.get(l.store_as);
+    if (owner !== undefined) {
+      errors.push({ path: `links[${i}].store_as`, message: `store_as '${l.store_as}' of link '${l.request.id}' is already the name of link '${owner}'; chain.${l.store_as} would be ambiguous` });
+    } else nameOwner.set(l.store_as, l.request.id);
+  });
+  const ids = links.map((l) => l.request.id);
+  const knownIds = [...new Set(ids)].join(", ");
+
+  // Declared dependencies.
+  const declared = new Map<string, string[]>();
+  links.forEach((l, i) => {
+    const deps: string[] = [];
+    for (const dep of declaredDependencies(l)) {
+      if (dep === l.request.id) {
+        errors.push({ path: `links[${i}].depends_on`, message: `link '${dep}' depends on itself` });
+      } else if (!firstIndexOfId.has(dep)) {
+        const alias = nameOwner.get(dep);
+        const hint = alias ? ` ('${dep}' is the store_as of '${alias}': depend on '${alias}')` : "";
+        errors.push({ path: `links[${i}].depends_on`, message: `link '${l.request.id}' depends on '${dep}', which is not in the chain${hint}. Known ids: ${knownIds}` });
+      } else deps.push(dep);
+    }
+    if (!declared.has(l.request.id)) declared.set(l.request.id, deps);
+  });
+
+  // Templates, conditions, extract paths, scripts.
+  const compiled = links.map((l, i) => compileLink(l, i, errors, options));
+
+  const inference = inferDependencies(
+    links.map((l, i) => ({ id: l.request.id, name: l.store_as ?? l.request.id, extractNames: Object.keys(l.extract ?? {}), references: compiled[i]!.references })),
+  );
+  for (const w of inference.warnings) warnings.push({ path: "links", message: w });
+
+  const allDeps = new Map<string, string[]>();
+  for (const id of firstIndexOfId.keys()) {
+    const merged = new Set([...(declared.get(id) ?? []), ...(inference.dependsOn.get(id) ?? [])]);
+    allDeps.set(id, [...merged].sort((a, b) => firstIndexOfId.get(a)! - firstIndexOfId.get(b)!));
+  }
+  const cycles = findCycles(allDeps);
+  for (const c of cycles) {
+    const where = [...new Set(c)].map((id) => `links[${firstIndexOfId.get(id)}] ${id}`).join(", ");
+    const inferredNote = c.slice(0, -1).some((id, k) => (inference.dependsOn.get(id) ?? []).includes(c[k + 1]!) && !(declared.get(id) ?? []).includes(c[k + 1]!))
+      ? " (some of these dependencies are inferred from {{chain.<name>}} references)"
+      : "";
+    errors.push({ path: "links", message: `dependency cycle ${formatCycle(c)} (${where})${inferredNote}; a link cannot wait for itself` });
+  }
+
+  if (errors.length > 0) return { chainId, errors, warnings, cycles, prepared: null };
+
+  const first = links[0]!.request.id;
+  const firstDeps = transitiveDependencies(allDeps, first);
+  const prepared: PreparedChain = {
+    id: chainId,
+    name: chain.name ?? chainId,
+    description: chain.description ?? null,
+    config: { ...chain, id: chainId, name: chain.name ?? chainId },
+    links: links.map((l, i): PreparedLink => {
+      const c = compiled[i]!;
+      const id = l.request.id;
+      return {
+        index: i,
+        id,
+        name: l.store_as ?? id,
+        config: l,
+        dependsOn: allDeps.get(id) ?? [],
+        inferredDependsOn: (inference.dependsOn.get(id) ?? []).filter((d) => !(declared.get(id) ?? []).includes(d)),
+        method: c.method!,
+        url: c.url!,
+        headers: c.headers,
+        body: c.body,
+        condition: c.condition,
+        extract: c.extract,
+        waitsForFirstRequest: i > 0 && inference.readsRequest.has(id) && !firstDeps.has(id),
+      };
+    }),
+    warnings: warnings.map((w) => w.message),
+    hasScripts: links.some((l) => Boolean(l.scripting?.pre_script || l.scripting?.post_script)),
+    maxConcurrency: chain.config?.max_concurrency ?? Math.max(1, links.length),
+    timeoutMs: chain.config?.timeout_ms ?? null,
+  };
+  return { chainId, errors, warnings, cycles, prepared };
+}
+
+interface CompiledLink {
+  method: LinkTemplate | null;
+  url: LinkTemplate | null;
+  headers: LinkTemplate | null;
+  body: LinkTemplate | null;
+  condition: LinkCondition | null;
+  extract: { name: string; path: ExtractPath }[];
+  references: string[];
+}
+
+function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], options: ValidateChainOptions): CompiledLink {
+  const references: string[] = [];
+  const template = (value: unknown, path: string): LinkTemplate | null => {
+    try {
+      const t = compileTemplate(value, path);
+      references.push(...t.references());
+      return t;
+    } catch (e) {
+      errors.push({ path, message: problemText(e) });
+      return null;
+    }
+  };
+  const base = `links[${i}].request`;
+  const out: CompiledLink = {
+    method: template(l.request.method, `${base}.method`),
+    url: template(l.request.url, `${base}.url`),
+    headers: l.request.headers ? template(l.request.headers, `${base}.headers`) : null,
+    body: l.request.body !== undefined ? template(l.request.body, `${base}.body`) : null,
+    condition: null,
+    extract: [],
+    references,
+  };
+  if (l.condition !== undefined) {
+    try {
+      const c = compileCondition(l.condition, `links[${i}].condition`);
+      references.push(...c.references());
+      out.condition = c;
+    } catch (e) {
+      errors.push({ path: `links[${i}].condition`, message: `condition ${JSON.stringify(l.condition)} does not compile: ${problemText(e)}` });
+    }
+  }
+  for (const [name, p] of Object.entries(l.extract ?? {})) {
+    const parsed = parseExtractPath(p);
+    if ("error" in parsed) errors.push({ path: `links[${i}].extract.${name}`, message: `extract path ${parsed.error}` });
+    else out.extract.push({ name, path: parsed });
+  }
+  for (const key of ["pre_script", "post_script"] as const) {
+    const code = l.scripting?.[key];
+    if (code === undefined || !options.checkScript) continue;
+    const problem = options.checkScript(code);
+    if (problem) errors.push({ path: `links[${i}].scripting.${key}`, message: `${key} of link '${l.request.id}' does not parse: ${problem}` });
+  }
+  return out;
+}
+
+function problemText(e: unknown): string {
+  if (isMockForgeError(e)) return e.message + (e.details.hint ? ` (${e.details.hint})` : "");
+  return describeError(e).message;
+}
+
+/**
+ * Validates and compiles, throwing when the chain is invalid: MFG_ERR_CHAIN_CYCLE when every
+ * problem is a cycle, else MFG_ERR_CHAIN_INVALID. The message names the chain and lists every
+ * problem with its path; `details.problems` has them as data and `details.warnings` the warnings.
+ *
+ * @example
+ * const prepared = prepareChain(chainConfig, { defaultId: "orders" });
+ */
+export function prepareChain(chain: ChainConfig, options: ValidateChainOptions = {}): PreparedChain {
+  const v = validateChain(chain, options);
+  if (v.prepared) return v.prepared;
+  throw chainValidationError(v);
+}
+
+/** The error for a failed validation (see `prepareChain`). */
+export function chainValidationError(v: ChainValidation): MockForgeError {
+  const onlyCycles = v.cycles.length > 0 && v.errors.length === v.cycles.length;
+  const lines = v.errors.map((p) => `${p.path}: ${p.message}`);
+  const name = v.chainId ? `'${v.chainId}'` : "(no id)";
+  const message =
+    lines.length === 1 ? `Chain ${name} is invalid: ${lines[0]}` : `Chain ${name} is invalid (${lines.length} problems):\n  - ${lines.join("\n  - ")}`;
+  return new MockForgeError(onlyCycles ? "MFG_ERR_CHAIN_CYCLE" : "MFG_ERR_CHAIN_INVALID", message, {
+    chainId: v.chainId,
+    // A single `path` only when there is a single problem; `format()` would otherwise pin the list to the first.
+    ...(v.errors.length === 1 ? { path: v.errors[0]!.path } : {}),
+    problems: v.errors,
+    warnings: v.warnings.map((w) => w.message),
+    hint: onlyCycles ? "Remove one depends_on (or {{chain.<name>}} reference) on each cycle." : "Fix the listed problems; no request was sent.",
+  });
+}
