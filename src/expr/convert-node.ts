@@ -1,7 +1,8 @@
 import type jsep from "jsep";
 import { isMockForgeError } from "../core/errors.js";
+import { didYouMean } from "./did-you-mean.js";
 import { forbiddenNameError, isForbiddenName } from "./forbidden.js";
-import { functionListHint, lookupFunction } from "./functions.js";
+import { FUNCTION_NAMES, functionListHint, lookupFunction } from "./functions.js";
 import { compilePattern } from "./regex.js";
 import { exprError, findToken } from "./syntax-error.js";
 import type { BinaryOperator, ExprNode, Segment, UnaryOperator } from "./types.js";
@@ -134,8 +135,9 @@ function convertCall(node: jsep.CallExpression, source: string, sub: (n: jsep.Ex
   const name = (node.callee as jsep.Identifier).name;
   const fn = lookupFunction(name);
   if (!fn) {
+    const guess = didYouMean(name, FUNCTION_NAMES);
     throw exprError("MFG_ERR_EXPR_FORBIDDEN", source, `'${name}' is not a function expressions may call`,
-      findToken(source, name), functionListHint());
+      findToken(source, name), `${guess ? `Did you mean '${guess}'? ` : ""}${functionListHint()}`);
   }
   const n = node.arguments.length;
   if (n < fn.min || n > fn.max) {

@@ -75,16 +75,22 @@ function walk(value: unknown, rootLabel: string, segments: readonly Segment[], c
   if (segments.length === 0) return value;
   const keys: (string | number)[] = [];
   for (const s of segments) {
-    const key = "key" in s ? s.key : checkComputedKey(evalNode(s.index, ctx), label(rootLabel, segments, keys), ctx.source);
+    let key: string | number | undefined;
+    if ("key" in s) key = s.key;
+    else {
+      const k = evalNode(s.index, ctx);
+      key = typeof k === "string" || typeof k === "number" ? k : checkComputedKey(k, label(rootLabel, segments, keys), ctx.source);
+    }
     if (key === undefined) return missing(rootLabel, segments, keys, "its index is empty", ctx);
     if (value === null || value === undefined) {
-      return missing(rootLabel, segments, keys, `'${label(rootLabel, segments.slice(0, keys.length), keys)}' is ${value === null ? "null" : "missing"}`, ctx);
+      const why = `'${ownerLabel(rootLabel, segments, keys)}' is ${value === null ? "null" : "missing"}`;
+      return missing(rootLabel, segments, keys, why, ctx);
     }
     const next = readMember(value, key, ctx.source);
     if (next === MISSING) {
-      const owner = label(rootLabel, segments.slice(0, keys.length), keys);
+      const why = `'${ownerLabel(rootLabel, segments, keys)}' has no '${key}'`;
       keys.push(key);
-      return missing(rootLabel, segments, keys, `'${owner}' has no '${key}'`, ctx);
+      return missing(rootLabel, segments, keys, why, ctx);
     }
     keys.push(key);
     value = next;
@@ -96,6 +102,11 @@ function missing(root: string, segments: readonly Segment[], keys: (string | num
   const path = label(root, segments, keys);
   ctx.env.warn?.(`'${path}' is missing: ${why}`, path);
   return undefined;
+}
+
+/** The path up to the step being read (the owner of the missing key). */
+function ownerLabel(root: string, segments: readonly Segment[], keys: readonly (string | number)[]): string {
+  return label(root, segments.slice(0, keys.length), keys);
 }
 
 /** `root.a.b[…]`: static keys and already-resolved computed keys by name, the rest as `[…]`. */

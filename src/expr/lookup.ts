@@ -1,4 +1,5 @@
 import { MockForgeError } from "../core/errors.js";
+import { didYouMean } from "./did-you-mean.js";
 import { forbiddenNameError, isForbiddenName } from "./forbidden.js";
 import { nowIso, nowUnix } from "./functions.js";
 import type { EvalEnv } from "./types.js";
@@ -66,10 +67,12 @@ export function readRoot(name: string, scope: Record<string, unknown>, env: Eval
 /** The error for an unknown root name in strict mode, listing what is known. */
 export function missingNameError(name: string, path: string, scope: Record<string, unknown>, source: string): MockForgeError {
   const known = [...Object.keys(scope), ...BUILTIN_NAMES.filter((b) => !Object.hasOwn(scope, b))];
+  const guess = didYouMean(name, known);
+  const list = `Known names here: ${known.join(", ") || "(none)"}.`;
   return new MockForgeError(
     "MFG_ERR_EXPR_MISSING_NAME",
     `Expression \`${source}\` refers to '${path}', but there is no name '${name}'`,
-    { expression: source, name: path, hint: `Known names here: ${known.join(", ") || "(none)"}.` },
+    { expression: source, name: path, hint: guess ? `Did you mean '${guess}'? ${list}` : list },
   );
 }
 

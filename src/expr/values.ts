@@ -24,7 +24,8 @@ export function truthy(v: unknown): boolean {
 
 /**
  * The text form of a value, used by `+`, mixed templates and function arguments:
- * null/undefined → `""`, objects/arrays → JSON text, everything else via `String`.
+ * null/undefined → `""`, objects/arrays → JSON text, bytes → UTF-8 text, dates → ISO-8601,
+ * everything else via `String`.
  *
  * @example
  * toText({ a: 1 }) // '{"a":1}'
@@ -32,6 +33,9 @@ export function truthy(v: unknown): boolean {
 export function toText(v: unknown): string {
   if (typeof v === "string") return v;
   if (v === null || v === undefined) return "";
+  // Raw bodies may arrive as bytes: their text is the UTF-8 content, not Buffer's JSON form.
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("utf8");
+  if (v instanceof Date) return v.toISOString();
   if (typeof v === "object") return JSON.stringify(v) ?? "";
   return String(v);
 }

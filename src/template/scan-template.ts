@@ -66,7 +66,8 @@ function parseSlot(text: string, open: number, close: number, path: string): Exp
     if (!isMockForgeError(e)) throw e;
     const position = open + 2 + (e.details.position ?? 0);
     const code = e.code === "MFG_ERR_EXPR_SYNTAX" ? "MFG_ERR_TEMPLATE_SYNTAX" : e.code;
-    throw new MockForgeError(code, `Template${at(path)}: ${e.message}`, { ...e.details, path, position, template: text }, { cause: e });
+    const details = { ...e.details, path, position, template: text };
+    throw new MockForgeError(code, `Template${at(path)}: ${e.message}`, details, { cause: e });
   }
 }
 
