@@ -21,9 +21,13 @@ export type {
   StoredRequest,
 } from "./ports.js";
 
+// Opening a store from the config's `storage` value.
+export { openStorage, STORAGE_SPEC_FORMS, type OpenStorageDeps } from "./open-storage.js";
+
 // Backends.
 export { createMemoryStorage } from "./memory/memory-storage.js";
 export { createSqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
+export { createPostgresStorage, type PostgresStorageOptions } from "./postgres/postgres-storage.js";
 
 // Shared defaults.
 export { DEFAULT_LIST_LIMIT } from "./limits.js";

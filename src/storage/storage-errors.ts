@@ -8,8 +8,21 @@ export function duplicateDelivery(id: string): MockForgeError {
   });
 }
 
-/** Wraps a driver error so callers see one code and a hint instead of a raw driver message. */
+/**
+ * Wraps a driver error so callers see one code and a hint instead of a raw driver message.
+ * An error that is already a MockForgeError passes through unchanged (no double wrapping).
+ * The driver error stays available as `cause` (its `code` tells constraint violations apart).
+ */
 export function storageFailure(backend: string, action: string, cause: unknown, hint?: string): MockForgeError {
+  if (cause instanceof MockForgeError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new MockForgeError("MFG_ERR_STORAGE", `${backend} storage could not ${action}: ${reason}`, hint ? { hint } : {}, { cause });
+}
+
+/** The driver's own error code (`SQLITE_CONSTRAINT_UNIQUE`, postgres `23505`), looking through one wrap. */
+export function driverErrorCode(e: unknown): string | undefined {
+  const direct = (e as { code?: unknown } | null)?.code;
+  if (typeof direct === "string" && !direct.startsWith("MFG_ERR_")) return direct;
+  const inner = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof inner === "string" ? inner : undefined;
 }

@@ -66,3 +66,10 @@ export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   col("finishedAt", "num"),
   col("data", "json"),
 ];
+
+/**
+ * Deliveries also keep `request.url` in a plain `url` column, kept in step on insert and on
+ * every update that replaces `request`: the URL filter needs it, and postgres cannot read a
+ * field out of JSON text that holds an escaped NUL anywhere else (a body may).
+ */
+export const DELIVERY_URL_COLUMN = "url";

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "libsql";
-import { storageFailure } from "../storage-errors.js";
+import { driverErrorCode, storageFailure } from "../storage-errors.js";
 
 type Row = Record<string, unknown>;
 
@@ -29,19 +29,19 @@ export class SqliteDatabase {
   }
 
   all(sql: string, params: readonly unknown[] = []): Row[] {
-    return this.statement(sql).all([...params]) as Row[];
+    return this.wrap(() => this.statement(sql).all([...params]) as Row[]);
   }
 
   get(sql: string, params: readonly unknown[] = []): Row | undefined {
-    return this.statement(sql).get([...params]) as Row | undefined;
+    return this.wrap(() => this.statement(sql).get([...params]) as Row | undefined);
   }
 
   run(sql: string, params: readonly unknown[] = []): number {
-    return this.statement(sql).run([...params]).changes;
+    return this.wrap(() => this.statement(sql).run([...params]).changes);
   }
 
   exec(sql: string): void {
-    this.db.exec(sql);
+    this.wrap(() => this.db.exec(sql));
   }
 
   /** The value of a pragma, read as a plain row (libsql's `simple` option still returns an object). */
@@ -55,12 +55,20 @@ export class SqliteDatabase {
    * never both read and then fail to upgrade to a writer (SQLITE_BUSY mid-transaction).
    */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.wrap(() => this.db.transaction(fn).immediate());
   }
 
   close(): void {
     this.statements.clear();
     if (this.db.open) this.db.close();
+  }
+
+  private wrap<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw storageFailure("sqlite", `use '${this.path}'`, e, busyHint(e));
+    }
   }
 
   private statement(sql: string): Database.Statement {
@@ -73,8 +81,14 @@ export class SqliteDatabase {
   }
 }
 
-/** True for a unique/primary-key violation from libsql. */
+/** True for a unique/primary-key violation from libsql (wrapped or not). */
 export function isSqliteConstraint(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_CONSTRAINT");
+  return driverErrorCode(e)?.startsWith("SQLITE_CONSTRAINT") ?? false;
+}
+
+function busyHint(e: unknown): string | undefined {
+  const code = driverErrorCode(e);
+  return code?.startsWith("SQLITE_BUSY") || code?.startsWith("SQLITE_LOCKED")
+    ? "Another process holds a long lock on the state file; retry, or raise busyTimeoutMs."
+    : undefined;
 }

@@ -3,7 +3,7 @@ import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
 import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
 import { duplicateDelivery } from "../storage-errors.js";
-import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS } from "../tables.js";
+import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isSqliteConstraint, type SqliteDatabase } from "./sqlite-database.js";
 
 const DIALECT = { boolAsInt: true };
@@ -22,7 +22,10 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
   return {
     async insert(d) {
       try {
-        db.run(`INSERT INTO deliveries (${COLS}) VALUES (${marks(DELIVERY_COLUMNS.length)})`, toParams(d, DELIVERY_COLUMNS, DIALECT));
+        db.run(
+          `INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`,
+          [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url],
+        );
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
       }
@@ -36,6 +39,10 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
         sets.push(`${c.column} = ?`);
         params.push(encodeValue(value, c.codec, DIALECT));
       }
+      if (patch.request !== undefined) {
+        sets.push(`${DELIVERY_URL_COLUMN} = ?`);
+        params.push(patch.request.url);
+      }
       if (sets.length === 0) return;
       db.run(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ?`, [...params, id]);
     },
@@ -46,7 +53,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
     async list(filter = {}) {
       const where = new SqlWhere(sqlitePlaceholder)
         .when(filter.status, "status = {}")
-        .when(filter.url, "instr(json_extract(request, '$.url'), {}) > 0")
+        .when(filter.url, `instr(${DELIVERY_URL_COLUMN}, {}) > 0`)
         .when(filter.sourceKind, "source_kind = {}")
         .when(filter.sourceId, "source_id = {}")
         .when(filter.since, "created_at >= {}");

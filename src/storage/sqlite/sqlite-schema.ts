@@ -1,3 +1,4 @@
+import { MockForgeError } from "../../core/errors.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 /**
@@ -38,6 +39,7 @@ const MIGRATIONS: readonly string[] = [
     source_kind TEXT NOT NULL,
     source_id TEXT,
     request TEXT NOT NULL,
+    url TEXT NOT NULL,
     options TEXT NOT NULL,
     status TEXT NOT NULL,
     attempt_count INTEGER NOT NULL,
@@ -94,8 +96,10 @@ export function migrateSqlite(db: SqliteDatabase): void {
     const row = db.get("SELECT MAX(version) AS v FROM schema_version");
     const current = typeof row?.v === "number" ? row.v : 0;
     if (current > MIGRATIONS.length) {
-      throw new Error(
-        `the file has schema version ${current} but this MockForge knows only up to ${MIGRATIONS.length}; upgrade MockForge or use another file`,
+      throw new MockForgeError(
+        "MFG_ERR_STORAGE",
+        `sqlite state file '${db.path}' has schema version ${current}, newer than this MockForge knows (${MIGRATIONS.length})`,
+        { hint: "Upgrade MockForge, or point storage at another file." },
       );
     }
     for (let v = current; v < MIGRATIONS.length; v++) {

@@ -78,6 +78,16 @@ export function deliveryConformance(ctx: ConformanceContext): void {
       expect(await s.list()).toHaveLength(100);
     });
 
+    it("the URL filter follows an update that replaces the request", async () => {
+      const s = ctx.storage().deliveries;
+      const d = delivery({ request: { ...delivery().request, body: "nul \u0000 in a body" } });
+      await s.insert(d);
+      expect(await s.list({ url: "/hooks/orders" })).toHaveLength(1);
+      await s.update(d.id, { request: { ...d.request, url: "http://127.0.0.1:9999/moved" } });
+      expect(await s.list({ url: "/hooks/orders" })).toEqual([]);
+      expect((await s.list({ url: "/moved" })).map((x) => x.id)).toEqual([d.id]);
+    });
+
     it("counts all or by status", async () => {
       const s = ctx.storage().deliveries;
       for (const status of ["pending", "pending", "dead", "in_flight"] as const) await s.insert(delivery({ status }));

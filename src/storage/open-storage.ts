@@ -1,0 +1,47 @@
+import type { Clock } from "../core/clock.js";
+import { MockForgeError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { createMemoryStorage } from "./memory/memory-storage.js";
+import type { Storage } from "./ports.js";
+import { createPostgresStorage } from "./postgres/postgres-storage.js";
+import { createSqliteStorage } from "./sqlite/sqlite-storage.js";
+
+export interface OpenStorageDeps {
+  clock: Clock;
+  /** Where background storage failures are reported. Default: silent. */
+  logger?: Logger;
+}
+
+/** What `openStorage` accepts, for messages and docs. */
+export const STORAGE_SPEC_FORMS = ["memory", "sqlite:<path>", "<path>.db", "postgres://…", "postgresql://…"] as const;
+
+/**
+ * Opens the store a config's `storage` value names:
+ * `memory`, `sqlite:<path>` (or a bare path ending in `.db`), or a `postgres://` /
+ * `postgresql://` URL (tables prefixed `mockforge_`).
+ *
+ * @example
+ * const storage = await openStorage("sqlite:.mockforge/state.db", { clock: systemClock });
+ * const memory = await openStorage("memory", { clock });
+ */
+export async function openStorage(spec: string, deps: OpenStorageDeps): Promise<Storage> {
+  const value = spec.trim();
+  const logger = deps.logger ? { logger: deps.logger } : {};
+  if (value === "memory") return createMemoryStorage();
+  if (value.startsWith("sqlite:")) {
+    const path = value.slice("sqlite:".length);
+    if (path === "") throw unsupported(spec, "`sqlite:` needs a file path after the colon");
+    return createSqliteStorage(path, { clock: deps.clock, ...logger });
+  }
+  if (/^postgres(ql)?:\/\//i.test(value)) return createPostgresStorage(value, { clock: deps.clock, ...logger });
+  if (/\.db$/i.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return createSqliteStorage(value, { clock: deps.clock, ...logger });
+  }
+  throw unsupported(spec, "it is not one of the accepted forms");
+}
+
+function unsupported(spec: string, why: string): MockForgeError {
+  return new MockForgeError("MFG_ERR_STORAGE_UNSUPPORTED", `Unsupported storage '${spec}': ${why}`, {
+    hint: `Use one of: ${STORAGE_SPEC_FORMS.join(", ")} (for example sqlite:.mockforge/state.db).`,
+  });
+}

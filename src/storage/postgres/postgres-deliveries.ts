@@ -1,0 +1,113 @@
+import type { DeliveryRecord, DeliveryStore } from "../ports.js";
+import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
+import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
+import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
+import { duplicateDelivery } from "../storage-errors.js";
+import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
+import { isPgUniqueViolation, type PgDatabase, type PgTables } from "./postgres-database.js";
+
+const DIALECT = { boolAsInt: false };
+const COLS = columnList(DELIVERY_COLUMNS);
+const ATT_COLS = columnList(ATTEMPT_COLUMNS);
+const marks = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ");
+const FINISHED = FINISHED_DELIVERY_STATUSES.map((s) => `'${s}'`).join(", ");
+const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
+
+/**
+ * Deliveries and attempts on postgres. `claimDue` locks due rows with FOR UPDATE SKIP LOCKED
+ * in the same statement that marks them in flight, so several MockForge instances can share
+ * one outbox without ever sending a delivery twice at once.
+ */
+export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryStore {
+  const D = t.deliveries;
+  const A = t.attempts;
+  const claimSql = `
+    WITH due AS (
+      SELECT seq, next_attempt_at AS due_at FROM ${D}
+      WHERE status = 'pending' AND next_attempt_at <= $1
+      ORDER BY next_attempt_at, seq LIMIT $2
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE ${D} AS d SET status = 'in_flight', next_attempt_at = NULL, updated_at = $1
+    FROM due WHERE d.seq = due.seq
+    RETURNING ${DELIVERY_COLUMNS.map((c) => `d.${c.column}`).join(", ")}, due.due_at, due.seq AS due_seq`;
+  const doomed = `SELECT id FROM ${D} WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC OFFSET $1`;
+
+  return {
+    async insert(d) {
+      try {
+        await db.query(
+          `INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`,
+          [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url],
+        );
+      } catch (e) {
+        throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
+      }
+    },
+    async update(id, patch) {
+      const where = new SqlWhere(postgresPlaceholder);
+      const sets: string[] = [];
+      for (const c of DELIVERY_COLUMNS) {
+        const value = (patch as Partial<DeliveryRecord>)[c.field];
+        if (c.field === "id" || value === undefined) continue;
+        sets.push(`${c.column} = ${where.bind(encodeValue(value, c.codec, DIALECT))}`);
+      }
+      if (patch.request !== undefined) sets.push(`${DELIVERY_URL_COLUMN} = ${where.bind(patch.request.url)}`);
+      if (sets.length === 0) return;
+      where.add("id = {}", id);
+      await db.query(`UPDATE ${D} SET ${sets.join(", ")} ${where}`, where.params);
+    },
+    async get(id) {
+      const { rows } = await db.query(`SELECT ${COLS} FROM ${D} WHERE id = $1`, [id]);
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+    async list(filter = {}) {
+      const where = new SqlWhere(postgresPlaceholder)
+        .when(filter.status, "status = {}")
+        .when(filter.url, `strpos(${DELIVERY_URL_COLUMN}, {}) > 0`)
+        .when(filter.sourceKind, "source_kind = {}")
+        .when(filter.sourceId, "source_id = {}")
+        .when(filter.since, "created_at >= {}");
+      const limit = where.bind(listLimit(filter.limit));
+      const { rows } = await db.query(`SELECT ${COLS} FROM ${D} ${where} ORDER BY created_at DESC, seq DESC LIMIT ${limit}`, where.params);
+      return rows.map(toRecord);
+    },
+    async count(filter = {}) {
+      const where = new SqlWhere(postgresPlaceholder).when(filter.status, "status = {}");
+      return Number((await db.query(`SELECT COUNT(*) AS n FROM ${D} ${where}`, where.params)).rows[0]!.n);
+    },
+    async addAttempt(a) {
+      await db.query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+    },
+    async attempts(deliveryId) {
+      const { rows } = await db.query(`SELECT ${ATT_COLS} FROM ${A} WHERE delivery_id = $1 ORDER BY number, started_at`, [deliveryId]);
+      return rows.map((r) => fromRow(r, ATTEMPT_COLUMNS));
+    },
+    async claimDue(now, limit) {
+      const n = listLimit(limit);
+      if (n === 0) return [];
+      const { rows } = await db.query(claimSql, [now, n]);
+      // RETURNING order is unspecified: restore oldest-due-first from the locked rows.
+      rows.sort((a, b) => Number(a.due_at) - Number(b.due_at) || Number(a.due_seq) - Number(b.due_seq));
+      return rows.map(toRecord);
+    },
+    async nextDueAt() {
+      const { rows } = await db.query(`SELECT MIN(next_attempt_at) AS t FROM ${D} WHERE status = 'pending'`);
+      return rows[0]?.t === null || rows[0]?.t === undefined ? null : Number(rows[0].t);
+    },
+    async requeueInFlight(now) {
+      const sql = `UPDATE ${D} SET status = 'pending', next_attempt_at = $1, updated_at = $1 WHERE status = 'in_flight'`;
+      return (await db.query(sql, [now])).rowCount;
+    },
+    async delete(id) {
+      // One statement, so the attempts and the record go together.
+      const sql = `WITH gone AS (DELETE FROM ${A} WHERE delivery_id = $1) DELETE FROM ${D} WHERE id = $1`;
+      return (await db.query(sql, [id])).rowCount > 0;
+    },
+    async prune(max) {
+      const sql = `WITH doomed AS (${doomed}), gone AS (DELETE FROM ${A} WHERE delivery_id IN (SELECT id FROM doomed))
+        DELETE FROM ${D} WHERE id IN (SELECT id FROM doomed)`;
+      return (await db.query(sql, [pruneKeep(max)])).rowCount;
+    },
+  };
+}

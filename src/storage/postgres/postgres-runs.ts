@@ -1,0 +1,44 @@
+import type { RunStore } from "../ports.js";
+import { listLimit, pruneKeep } from "../limits.js";
+import { columnList, fromRow, toParams } from "../row-mapping.js";
+import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
+import { RUN_COLUMNS } from "../tables.js";
+import type { PgDatabase, PgTables } from "./postgres-database.js";
+
+const DIALECT = { boolAsInt: false };
+const COLS = columnList(RUN_COLUMNS);
+const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
+  .map((c) => `${c.column} = excluded.${c.column}`)
+  .join(", ");
+
+/** Run history on postgres; `put` is an upsert that keeps the row's first sequence number. */
+export function createPostgresRuns(db: PgDatabase, t: PgTables): RunStore {
+  const put = `INSERT INTO ${t.runs} (${COLS}) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT (id) DO UPDATE SET ${UPDATES}`;
+  return {
+    async put(run) {
+      await db.query(put, toParams(run, RUN_COLUMNS, DIALECT));
+    },
+    async get(id) {
+      const { rows } = await db.query(`SELECT ${COLS} FROM ${t.runs} WHERE id = $1`, [id]);
+      return rows[0] ? fromRow(rows[0], RUN_COLUMNS) : undefined;
+    },
+    async list(filter = {}) {
+      const where = new SqlWhere(postgresPlaceholder)
+        .when(filter.kind, "kind = {}")
+        .when(filter.refId, "ref_id = {}")
+        .when(filter.status, "status = {}")
+        .when(filter.since, "started_at >= {}");
+      const limit = where.bind(listLimit(filter.limit));
+      const { rows } = await db.query(`SELECT ${COLS} FROM ${t.runs} ${where} ORDER BY started_at DESC, seq DESC LIMIT ${limit}`, where.params);
+      return rows.map((r) => fromRow(r, RUN_COLUMNS));
+    },
+    async prune(kind, max) {
+      const sql = `DELETE FROM ${t.runs} WHERE seq IN (SELECT seq FROM ${t.runs} WHERE kind = $1 ORDER BY started_at DESC, seq DESC OFFSET $2)`;
+      return (await db.query(sql, [kind, pruneKeep(max)])).rowCount;
+    },
+    async clear(kind) {
+      if (kind === undefined) await db.query(`DELETE FROM ${t.runs}`);
+      else await db.query(`DELETE FROM ${t.runs} WHERE kind = $1`, [kind]);
+    },
+  };
+}

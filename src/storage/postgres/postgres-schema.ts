@@ -1,0 +1,113 @@
+import type { PgDatabase, PgTables } from "./postgres-database.js";
+import { MockForgeError } from "../../core/errors.js";
+
+/**
+ * Schema migrations for postgres, applied in order at open. Numbers are DOUBLE PRECISION
+ * (exact for epoch ms, and node-postgres returns them as numbers, unlike BIGINT); nested
+ * values are JSON text, so every value round-trips exactly as in sqlite.
+ */
+const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
+  (t) => `
+  CREATE TABLE ${t.journal} (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    time DOUBLE PRECISION NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    url TEXT NOT NULL,
+    query TEXT NOT NULL,
+    params TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    raw_body TEXT NOT NULL,
+    raw_body_encoding TEXT NOT NULL,
+    body TEXT NOT NULL,
+    route_id TEXT,
+    status INTEGER NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    notes TEXT NOT NULL,
+    trace_id TEXT
+  );
+  CREATE INDEX ${t.indexPrefix}journal_time ON ${t.journal} (time, seq);
+  CREATE INDEX ${t.indexPrefix}journal_path ON ${t.journal} (path, time);
+  CREATE INDEX ${t.indexPrefix}journal_method ON ${t.journal} (method, time);
+  CREATE INDEX ${t.indexPrefix}journal_route ON ${t.journal} (route_id, time);
+
+  CREATE TABLE ${t.deliveries} (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    webhook_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    source_id TEXT,
+    request TEXT NOT NULL,
+    url TEXT NOT NULL,
+    options TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempt_count INTEGER NOT NULL,
+    next_attempt_at DOUBLE PRECISION,
+    created_at DOUBLE PRECISION NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL,
+    last_status INTEGER,
+    last_error TEXT NOT NULL,
+    trace_id TEXT,
+    replay_of TEXT
+  );
+  CREATE INDEX ${t.indexPrefix}deliveries_due ON ${t.deliveries} (status, next_attempt_at);
+  CREATE INDEX ${t.indexPrefix}deliveries_created ON ${t.deliveries} (created_at, seq);
+
+  CREATE TABLE ${t.attempts} (
+    id TEXT PRIMARY KEY,
+    delivery_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    started_at DOUBLE PRECISION NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    request TEXT NOT NULL,
+    response TEXT NOT NULL,
+    error TEXT NOT NULL,
+    retryable BOOLEAN NOT NULL,
+    next_delay_ms DOUBLE PRECISION
+  );
+  CREATE INDEX ${t.indexPrefix}attempts_delivery ON ${t.attempts} (delivery_id, number);
+
+  CREATE TABLE ${t.runs} (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at DOUBLE PRECISION NOT NULL,
+    finished_at DOUBLE PRECISION,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX ${t.indexPrefix}runs_kind_ref ON ${t.runs} (kind, ref_id, started_at);
+  CREATE INDEX ${t.indexPrefix}runs_started ON ${t.runs} (started_at, seq);
+  `,
+];
+
+/** The schema version this code writes. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Creates or upgrades the tables. An advisory lock per schema serialises instances that
+ * start at the same moment, so only one of them creates the tables.
+ */
+export async function migratePostgres(db: PgDatabase, t: PgTables): Promise<void> {
+  await db.transaction(async (query) => {
+    await query("SELECT pg_advisory_xact_lock(hashtext($1))", [`mockforge-schema:${t.schema}`]);
+    await query(`CREATE SCHEMA IF NOT EXISTS "${t.schema}"`);
+    await query(`CREATE TABLE IF NOT EXISTS ${t.schemaVersion} (version INTEGER NOT NULL)`);
+    const { rows } = await query(`SELECT MAX(version) AS v FROM ${t.schemaVersion}`);
+    const current = rows[0]?.v === null || rows[0]?.v === undefined ? 0 : Number(rows[0].v);
+    if (current > MIGRATIONS.length) {
+      throw new MockForgeError(
+        "MFG_ERR_STORAGE",
+        `postgres tables ${t.schemaVersion} have schema version ${current}, newer than this MockForge knows (${MIGRATIONS.length})`,
+        { hint: "Upgrade MockForge, or use another table prefix." },
+      );
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      await query(MIGRATIONS[v]!(t));
+      await query(`INSERT INTO ${t.schemaVersion} (version) VALUES ($1)`, [v + 1]);
+    }
+  });
+}

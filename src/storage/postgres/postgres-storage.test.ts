@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { isMockForgeError } from "../../core/errors.js";
+import { describeStorageConformance } from "../conformance.js";
+import type { Storage } from "../ports.js";
+import { delivery } from "../test-support/storage-fixtures.js";
+import { createPostgresStorage, redactPassword } from "./postgres-storage.js";
+
+const url = process.env.MOCKFORGE_TEST_POSTGRES_URL;
+if (!url) {
+  console.warn(
+    "SKIPPED postgres storage conformance: MOCKFORGE_TEST_POSTGRES_URL not set (run: eval \"$(bash scripts/ci-postgres.sh)\")",
+  );
+}
+
+// One schema per test run (dropped at the end) and one table prefix per test, so runs and tests never collide.
+const schema = `mockforge_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+const prefixes = new WeakMap<Storage, string>();
+let n = 0;
+
+async function open(prefix = `t${++n}_`): Promise<Storage> {
+  const s = await createPostgresStorage(url!, { schema, tablePrefix: prefix });
+  prefixes.set(s, prefix);
+  return s;
+}
+
+describe.skipIf(!url)("postgres", () => {
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  });
+
+  describeStorageConformance("postgres", () => open(), { reopen: (s) => open(prefixes.get(s)) });
+
+  describe("postgres storage specifics", () => {
+    it("several instances starting at once on a new prefix all open (one creates the tables)", async () => {
+      const prefix = `t${++n}_`;
+      const stores = await Promise.all([open(prefix), open(prefix), open(prefix)]);
+      try {
+        const d = delivery();
+        await stores[0]!.deliveries.insert(d);
+        expect((await stores[2]!.deliveries.get(d.id))!.id).toBe(d.id);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it("rejects a table prefix that is not a plain identifier", async () => {
+      const err = await createPostgresStorage(url!, { tablePrefix: 'x"; DROP TABLE y; --' }).catch((e: unknown) => e);
+      expect(isMockForgeError(err, "MFG_ERR_STORAGE_UNSUPPORTED")).toBe(true);
+    });
+  });
+});
+
+describe("postgres description", () => {
+  it("never shows the password", () => {
+    expect(redactPassword("postgres://mf:s3cret@db:5432/x")).toBe("postgres://mf:***@db:5432/x");
+    expect(redactPassword("postgres://mf@db/x")).toBe("postgres://mf@db/x");
+  });
+});
