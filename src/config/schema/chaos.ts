@@ -107,6 +107,7 @@ export type TypedConditionType = TypedCondition["type"];
 /** A hook or action condition: a typed condition, or an expression string (SPEC §8). */
 export const hookConditionSchema = z.union([z.string().min(1), typedConditionSchema]);
 export type HookCondition = z.infer<typeof hookConditionSchema>;
+export type HookConditionInput = z.input<typeof hookConditionSchema>;
 
 /** Queued outbound call (SPEC §3); every string in it is a template. */
 export const httpRequestActionSchema = z.strictObject({

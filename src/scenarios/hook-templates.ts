@@ -1,0 +1,73 @@
+/**
+ * Compiles the templated fields of a hook action once (SPEC §8): `url`, `headers`, `body` of
+ * `http_request`, `value` of `set_variable`, `message` of `log`, `variables` of `execute_chain`.
+ * Compiled forms are cached per action object, so a hook run many times parses once.
+ */
+import type { HookActionConfig } from "../config/schema/chaos.js";
+import { compileTemplate, type Template } from "../template/index.js";
+
+export interface ActionTemplates {
+  url?: Template;
+  headers?: Template;
+  body?: Template;
+  value?: Template;
+  message?: Template;
+  variables?: Template;
+}
+
+const cache = new WeakMap<object, ActionTemplates>();
+
+/**
+ * Throws MFG_ERR_TEMPLATE_SYNTAX for a bad `{{ }}` (validation calls it at load to report it).
+ *
+ * @example
+ * compileHookTemplates({ type: "log", message: "order {{variables.order_id}}", level: "info" }).message
+ */
+export function compileHookTemplates(action: HookActionConfig, path = ""): ActionTemplates {
+  const hit = cache.get(action);
+  if (hit) return hit;
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  let compiled: ActionTemplates;
+  switch (action.type) {
+    case "http_request":
+      compiled = {
+        url: compileTemplate(action.url, at("url")),
+        headers: compileTemplate(action.headers ?? {}, at("headers")),
+        body: compileTemplate(bodyValue(action.body), at("body")),
+      };
+      break;
+    case "set_variable":
+      compiled = { value: compileTemplate(action.value, at("value")) };
+      break;
+    case "log":
+      compiled = { message: compileTemplate(action.message, at("message")) };
+      break;
+    case "execute_chain":
+      compiled = { variables: compileTemplate(action.variables ?? {}, at("variables")) };
+      break;
+    case "wait":
+      compiled = {};
+      break;
+    default: {
+      const never: never = action;
+      throw new Error(`unhandled action ${(never as HookActionConfig).type}`);
+    }
+  }
+  cache.set(action, compiled);
+  return compiled;
+}
+
+/**
+ * A body given as JSON text (`body: '{"event": "x"}'`) is parsed first, so it is templated
+ * like a YAML object and a value inserted into it cannot break its quoting. Other strings stay text.
+ */
+export function bodyValue(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  const t = body.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return body;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return body;
+  }
+}
