@@ -2,6 +2,7 @@ import type { App } from "../app.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
+import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routesHandlers } from "./routes-handlers.js";
@@ -30,6 +31,11 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
   return createAdminRouter({
     token: o.token,
     logger: app.deps.logger,
-    routes: [health, ...routesHandlers(app.routes), ...requestsHandlers(app.storage().journal, app.recorder(), app.deps)],
+    routes: [
+      health,
+      ...routesHandlers(app.routes),
+      ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
+      ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
+    ],
   });
 }

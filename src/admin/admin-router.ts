@@ -1,5 +1,5 @@
 import FindMyWay from "find-my-way";
-import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
+import { describeError, internalError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import type { AdminReply, AdminRoute } from "./admin-types.js";
@@ -36,7 +36,7 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
     } catch (e) {
       if (isMockForgeError(e)) return toResponse({ status: e.status, body: e.toJSON() });
       o.logger.error({ err: describeError(e), path: req.path }, "admin handler failed");
-      return toResponse({ status: 500, body: { error: { code: "MFG_ERR_INTERNAL", ...describeError(e) } } });
+      return toResponse({ status: 500, body: { error: internalError(e) } });
     }
   };
 }

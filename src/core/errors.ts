@@ -126,3 +126,9 @@ export function describeError(e: unknown): { code: string; message: string } {
   }
   return { code: "UNKNOWN", message: String(e) };
 }
+
+/** The body of an unexpected failure: a stable code plus what the cause said. */
+export function internalError(e: unknown): { code: "MFG_ERR_INTERNAL"; message: string; cause: string } {
+  const d = describeError(e);
+  return { code: "MFG_ERR_INTERNAL", message: d.message, cause: d.code };
+}

@@ -1,6 +1,6 @@
 import { compileTemplate, compileCondition, type Template, type Condition } from "../template/index.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { RouteConfig } from "../config/index.js";
+import { routeIdOf, type RouteConfig } from "../config/index.js";
 import type { RouteWebhookConfig } from "../config/schema/webhooks.js";
 
 export interface RenderedResponse {
@@ -33,14 +33,14 @@ export interface CompiledRoute {
 }
 
 export function compileRoute(config: RouteConfig): CompiledRoute {
-  const method = (config.method ?? "ANY").toUpperCase();
-  const id = config.id ?? `${method} ${config.path}`;
+  const method = config.method.toUpperCase();
+  const id = routeIdOf(config);
   const response = config.response ?? {};
   const base = `routes[${id}].response`;
   const status = compileTemplate(response.status ?? 200, `${base}.status`);
   const headers = compileTemplate(response.headers ?? {}, `${base}.headers`);
   const body = compileTemplate(response.body, `${base}.body`);
-  const templated = containsTemplate(response.status) || containsTemplate(response.headers) || containsTemplate(response.body);
+  const templated = !(status.constant && headers.constant && body.constant);
 
   const render = templated
     ? (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
@@ -76,14 +76,6 @@ function compileConditionAt(src: string, path: string): Condition {
     if (e && typeof e === "object" && "details" in e) (e as { details: Record<string, unknown> }).details.path ??= path;
     throw e;
   }
-}
-
-/** True when any string inside `v` holds `{{`. */
-export function containsTemplate(v: unknown): boolean {
-  if (typeof v === "string") return v.includes("{{");
-  if (Array.isArray(v)) return v.some(containsTemplate);
-  if (v && typeof v === "object") return Object.values(v).some(containsTemplate);
-  return false;
 }
 
 function toStatus(v: unknown): number {

@@ -40,7 +40,7 @@ export class JournalRecorder {
       status,
       durationMs: Math.round(durationMs * 1000) / 1000,
       notes,
-      traceId: req.trace?.id ?? null,
+      traceId: req.trace?.traceId ?? null,
     };
     this.store.append(entry).catch(this.onError);
     for (const fn of this.listeners) fn(entry);

@@ -1,14 +1,11 @@
+import type { TraceContext } from "../delivery/trace-header.js";
+
 /**
  * The engine's view of one HTTP exchange, independent of node:http. The server adapts
  * node requests to `MockRequest`; the engine answers with a `MockResponse`.
  */
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
-export interface TraceInfo {
-  id: string;
-  /** How many MockForge hops led here (0 for a request from outside). */
-  depth: number;
-}
 
 export interface MockRequest {
   id: string;
@@ -31,7 +28,8 @@ export interface MockRequest {
   bodyError: string | null;
   /** Set when the body was over the limit and was not read. */
   bodyTooLarge: boolean;
-  trace: TraceInfo | null;
+  /** From `x-mockforge-trace` when a MockForge call caused this request (loop guard). */
+  trace: TraceContext | null;
 }
 
 export interface MockResponse {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Deps } from "../core/deps.js";
-import { describeError } from "../core/errors.js";
+import { describeError, internalError } from "../core/errors.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import { readBody } from "./read-body.js";
@@ -57,7 +57,7 @@ async function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResp
     finish();
   } catch (e) {
     o.deps.logger.error({ err: describeError(e), url: req.url }, "request failed inside MockForge");
-    if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: { code: "MFG_ERR_INTERNAL", ...describeError(e) } }) });
+    if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: internalError(e) }) });
     else res.destroy();
   }
 }

@@ -1,0 +1,84 @@
+import { MockForgeError } from "../core/errors.js";
+import type { DeliveryEngine } from "../delivery/types.js";
+import type { DeliveryRecord, DeliveryStatus, DeliveryStore } from "../storage/ports.js";
+import { ok, type AdminRoute } from "./admin-types.js";
+import { qint, qstr, qtime } from "./query-params.js";
+
+const STATUSES: DeliveryStatus[] = ["pending", "in_flight", "succeeded", "failed", "dead"];
+
+/** Inspection and replay of every outbound call (SPEC §3): list, show with attempts, replay, delete, wait. */
+export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine): AdminRoute[] {
+  return [
+    {
+      method: "GET",
+      path: "/deliveries",
+      handler: async ({ query }) =>
+        ok(
+          await store.list({
+            status: status(qstr(query, "status")),
+            url: qstr(query, "url"),
+            sourceKind: qstr(query, "source"),
+            since: qtime(query, "since"),
+            limit: qint(query, "limit", 100, 1, 10_000),
+          }),
+        ),
+    },
+    {
+      method: "GET",
+      path: "/deliveries/wait",
+      handler: async ({ query }) => {
+        const count = qint(query, "count", 1, 1, 10_000);
+        const timeoutMs = qint(query, "timeout_ms", 5_000, 0, 300_000);
+        try {
+          const found = await engine.waitFor({ url: qstr(query, "url"), status: status(qstr(query, "status")), sourceKind: qstr(query, "source") }, count, timeoutMs);
+          return ok({ count: found.length, deliveries: found });
+        } catch (e) {
+          if (e instanceof MockForgeError && e.code === "MFG_ERR_WAIT_TIMEOUT") return { status: 408, body: e.toJSON() };
+          throw e;
+        }
+      },
+    },
+    {
+      method: "GET",
+      path: "/deliveries/:id",
+      handler: async ({ params }) => {
+        const d = await mustGet(store, params.id!);
+        return ok({ ...d, attempts: await store.attempts(d.id) });
+      },
+    },
+    {
+      method: "POST",
+      path: "/deliveries/:id/replay",
+      handler: async ({ params, query }) => {
+        await mustGet(store, params.id!);
+        return ok(await engine.replay(params.id!, { newId: qstr(query, "new_id") === "true" }), 202);
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/deliveries/:id",
+      handler: async ({ params }) => {
+        if (!(await store.delete(params.id!))) throw notFound(params.id!);
+        return ok({ deleted: params.id });
+      },
+    },
+  ];
+}
+
+function status(v: string | undefined): DeliveryStatus | undefined {
+  if (v === undefined || v === "") return undefined;
+  if (!STATUSES.includes(v as DeliveryStatus)) {
+    throw new MockForgeError("MFG_ERR_BAD_REQUEST", `Unknown delivery status '${v}'`, { hint: `Use one of: ${STATUSES.join(", ")}` });
+  }
+  return v as DeliveryStatus;
+}
+
+async function mustGet(store: DeliveryStore, id: string): Promise<DeliveryRecord> {
+  const d = await store.get(id);
+  if (!d) throw notFound(id);
+  return d;
+}
+
+function notFound(id: string): MockForgeError {
+  return new MockForgeError("MFG_ERR_DELIVERY_NOT_FOUND", `No delivery '${id}'`, { hint: "List deliveries with GET /__mockforge/deliveries" });
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli, startCliServer } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mockforge-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe("mockforge validate", () => {
+  it("accepts a good config", async () => {
+    const r = await runCli(["validate", join(import.meta.dirname, "..", "examples", "mockforge.yaml")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/OK/);
+  });
+
+  it("refuses an unknown key with file:line:col, the path and a suggestion; exit 1", async () => {
+    const p = file("broken.yaml", "routes:\n  - path: /a\n    methd: GET\n");
+    const r = await runCli(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${p}:3:5`);
+    expect(r.stderr).toContain("routes[0].methd");
+    expect(r.stderr).toMatch(/did you mean .?method/);
+  });
+
+  it("refuses invalid YAML with its position", async () => {
+    const p = file("bad-yaml.yaml", "routes:\n  - path: /a\n   method: [GET\n");
+    const r = await runCli(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/MFG_ERR_CONFIG_PARSE/);
+    expect(r.stderr).toMatch(new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`));
+  });
+
+  it("refuses a template with a syntax error, and an injection attempt", async () => {
+    const p = file("bad-template.yaml", "routes:\n  - path: /a\n    response:\n      body: { x: \"{{ request.body. }}\" }\n");
+    const r = await runCli(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/routes\[0\]\.response\.body\.x/);
+    const q = file("inject.yaml", "routes:\n  - path: /a\n    response:\n      body: \"{{ constructor.constructor('return process')() }}\"\n");
+    const r2 = await runCli(["validate", q]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/MFG_ERR_EXPR_FORBIDDEN|MFG_ERR_TEMPLATE_SYNTAX/);
+  });
+
+  it("refuses duplicate routes", async () => {
+    const p = file("dup.yaml", "routes:\n  - path: /u/:id\n    method: GET\n  - path: /u/{name}\n    method: GET\n");
+    const r = await runCli(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/MFG_ERR_ROUTE_DUPLICATE/);
+  });
+});
+
+describe("mockforge serve", () => {
+  it("exits 1 before listening on a bad config", async () => {
+    const p = file("bad-serve.yaml", "http: { port: 0 }\nroutes:\n  - path: /a\n    response: { status: \"abc\" }\n");
+    const r = await runCli(["serve", "--config", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/routes\[0\]\.response\.status/);
+    expect(r.stdout + r.stderr).not.toMatch(/MockForge serving/);
+  });
+
+  it("serves the seed receiver, prints its routes and admin URL, and shuts down on SIGTERM", async () => {
+    const cfg = join(import.meta.dirname, "fixtures", "seed", "13-using-mockforge-to-receive-webhooks.yaml");
+    const state = join(dir, "state.db");
+    const s = await startCliServer(["--config", cfg, "--port", "0", "--state", state]);
+    expect(s.output()).toMatch(/POST\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/orders/);
+    expect(s.output()).toMatch(/__mockforge/);
+    const res = await fetch(`${s.url}/webhooks/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"event":"order.created"}' });
+    expect(res.status).toBe(200);
+    const exited = new Promise<number | null>((r) => s.proc.on("exit", (c) => r(c)));
+    s.proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(existsSync(state)).toBe(true);
+  });
+});

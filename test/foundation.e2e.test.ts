@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, startFromText, type TestServer } from "./support/start-app.js";
+
+const CONFIG = `
+http:
+  body_limit_bytes: 1024
+routes:
+  - path: /users/{id}
+    method: GET
+    response:
+      status: 200
+      headers: { X-User: "{{request.params.id}}" }
+      body: { id: "{{request.params.id}}", q: "{{request.query.q}}", agent: "{{request.headers['user-agent']}}" }
+  - path: /echo
+    method: POST
+    response:
+      body: { echoed: "{{request.body}}", items: "{{request.body.items}}", n: "{{request.body.n}}" }
+  - path: /text
+    method: ANY
+    response:
+      headers: { content-type: text/plain }
+      body: "hello {{request.method}}"
+  - path: /slow
+    response:
+      delay_ms: 30
+      body: ok
+  - id: from-json-string
+    path: /json-string
+    method: GET
+    response:
+      body: '{"a": 1}'
+`;
+
+describe("routes, templates and the journal", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startFromText(CONFIG);
+  });
+  afterAll(() => s.close());
+
+  it("renders params, query and headers; {id} params work", async () => {
+    const r = await call(`${s.url}/users/42?q=find`, { headers: { "user-agent": "vitest" } });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ id: "42", q: "find", agent: "vitest" });
+    expect(r.headers.get("x-user")).toBe("42");
+  });
+
+  it("keeps the type of a whole-value template (an array stays an array, a number a number)", async () => {
+    const r = await call(`${s.url}/echo`, { body: { items: [1, 2], n: 7 } });
+    expect(r.body).toEqual({ echoed: { items: [1, 2], n: 7 }, items: [1, 2], n: 7 });
+  });
+
+  it("serves text, ANY methods, delays, and JSON strings as JSON", async () => {
+    const t = await call(`${s.url}/text`, { method: "PUT", body: "x" });
+    expect(t.text).toBe("hello PUT");
+    expect(t.headers.get("content-type")).toBe("text/plain");
+    expect((await call(`${s.url}/slow`)).text).toBe("ok");
+    const j = await call(`${s.url}/json-string`);
+    expect(j.body).toEqual({ a: 1 });
+    expect(j.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("answers 413 past the body limit, journals it, and keeps serving", async () => {
+    const big = "x".repeat(5000);
+    const r = await call(`${s.url}/echo`, { body: big, headers: { "content-type": "text/plain" } });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe("MFG_ERR_BODY_TOO_LARGE");
+    const list = await call(`${s.url}/__mockforge/requests?path=/echo&limit=1`);
+    expect(list.body[0].status).toBe(413);
+    expect(list.body[0].notes.join(" ")).toMatch(/too large/);
+    expect((await call(`${s.url}/users/1`)).status).toBe(200);
+  });
+
+  it("adds, replaces and removes routes at run time", async () => {
+    const add = await call(`${s.url}/__mockforge/routes`, { body: { id: "new", path: "/new", method: "GET", response: { status: 202, body: { v: 1 } } } });
+    expect(add.status).toBe(201);
+    expect((await call(`${s.url}/new`)).status).toBe(202);
+    const dup = await call(`${s.url}/__mockforge/routes`, { body: { path: "/new", method: "GET" } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe("MFG_ERR_ROUTE_DUPLICATE");
+    const put = await call(`${s.url}/__mockforge/routes/new`, { method: "PUT", body: { path: "/new", method: "GET", response: { body: { v: 2 } } } });
+    expect(put.status).toBe(200);
+    expect((await call(`${s.url}/new`)).body).toEqual({ v: 2 });
+    const bad = await call(`${s.url}/__mockforge/routes`, { body: { path: "/bad", methd: "GET" } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/method/);
+    expect((await call(`${s.url}/__mockforge/routes/new`, { method: "DELETE" })).status).toBe(200);
+    expect((await call(`${s.url}/new`)).status).toBe(404);
+  });
+
+  it("clears the journal", async () => {
+    await call(`${s.url}/users/9`);
+    expect((await call(`${s.url}/__mockforge/requests`, { method: "DELETE" })).status).toBe(200);
+    expect((await call(`${s.url}/__mockforge/requests`)).body).toEqual([]);
+  });
+});
+
+describe("admin token", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startFromText(`http: { admin_token: "s3cret" }\nroutes: [{ path: /a, response: { body: ok } }]\n`);
+  });
+  afterAll(() => s.close());
+
+  it("refuses admin calls without the token and accepts them with it", async () => {
+    expect((await call(`${s.url}/__mockforge/health`)).status).toBe(401);
+    expect((await call(`${s.url}/__mockforge/health`, { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
+    expect((await call(`${s.url}/a`)).status).toBe(200);
+  });
+});

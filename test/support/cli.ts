@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "mockforge.js");
+
+/** Runs the real CLI to completion (bounded) and returns its exit code and output. */
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`mockforge ${args.join(" ")} did not finish in time:\n${stdout}\n${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
+    p.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `mockforge serve` as a real process and resolves with its URL once it listens. */
+export function startCliServer(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, "serve", ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${out}`));
+    }, 20_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /MockForge serving .* at (http:\/\/[^;\s"]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc: p, url: m[1]!, output: () => out });
+      }
+    };
+    p.stdout.on("data", onData);
+    p.stderr.on("data", onData);
+    p.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
