@@ -148,8 +148,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
       }));
     }, opts.timeoutMs);
+    // A caller may abort with its own coded reason (the engine says "stopped"); keep it.
     const onCallerAbort = () =>
-      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${request.url}: cancelled by the caller`));
+      controller.abort(
+        opts.signal?.reason instanceof MockForgeError
+          ? opts.signal.reason
+          : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${request.url}: cancelled by the caller`),
+      );
     if (opts.signal?.aborted) onCallerAbort();
     else opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
 

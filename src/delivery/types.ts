@@ -70,6 +70,8 @@ export interface DeliveryWaitFilter {
   url?: string;
   status?: DeliveryRecord["status"];
   sourceKind?: string;
+  /** Only deliveries created at or after this epoch ms (so a test counts only what it caused). */
+  since?: number;
 }
 
 export interface DeliveryEngine {
@@ -85,6 +87,11 @@ export interface DeliveryEngine {
   drain(timeoutMs: number): Promise<number>;
   /** Resumes pending deliveries from storage and starts dispatching. */
   start(): Promise<void>;
-  /** Stops dispatching; in-flight attempts finish or are left `in_flight` to be resumed next start. */
-  stop(): Promise<void>;
+  /**
+   * Stops dispatching; in-flight attempts finish or are left `in_flight` to be resumed next start.
+   * `graceMs` (default 0): how long in-flight attempts may run on before they are cut off.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
+  /** Calls `listener` on every status change of a delivery this engine handles; returns the unsubscribe function. */
+  subscribe?(listener: (record: DeliveryRecord) => void): () => void;
 }

@@ -1,0 +1,72 @@
+/**
+ * An awaited call: recorded like any delivery, retried inline on the injected clock, and
+ * resolved with the answer. It stays `in_flight` between its retries so no sweeper claims it:
+ * it belongs to the caller that waits for it.
+ */
+import { describeError, MockForgeError } from "../core/errors.js";
+import type { DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
+import { buildResult } from "./delivery-result.js";
+import { lastErrorText, performAttempt, type AttemptDeps, type AttemptOutcome } from "./perform-attempt.js";
+import type { DeliveryResult } from "./types.js";
+
+export interface AwaitedSendInput {
+  deps: AttemptDeps;
+  record: DeliveryRecord;
+  /** The caller's cancel signal. */
+  signal: AbortSignal | undefined;
+  /** The engine's stop signal. */
+  stopSignal: AbortSignal;
+  /** Tells the engine about each status change. */
+  changed: (record: DeliveryRecord) => void;
+}
+
+/** Never rejects for network faults: those resolve with `ok: false`, `status: 0`, `error` set. */
+export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResult> {
+  const { deps, changed } = input;
+  const { clock } = deps;
+  const store = deps.storage.deliveries;
+  const signal = input.signal ? AbortSignal.any([input.signal, input.stopSignal]) : input.stopSignal;
+  const t0 = clock.monotonic();
+  let current: DeliveryRecord = { ...input.record, status: "in_flight" };
+  await store.insert(current);
+  changed(current);
+
+  let outcome: AttemptOutcome | null = null;
+  let interruption: { code: string; message: string } | null = null;
+  for (;;) {
+    outcome = (await performAttempt(deps, current, signal))!;
+    const patch = {
+      attemptCount: outcome.attempt.number,
+      lastStatus: outcome.response?.status ?? null,
+      lastError: lastErrorText(outcome),
+      updatedAt: clock.now(),
+    };
+    current = { ...current, ...patch };
+    if (outcome.next !== "retry") break;
+    await store.update(current.id, patch);
+    changed(current);
+    try {
+      await clock.sleep(outcome.delayMs!, signal);
+    } catch (e) {
+      interruption = describeError(
+        e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${current.request.url}: cancelled by the caller while waiting to retry`),
+      );
+      break;
+    }
+  }
+
+  const status: DeliveryStatus = interruption ? "failed" : (outcome.next as DeliveryStatus);
+  const lastError = interruption ? `${interruption.code}: ${interruption.message}` : current.lastError;
+  current = { ...current, status, lastError, nextAttemptAt: null, updatedAt: clock.now() };
+  await store.update(current.id, { status, lastError, attemptCount: current.attemptCount, lastStatus: current.lastStatus, nextAttemptAt: null, updatedAt: current.updatedAt });
+  changed(current);
+  return buildResult({
+    deliveryId: current.id,
+    webhookId: current.webhookId,
+    succeeded: status === "succeeded",
+    response: outcome.response,
+    attempts: current.attemptCount,
+    durationMs: clock.monotonic() - t0,
+    error: interruption ?? outcome.error,
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * The delivery engine (SPEC §3): every outbound call is stored, then sent, each attempt
+ * recorded, retried or finished. Queued calls are durable before `enqueue` resolves and are
+ * sent at once when a slot is free; awaited calls (`send`) are recorded the same way and
+ * retried inline for their caller.
+ */
+import type { Clock } from "../core/clock.js";
+import { MockForgeError } from "../core/errors.js";
+import { newId } from "../core/ids.js";
+import type { Logger } from "../core/logger.js";
+import type { Random } from "../core/random.js";
+import type { DeliveryRecord, DeliveryStatus, Storage } from "../storage/ports.js";
+import { sendAwaited } from "./awaited-send.js";
+import { DEFAULT_WEBHOOKS_CONFIG, readOptions, storeOptions, type DeliveryDefaults } from "./delivery-options.js";
+import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.js";
+import { createDispatcher } from "./dispatcher.js";
+import { drainDeliveries } from "./drain.js";
+import { createHttpClient, type HttpClient } from "./http-client.js";
+import { setHeader, toStoredRequest } from "./outbound-request.js";
+import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attempt.js";
+import { failAwaitedLeftovers, INTERRUPTED_REASON } from "./restart-recovery.js";
+import { createRetention } from "./retention.js";
+import { resolvePolicy, type DeliveryMode } from "./retry-policy.js";
+import { formatTraceHeader, TRACE_HEADER } from "./trace-header.js";
+import type { DeliveryEngine, DeliveryOptions, OutboundRequest } from "./types.js";
+
+export interface DeliveryEngineOptions {
+  storage: Storage;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** The config's `webhooks` block; missing fields take the built-in defaults. */
+  defaults?: Partial<DeliveryDefaults>;
+  /** Sweep for deliveries other processes wrote to the same store. Default 1000 ms; 0 = off. */
+  pollIntervalMs?: number;
+  /** Replaces the undici client (tests). The engine closes it on stop. */
+  http?: HttpClient;
+}
+
+export type MockForgeDeliveryEngine = DeliveryEngine & Required<Pick<DeliveryEngine, "subscribe">>;
+
+/**
+ * @example
+ * const engine = createDeliveryEngine({ storage, clock: systemClock, random: systemRandom, logger });
+ * await engine.start();
+ * await engine.enqueue({ method: "POST", url: "http://127.0.0.1:4000/hooks", body: { event: "order.created" } },
+ *   { source: { kind: "route", id: "create_order" } });
+ * const res = await engine.send({ method: "GET", url: "http://127.0.0.1:4000/health" }, { source: { kind: "chain" } });
+ * await engine.stop();
+ */
+export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliveryEngine {
+  const { storage, clock, random } = o;
+  const store = storage.deliveries;
+  const logger = o.logger.child({ component: "delivery" });
+  const defaults: DeliveryDefaults = { ...DEFAULT_WEBHOOKS_CONFIG, ...stripUndefined(o.defaults ?? {}) };
+  const http = o.http ?? createHttpClient({ clock });
+  const deps: AttemptDeps = { storage, http, clock, random, defaults };
+  const waiters = createDeliveryWaiters(clock);
+  const retention = createRetention({ store, logger, keep: defaults.retention });
+  const stopController = new AbortController();
+  const awaitedRuns = new Set<Promise<unknown>>();
+  let state: "new" | "running" | "stopped" = "new";
+
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    logger,
+    concurrency: defaults.concurrency,
+    pollIntervalMs: o.pollIntervalMs ?? 1000,
+    run: runQueued,
+  });
+
+  function changed(record: DeliveryRecord): void {
+    waiters.notify(record);
+    if (isFinished(record.status)) {
+      retention.finished();
+      if (record.status !== "succeeded") {
+        logger.warn({ deliveryId: record.id, url: record.request.url, status: record.status, lastError: record.lastError }, `delivery ${record.status}`);
+      }
+    }
+  }
+
+  async function finish(record: DeliveryRecord, patch: Partial<DeliveryRecord>): Promise<DeliveryRecord> {
+    const next = { ...record, ...patch, updatedAt: clock.now() };
+    await store.update(record.id, { ...patch, updatedAt: next.updatedAt });
+    changed(next);
+    return next;
+  }
+
+  /** One queued attempt for a delivery this process holds in flight. */
+  async function runQueued(record: DeliveryRecord): Promise<void> {
+    if (record.mode === "awaited") {
+      // Claimed after a restart: the caller that awaited it is gone, so sending it now helps nobody.
+      await finish(record, { status: "failed", nextAttemptAt: null, lastError: INTERRUPTED_REASON });
+      return;
+    }
+    const outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped");
+    if (!outcome) return; // engine stopping: left in flight, resumed on the next start
+    const now = clock.now();
+    const retry = outcome.next === "retry";
+    const updated = await finish(record, {
+      status: retry ? "pending" : (outcome.next as DeliveryStatus),
+      attemptCount: outcome.attempt.number,
+      nextAttemptAt: retry ? now + outcome.delayMs! : null,
+      lastStatus: outcome.response?.status ?? null,
+      lastError: lastErrorText(outcome),
+    });
+    logger.debug({ deliveryId: record.id, attempt: outcome.attempt.number, next: outcome.next, delayMs: outcome.delayMs }, "delivery attempt");
+    if (retry) dispatcher.wakeAt(updated.nextAttemptAt!);
+  }
+
+  function newRecord(request: OutboundRequest, options: DeliveryOptions, mode: DeliveryMode): DeliveryRecord {
+    const now = clock.now();
+    const stored = toStoredRequest(request);
+    const traceId = options.traceId ?? newId("trc", now, random);
+    setHeader(stored.headers, TRACE_HEADER, formatTraceHeader({ traceId, depth: (options.traceDepth ?? 0) + 1 }));
+    return {
+      id: newId("dlv", now, random),
+      webhookId: newId("msg", now, random),
+      mode,
+      sourceKind: options.source.kind,
+      sourceId: options.source.id ?? null,
+      request: stored,
+      options: storeOptions(options, mode, defaults),
+      status: "pending",
+      attemptCount: 0,
+      nextAttemptAt: null,
+      createdAt: now,
+      updatedAt: now,
+      lastStatus: null,
+      lastError: null,
+      traceId,
+      replayOf: null,
+    };
+  }
+
+  /** Stores a queued delivery (durably) and sends it now if a slot is free, else when due. */
+  async function admit(record: DeliveryRecord, delayMs: number): Promise<DeliveryRecord> {
+    if (state === "stopped") throw stoppedError();
+    const now = clock.now();
+    const immediate = delayMs <= 0 && dispatcher.tryReserve();
+    // Stored as in flight when this process sends it right away, so no other sweeper claims it.
+    const rec: DeliveryRecord = immediate
+      ? { ...record, status: "in_flight", nextAttemptAt: null }
+      : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs) };
+    try {
+      await store.insert(rec);
+    } catch (e) {
+      if (immediate) dispatcher.release();
+      throw e;
+    }
+    waiters.notify(rec);
+    if (immediate) dispatcher.launch(rec);
+    else dispatcher.wakeAt(rec.nextAttemptAt!);
+    return { ...rec };
+  }
+
+  const engine: MockForgeDeliveryEngine = {
+    async enqueue(request, options) {
+      return admit(newRecord(request, options, "queued"), options.delay_ms ?? 0);
+    },
+
+    async send(request, options) {
+      if (state === "stopped") throw stoppedError();
+      const record = newRecord(request, options, "awaited");
+      const run = sendAwaited({ deps, record, signal: options.signal, stopSignal: stopController.signal, changed });
+      awaitedRuns.add(run);
+      try {
+        return await run;
+      } finally {
+        awaitedRuns.delete(run);
+      }
+    },
+
+    async replay(deliveryId, opts = {}) {
+      const orig = await store.get(deliveryId);
+      if (!orig) {
+        throw new MockForgeError("MFG_ERR_DELIVERY_NOT_FOUND", `Delivery '${deliveryId}' does not exist`, {
+          hint: "List deliveries with GET /__mockforge/deliveries; finished ones are pruned beyond `webhooks.retention`.",
+        });
+      }
+      const now = clock.now();
+      const options = readOptions(orig, defaults);
+      const record: DeliveryRecord = {
+        ...orig,
+        id: newId("dlv", now, random),
+        webhookId: opts.newId ? newId("msg", now, random) : orig.webhookId,
+        mode: "queued",
+        sourceKind: "replay",
+        // A replay is always queued: an awaited original gets the queued policy.
+        options: { ...options, policy: resolvePolicy(options.retry, "queued", defaults.retry) },
+        attemptCount: 0,
+        createdAt: now,
+        updatedAt: now,
+        lastStatus: null,
+        lastError: null,
+        replayOf: orig.id,
+      };
+      return admit(record, 0);
+    },
+
+    waitFor(filter, count, timeoutMs) {
+      return waiters.waitFor(filter, count, timeoutMs, async () => {
+        const statuses = filter.status ? [filter.status] : FINISHED;
+        const lists = await Promise.all(
+          statuses.map((status) => store.list({ status, url: filter.url, sourceKind: filter.sourceKind, since: filter.since, limit: count })),
+        );
+        return lists.flat();
+      });
+    },
+
+    drain(timeoutMs) {
+      return drainDeliveries({ store, clock, waiters, timeoutMs, awaitedInFlight: () => awaitedRuns.size });
+    },
+
+    async start() {
+      if (state === "running") return;
+      if (state === "stopped") throw stoppedError();
+      state = "running";
+      const failed = await failAwaitedLeftovers(store, clock.now());
+      failed.forEach(changed);
+      const requeued = await store.requeueInFlight(clock.now());
+      if (failed.length || requeued) logger.info({ requeued, awaitedFailed: failed.length }, "resuming deliveries left from the last run");
+      dispatcher.start();
+      retention.prune();
+    },
+
+    async stop(opts = {}) {
+      if (state === "stopped") return;
+      const wasRunning = state === "running";
+      state = "stopped";
+      if (wasRunning && (opts.graceMs ?? 0) > 0) await graceful(opts.graceMs!);
+      stopController.abort(stoppedError());
+      await dispatcher.stop();
+      await Promise.allSettled([...awaitedRuns]);
+      waiters.cancelAll(stoppedError());
+      await retention.settle();
+      await http.close();
+    },
+
+    subscribe: (listener) => waiters.subscribe(listener),
+  };
+
+  /** Lets running attempts finish for up to `ms` before they are cut off. */
+  async function graceful(ms: number): Promise<void> {
+    const ac = new AbortController();
+    const timeout = clock.sleep(ms, ac.signal).catch(() => undefined);
+    const idle = (async () => {
+      // Stopping the dispatcher first would abort nothing; it only waits for runs to settle.
+      await Promise.allSettled([dispatcher.stop(), ...awaitedRuns]);
+    })();
+    await Promise.race([timeout, idle]);
+    ac.abort();
+  }
+
+  return engine;
+}
+
+function stoppedError(): MockForgeError {
+  return new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "The delivery engine is stopped", {
+    hint: "Deliveries left pending are resumed when the server starts again.",
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,104 @@
+/**
+ * One attempt of one delivery: sign, send, classify, decide what comes next, record the
+ * attempt. Shared by queued and awaited deliveries; the caller moves the delivery's status.
+ */
+import type { Clock } from "../core/clock.js";
+import { describeError, MockForgeError } from "../core/errors.js";
+import { newId } from "../core/ids.js";
+import type { Random } from "../core/random.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Storage, StoredRequest } from "../storage/ports.js";
+import { attemptSettings, type DeliveryDefaults } from "./delivery-options.js";
+import type { HttpClient, HttpResponse } from "./http-client.js";
+import { checkDeliveryUrl, setHeader } from "./outbound-request.js";
+import { classifyOutcome, nextDelay, parseRetryAfter } from "./retry-policy.js";
+import { signHeaders, signingSecrets } from "./signing.js";
+
+export interface AttemptDeps {
+  storage: Storage;
+  http: HttpClient;
+  clock: Clock;
+  random: Random;
+  defaults: DeliveryDefaults;
+}
+
+export interface AttemptOutcome {
+  attempt: AttemptRecord;
+  /** Where the delivery goes: `retry` means another attempt after `delayMs`. */
+  next: "retry" | Extract<DeliveryStatus, "succeeded" | "failed" | "dead">;
+  delayMs: number | null;
+  response: HttpResponse | null;
+  error: { code: string; message: string } | null;
+}
+
+/**
+ * The request exactly as this attempt sends it: `webhook-id` (stable: the delivery's), a fresh
+ * `webhook-timestamp`, and `webhook-signature` when signing is on.
+ */
+export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof signingSecrets>[0], nowMs: number): StoredRequest {
+  const headers = { ...record.request.headers };
+  const ts = Math.floor(nowMs / 1000);
+  const secrets = signingSecrets(signing);
+  const signed = signing
+    ? signHeaders(record.webhookId, ts, record.request.body ?? "", secrets)
+    : { "webhook-id": record.webhookId, "webhook-timestamp": String(ts) };
+  for (const [k, v] of Object.entries(signed)) setHeader(headers, k, v);
+  return { ...record.request, headers };
+}
+
+/**
+ * Runs attempt number `record.attemptCount + 1` and records it. `abandon` says whether an
+ * abort means "engine stopping" (nothing is recorded, the delivery stays in flight for the
+ * next start) rather than a cancelled caller; then this resolves to null.
+ */
+export async function performAttempt(
+  deps: AttemptDeps,
+  record: DeliveryRecord,
+  signal?: AbortSignal,
+  abandon?: () => boolean,
+): Promise<AttemptOutcome | null> {
+  const { clock, random } = deps;
+  const settings = attemptSettings(record, deps.defaults);
+  const number = record.attemptCount + 1;
+  const startedAt = clock.now();
+  const t0 = clock.monotonic();
+  let sent: StoredRequest = record.request;
+  let response: HttpResponse | null = null;
+  let error: MockForgeError | null = null;
+  try {
+    sent = requestAsSent(record, settings.signing, startedAt);
+    error = checkDeliveryUrl(sent.url);
+    if (!error) response = await deps.http.send(sent, { timeoutMs: settings.timeoutMs, connectTimeoutMs: settings.connectTimeoutMs, signal });
+  } catch (e) {
+    error = e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_CONNECT", describeError(e).message, {}, { cause: e });
+  }
+  const interrupted = error?.code === "MFG_ERR_DELIVERY_STOPPED" || error?.code === "MFG_ERR_DELIVERY_ABORTED";
+  if (interrupted && abandon?.()) return null;
+  const durationMs = Math.max(0, clock.monotonic() - t0);
+  const described = error ? describeError(error) : null;
+  const klass = classifyOutcome(response ? { status: response.status } : { error: described! });
+  const next: AttemptOutcome["next"] =
+    klass === "success" ? "succeeded" : klass === "final" ? "failed" : number < settings.policy.maxAttempts ? "retry" : "dead";
+  const retryAfter = response ? parseRetryAfter(response.headers["retry-after"], clock.now()) : undefined;
+  const delayMs = next === "retry" ? nextDelay(number, settings.policy, random, retryAfter) : null;
+  const attempt: AttemptRecord = {
+    id: newId("att", startedAt, random),
+    deliveryId: record.id,
+    number,
+    startedAt,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+    request: sent,
+    response: response ? { status: response.status, headers: response.headers, body: response.body, truncated: response.truncated } : null,
+    error: described,
+    retryable: klass === "retryable",
+    nextDelayMs: delayMs,
+  };
+  await deps.storage.deliveries.addAttempt(attempt);
+  return { attempt, next, delayMs, response, error: described };
+}
+
+/** The one-line reason kept on the delivery (`lastError`). */
+export function lastErrorText(outcome: AttemptOutcome): string | null {
+  if (outcome.error) return `${outcome.error.code}: ${outcome.error.message}`;
+  if (outcome.next === "succeeded") return null;
+  return `HTTP ${outcome.response?.status}`;
+}
