@@ -25,7 +25,7 @@ export interface FakeServices extends HookServices {
   sendHandler: SendHandler;
 }
 
-export function fakeServices(overrides: Partial<HookServices> = {}): FakeServices {
+export function fakeServices(overrides: Partial<Pick<HookServices, "chains" | "env" | "baseUrl">> = {}): FakeServices {
   let n = 0;
   const queued: Call[] = [];
   const sent: Call[] = [];
@@ -63,7 +63,7 @@ export function fakeServices(overrides: Partial<HookServices> = {}): FakeService
       },
     },
     ...overrides,
-  } as FakeServices;
+  };
   return self;
 }
 
