@@ -28,11 +28,13 @@ function describeIssue(issue: Issue, data: unknown, path: PropertyKey[]): Schema
   const value = valueAt(data, path);
   const base = { code: "MFG_ERR_CONFIG_INVALID" as const, path, missing: false };
   switch (issue.code) {
-    case "invalid_type":
+    case "invalid_type": {
       if (value === undefined) {
-        return [{ ...base, missing: true, message: `required key \`${String(path[path.length - 1])}\` is missing`, hint: `add it (${expectedName(issue.expected)})` }];
+        const key = String(path[path.length - 1]);
+        return [{ ...base, missing: true, message: `required key \`${key}\` is missing`, hint: `add \`${key}\`, ${expectedName(issue.expected)}` }];
       }
       return [{ ...base, message: `expected ${expectedName(issue.expected)}, got ${describeValue(value)}` }];
+    }
     case "invalid_value": {
       const allowed = issue.values.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
       const guess = typeof value === "string" ? nearest(value, allowed.filter((a) => a !== value)) : null;
