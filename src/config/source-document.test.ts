@@ -29,3 +29,11 @@ describe("parseSource", () => {
     expect(() => parseSource("a: 1\n---\nb: 2\n", "m.yaml")).toThrow(/one document|multiple documents/);
   });
 });
+
+describe("parseSource limits", () => {
+  it("refuses alias bombs instead of expanding them", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 8; i++) lines.push(`${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${i === 0 ? "a" : "bcdefghi"[i - 1]}`).join(", ")}]`);
+    expect(() => parseSource(lines.join("\n"), "bomb.yaml")).toThrow(/cannot be read/);
+  });
+});

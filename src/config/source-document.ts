@@ -55,8 +55,15 @@ export function parseSource(text: string, file: string): SourceDocument {
       })),
     );
   }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // yaml refuses documents whose aliases expand too much (the "billion laughs" attack).
+    throw new ConfigError([{ code: "MFG_ERR_CONFIG_PARSE", file, line: 1, column: 1, path: "", message: `cannot be read: ${(e as Error).message}`, hint: "use fewer `*alias` references" }]);
+  }
   return {
-    data: doc.toJS({ maxAliasCount: 1000 }),
+    data,
     warnings: doc.warnings.map((w) => ({ message: w.message, ...pos(w.pos[0]) })),
     locate: (path, at = "value") => pos(findOffset(doc, path, at)),
     locateInScalar(path, offset) {
