@@ -1,0 +1,43 @@
+/**
+ * Outbound HTTP for all of MockForge (SPEC §3): the delivery engine (durable outbox, retries,
+ * signing, attempt records, replay), and the pure pieces it is made of.
+ */
+
+// The contract every caller codes against.
+export type {
+  DeliveryEngine,
+  DeliveryOptions,
+  DeliveryResult,
+  DeliveryWaitFilter,
+  OutboundRequest,
+  RetryOptions,
+  SigningOptions,
+} from "./types.js";
+
+// The engine.
+export { createDeliveryEngine } from "./delivery-engine.js";
+export type { DeliveryEngineOptions, MockForgeDeliveryEngine } from "./delivery-engine.js";
+export { DEFAULT_WEBHOOKS_CONFIG } from "./delivery-options.js";
+export type { DeliveryDefaults, StoredDeliveryOptions } from "./delivery-options.js";
+export { INTERRUPTED_REASON } from "./restart-recovery.js";
+
+// Rendering templated requests.
+export { compileRequestSpec, prepareRequest } from "./prepare-request.js";
+export type { PreparedRequest, PrepareOptions, RequestSpec, RequestTemplate } from "./prepare-request.js";
+export { assertDeliveryUrl, checkDeliveryUrl, toStoredRequest } from "./outbound-request.js";
+
+// Retry policy.
+export { classifyOutcome, DEFAULT_RETRY_POLICY, nextDelay, parseRetryAfter, resolvePolicy } from "./retry-policy.js";
+export type { DeliveryMode, OutcomeClass, RetryPolicy } from "./retry-policy.js";
+
+// Signing (Standard Webhooks v1).
+export { signHeaders, signingSecrets, verifySignature } from "./signing.js";
+export type { SignatureHeaders, VerifyInput, VerifyResult } from "./signing.js";
+
+// Trace header (loop guard).
+export { formatTraceHeader, parseTraceHeader, TRACE_HEADER } from "./trace-header.js";
+export type { TraceContext } from "./trace-header.js";
+
+// HTTP client.
+export { createHttpClient, MAX_RESPONSE_BYTES } from "./http-client.js";
+export type { HttpClient, HttpClientOptions, HttpResponse, SendOptions } from "./http-client.js";
