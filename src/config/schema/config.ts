@@ -3,7 +3,10 @@
  * the seed's receiver config (`http.port` and one route) is a complete config.
  */
 import { z } from "zod";
+import { chainsConfigSchema } from "./chains.js";
+import { chaosConfigSchema } from "./chaos.js";
 import { httpConfigSchema } from "./http.js";
+import { intelligentBehaviorSchema } from "./rules.js";
 import { routesConfigSchema } from "./routes.js";
 import { scriptingConfigSchema } from "./scripting.js";
 import { journalConfigSchema, storageConfigSchema } from "./storage.js";
@@ -18,8 +21,9 @@ export const configSchema = z.strictObject({
   journal: journalConfigSchema.prefault({}),
   webhooks: webhooksConfigSchema.prefault({}).describe("Defaults for every outbound delivery"),
   scripting: scriptingConfigSchema.prefault({}).describe("Sandbox limits for scripts"),
-  // Sections of later issues are added here, each from its own schema file:
-  // `chains` (SPEC §4), `chaos` (§5), `intelligent_behavior` (§7).
+  chains: chainsConfigSchema.default([]).describe("Inline chains, or paths/globs of chain files relative to this file (SPEC §4)"),
+  chaos: chaosConfigSchema.prefault({}).describe("Chaos scenarios with hooks, and always-on faults (SPEC §5)"),
+  intelligent_behavior: intelligentBehaviorSchema.prefault({}).describe("Consistency rules (SPEC §7)"),
 });
 
 /** A loaded config: every default filled in. */
