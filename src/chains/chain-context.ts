@@ -68,19 +68,29 @@ export class ChainContext {
     return Object.fromEntries(this.values);
   }
 
-  /**
-   * Applies what a script changed: `before` is the snapshot the script was given, `after` what it
-   * left. Only keys it set, changed or deleted are applied, so entries written meanwhile by links
-   * running concurrently are kept. Values crossed a worker boundary, so they are compared as JSON.
-   */
+  /** Applies what a script changed (`before`: the snapshot it was given, `after`: what it left); see `scriptChanges`. */
   applyScriptChanges(before: Record<string, unknown>, after: Record<string, unknown>): void {
-    for (const [k, v] of Object.entries(after)) {
-      if (!Object.prototype.hasOwnProperty.call(before, k) || !sameJson(before[k], v)) this.values.set(k, v);
-    }
-    for (const k of Object.keys(before)) {
-      if (!Object.prototype.hasOwnProperty.call(after, k)) this.values.delete(k);
-    }
+    const { set, deleted } = scriptChanges(before, after);
+    for (const [k, v] of set) this.values.set(k, v);
+    for (const k of deleted) this.values.delete(k);
   }
+}
+
+/**
+ * What a script changed in an object it was given a copy of: keys it set or changed (compared
+ * as JSON, since values crossed a worker boundary) and keys it deleted. Applying only these
+ * keeps what concurrently running links wrote meanwhile.
+ *
+ * @example
+ * scriptChanges({ a: 1, b: 2 }, { a: 1, c: 3 }) // { set: [["c", 3]], deleted: ["b"] }
+ */
+export function scriptChanges(before: Record<string, unknown>, after: Record<string, unknown>): { set: [string, unknown][]; deleted: string[] } {
+  const set: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(after)) {
+    if (!Object.hasOwn(before, k) || !sameJson(before[k], v)) set.push([k, v]);
+  }
+  const deleted = Object.keys(before).filter((k) => !Object.hasOwn(after, k));
+  return { set, deleted };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
