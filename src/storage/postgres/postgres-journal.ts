@@ -1,93 +1,43 @@
-import type { Clock, TimerHandle } from "../../core/clock.js";
-import type { Logger } from "../../core/logger.js";
-import type { JournalEntry, JournalStore } from "../ports.js";
+import type { JournalStore } from "../ports.js";
+import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
 import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
 import { JOURNAL_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
-export interface PgJournalBuffering {
-  clock: Clock;
-  logger: Logger;
-  flushMs: number;
-  /** Entries per INSERT (and the count that triggers an immediate write). */
-  batchSize: number;
-}
-
 const DIALECT = { boolAsInt: false };
 const COLS = columnList(JOURNAL_COLUMNS);
-/** Longest wait between retries of a failing background write. */
-const MAX_RETRY_MS = 5000;
 
-/** A postgres journal that also exposes `flush`, for close. */
+/** A postgres journal that also exposes `close`, for the storage's close. */
 export interface PgJournal extends JournalStore {
-  flush(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/**
- * The journal on postgres: appends are buffered and written as one multi-row INSERT per
- * batch. Writes are serialised on one promise chain so entries land in append order; reads
- * wait for that chain, so the buffer is invisible. A failed background write keeps its
- * entries and retries with backoff (logged); a read surfaces the error.
- */
-export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: PgJournalBuffering): PgJournal {
-  let buffer: JournalEntry[] = [];
-  let timer: TimerHandle | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  let failures = 0;
-
-  const writeAll = async (): Promise<void> => {
-    while (buffer.length > 0) {
-      const batch = buffer.slice(0, opts.batchSize);
-      buffer = buffer.slice(batch.length);
+/** The journal on postgres: batched appends (one multi-row INSERT per batch), reads flush first. */
+export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<JournalBufferOptions, "backend">): PgJournal {
+  const buffer = new JournalBuffer(
+    async (batch) => {
       const params: unknown[] = [];
       const rows = batch.map((e) => {
         const base = params.length;
         params.push(...toParams(e, JOURNAL_COLUMNS, DIALECT));
         return `(${JOURNAL_COLUMNS.map((_, i) => `$${base + i + 1}`).join(", ")})`;
       });
-      try {
-        await db.query(`INSERT INTO ${t.journal} (${COLS}) VALUES ${rows.join(", ")} ON CONFLICT (id) DO NOTHING`, params);
-      } catch (e) {
-        buffer = batch.concat(buffer);
-        throw e;
-      }
-    }
-    failures = 0;
-  };
-
-  const flush = (): Promise<void> => {
-    opts.clock.clearTimeout(timer);
-    timer = undefined;
-    const next = chain.catch(() => undefined).then(writeAll);
-    chain = next;
-    return next;
-  };
-
-  const schedule = (ms: number): void => {
-    if (timer === undefined) timer = opts.clock.setTimeout(flushInBackground, ms);
-  };
-
-  function flushInBackground(): void {
-    flush().catch((e: unknown) => {
-      failures++;
-      opts.logger.error({ err: e, buffered: buffer.length }, "journal: writing buffered entries to postgres failed; will retry");
-      schedule(Math.min(MAX_RETRY_MS, opts.flushMs * 2 ** failures));
-    });
-  }
-
+      // An id already journaled is ignored: a retried batch must not fail forever.
+      await db.query(`INSERT INTO ${t.journal} (${COLS}) VALUES ${rows.join(", ")} ON CONFLICT (id) DO NOTHING`, params);
+    },
+    { ...opts, backend: "postgres" },
+  );
   const read = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await flush();
+    await buffer.flush();
     return fn();
   };
 
   return {
-    flush,
+    close: () => buffer.close(),
     async append(entry) {
-      buffer.push(structuredClone(entry));
-      if (buffer.length >= opts.batchSize) flushInBackground();
-      else schedule(opts.flushMs);
+      buffer.push(entry);
     },
     list: (filter = {}) =>
       read(async () => {

@@ -72,7 +72,7 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
       if (closed) return;
       closed = true;
       try {
-        await journal.flush();
+        await journal.close();
       } finally {
         await db.close();
       }

@@ -1,90 +1,38 @@
-import type { Clock, TimerHandle } from "../../core/clock.js";
-import type { Logger } from "../../core/logger.js";
-import type { JournalEntry, JournalFilter, JournalStore } from "../ports.js";
+import type { JournalFilter, JournalStore } from "../ports.js";
+import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
 import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
-import { storageFailure } from "../storage-errors.js";
 import { JOURNAL_COLUMNS } from "../tables.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
-export interface JournalBuffering {
-  clock: Clock;
-  logger: Logger;
-  /** Longest an appended entry waits before it is written. */
-  flushMs: number;
-  /** Buffered entries that trigger an immediate write. */
-  batchSize: number;
-}
-
 const DIALECT = { boolAsInt: true };
 const COLS = columnList(JOURNAL_COLUMNS);
+// An id already journaled is ignored: a batch retried after a partial failure must not fail forever.
 const INSERT = `INSERT INTO journal (${COLS}) VALUES (${JOURNAL_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT(id) DO NOTHING`;
 
-/** A sqlite journal that also exposes `flush`, for close. */
+/** A sqlite journal that also exposes `close`, for the storage's close. */
 export interface SqliteJournal extends JournalStore {
-  flush(): void;
+  close(): Promise<void>;
 }
 
-/**
- * The journal on sqlite. Appends are the hot path (one per served request), so they are
- * buffered and written in ONE transaction per batch; every read flushes first, so the
- * buffer is invisible to callers. A failed background write keeps the batch for the next
- * flush and is reported by the next read (and logged), never dropped silently.
- */
-export function createSqliteJournal(db: SqliteDatabase, opts: JournalBuffering): SqliteJournal {
-  let buffer: JournalEntry[] = [];
-  let timer: TimerHandle | undefined;
-
-  const write = (): void => {
-    opts.clock.clearTimeout(timer);
-    timer = undefined;
-    if (buffer.length === 0) return;
-    const batch = buffer;
-    buffer = [];
-    try {
+/** The journal on sqlite: batched appends (one transaction per batch), reads flush first. */
+export function createSqliteJournal(db: SqliteDatabase, opts: Omit<JournalBufferOptions, "backend">): SqliteJournal {
+  const buffer = new JournalBuffer(
+    (batch) =>
       db.transaction(() => {
         for (const e of batch) db.run(INSERT, toParams(e, JOURNAL_COLUMNS, DIALECT));
-      });
-    } catch (e) {
-      // Keep the batch (in order, ahead of anything appended since) for the next try.
-      buffer = batch.concat(buffer);
-      throw e;
-    }
-  };
-
-  const flushInBackground = (): void => {
-    try {
-      write();
-    } catch (e) {
-      opts.logger.error({ err: e, buffered: buffer.length }, "journal: writing buffered entries to sqlite failed; will retry");
-      schedule();
-    }
-  };
-
-  const schedule = (): void => {
-    if (timer === undefined) timer = opts.clock.setTimeout(flushInBackground, opts.flushMs);
-  };
-
-  /** Flush before a read; a write failure surfaces here as a coded error. */
-  const flush = (): void => {
-    try {
-      write();
-    } catch (e) {
-      throw storageFailure("sqlite", `write ${buffer.length} buffered journal entries`, e, "Check that the state file's disk is writable and not full.");
-    }
-  };
+      }),
+    { ...opts, backend: "sqlite" },
+  );
 
   return {
-    flush,
+    close: () => buffer.close(),
     async append(entry) {
-      // Copy now: the caller may mutate the object before the batch is written.
-      buffer.push(structuredClone(entry));
-      if (buffer.length >= opts.batchSize) flushInBackground();
-      else schedule();
+      buffer.push(entry);
     },
     async list(filter: JournalFilter = {}) {
-      flush();
+      await buffer.flush();
       const where = new SqlWhere(sqlitePlaceholder)
         .when(filter.method, "method = {}")
         .when(filter.path, "path = {}")
@@ -94,20 +42,20 @@ export function createSqliteJournal(db: SqliteDatabase, opts: JournalBuffering):
       return db.all(sql, where.params).map((r) => fromRow(r, JOURNAL_COLUMNS));
     },
     async get(id) {
-      flush();
+      await buffer.flush();
       const row = db.get(`SELECT ${COLS} FROM journal WHERE id = ?`, [id]);
       return row ? fromRow(row, JOURNAL_COLUMNS) : undefined;
     },
     async count() {
-      flush();
+      await buffer.flush();
       return Number(db.get("SELECT COUNT(*) AS n FROM journal")!.n);
     },
     async clear() {
-      flush();
+      await buffer.flush();
       db.run("DELETE FROM journal");
     },
     async prune(max) {
-      flush();
+      await buffer.flush();
       return db.run(
         "DELETE FROM journal WHERE seq NOT IN (SELECT seq FROM journal ORDER BY time DESC, seq DESC LIMIT ?)",
         [pruneKeep(max)],

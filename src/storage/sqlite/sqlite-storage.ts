@@ -55,7 +55,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
       if (closed) return;
       closed = true;
       try {
-        journal.flush();
+        await journal.close();
       } finally {
         db.close();
       }
