@@ -17,6 +17,8 @@ export interface EngineFixture {
   logs: ReturnType<typeof memoryLogger>;
   /** Resolves when delivery `id` reaches `status` (or any finished status when omitted). */
   reach(id: string, status?: DeliveryStatus | DeliveryStatus[], boundMs?: number): Promise<DeliveryRecord>;
+  /** Resolves on the first status change (from now on) that satisfies `pred`. */
+  until(pred: (r: DeliveryRecord) => boolean, boundMs?: number): Promise<DeliveryRecord>;
 }
 
 export async function engineFixture(
@@ -56,7 +58,20 @@ export async function engineFixture(
       `delivery ${id} to reach ${wanted.join("|")}`,
     );
   };
-  return { engine, storage, clock, logs, reach };
+  const until: EngineFixture["until"] = (pred, boundMs = 10_000) =>
+    within(
+      new Promise<DeliveryRecord>((resolve) => {
+        const off = engine.subscribe((r) => {
+          if (pred(r)) {
+            off();
+            resolve(r);
+          }
+        });
+      }),
+      boundMs,
+      "a matching delivery change",
+    );
+  return { engine, storage, clock, logs, reach, until };
 }
 
 /** Bounds a test wait in real time (never a sleep: it only fails a hanging test). */

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
+import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+
+let receiver: Receiver | undefined;
+let fx: EngineFixture | undefined;
+afterEach(async () => {
+  await fx?.engine.stop();
+  await receiver?.close();
+  fx = receiver = undefined;
+});
+
+const chain = { source: { kind: "chain", id: "orders" } };
+
+describe("awaited send (real sockets)", () => {
+  it("resolves with status, headers, parsed JSON body and the record", async () => {
+    receiver = await startReceiver(answer(201, '{"order_id":"o-1","items":[1]}', { "x-reply": "1" }));
+    fx = await engineFixture();
+    const res = await fx.engine.send({ method: "POST", url: `${receiver.url}/api/orders`, body: { items: [1] } }, chain);
+    expect(res).toMatchObject({
+      ok: true,
+      status: 201,
+      body: { order_id: "o-1", items: [1] },
+      rawBody: '{"order_id":"o-1","items":[1]}',
+      attempts: 1,
+      error: null,
+    });
+    expect(res.headers["x-reply"]).toBe("1");
+    expect(res.durationMs).toBeGreaterThanOrEqual(0);
+    expect(await fx.storage.deliveries.get(res.deliveryId)).toMatchObject({ mode: "awaited", status: "succeeded", webhookId: res.webhookId, sourceKind: "chain" });
+    expect(await fx.storage.deliveries.attempts(res.deliveryId)).toHaveLength(1);
+  });
+
+  it("keeps a non-JSON body as text", async () => {
+    receiver = await startReceiver((_r, res) => res.writeHead(200, { "content-type": "text/plain" }).end("hello"));
+    fx = await engineFixture();
+    expect((await fx.engine.send({ method: "GET", url: receiver.url }, chain)).body).toBe("hello");
+  });
+
+  it("resolves (never rejects) on a refused connection: ok false, status 0, error set, one attempt", async () => {
+    receiver = await startReceiver();
+    const url = receiver.url;
+    await receiver.close();
+    receiver = undefined;
+    fx = await engineFixture();
+    const res = await fx.engine.send({ method: "POST", url }, chain);
+    expect(res).toMatchObject({ ok: false, status: 0, headers: {}, body: null, rawBody: "", attempts: 1, error: { code: "MFG_ERR_DELIVERY_CONNECT" } });
+    expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("dead");
+  });
+
+  it("resolves a 4xx as ok false with the answer and no error", async () => {
+    receiver = await startReceiver(answer(404, '{"error":"nope"}'));
+    fx = await engineFixture();
+    const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    expect(res).toMatchObject({ ok: false, status: 404, body: { error: "nope" }, error: null, attempts: 1 });
+    expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("failed");
+  });
+
+  it("resolves an invalid URL as a failed delivery", async () => {
+    fx = await engineFixture();
+    const res = await fx.engine.send({ method: "GET", url: "not a url" }, chain);
+    expect(res).toMatchObject({ ok: false, status: 0, error: { code: "MFG_ERR_DELIVERY_INVALID_URL" } });
+  });
+
+  it("makes one attempt by default, even when the config's retry asks for more", async () => {
+    receiver = await startReceiver(answer(503));
+    fx = await engineFixture({ defaults: { retry: { max_attempts: 9 } } });
+    const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    expect(res).toMatchObject({ ok: false, status: 503, attempts: 1 });
+    expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("dead");
+  });
+
+  it("retries inline per its own retry (the seed's form) on the injected clock; stays in flight meanwhile", async () => {
+    let calls = 0;
+    receiver = await startReceiver((_r, res) => res.writeHead(++calls < 3 ? 500 : 200, { "content-type": "application/json" }).end('{"n":' + calls + "}"));
+    fx = await engineFixture({ defaults: { retry: { jitter: false } } });
+    const retried = (n: number) => fx!.until((r) => r.attemptCount === n && r.status === "in_flight");
+    const first = retried(1);
+    const p = fx.engine.send({ method: "POST", url: receiver.url, body: {} }, { ...chain, retry: { max_attempts: 3, delay_seconds: 5, exponential_backoff: true } });
+    const rec = await first;
+    const second = retried(2);
+    await fx.clock.advance(5000);
+    await second;
+    expect((await fx.storage.deliveries.get(rec.id))!.status).toBe("in_flight");
+    await fx.clock.advance(9999);
+    expect(receiver.received).toHaveLength(2);
+    await fx.clock.advance(1);
+    const res = await within(p, 10_000, "awaited send");
+    expect(res).toMatchObject({ ok: true, status: 200, body: { n: 3 }, attempts: 3 });
+    const ids = new Set(receiver.received.map((r) => r.headers["webhook-id"]));
+    expect(ids).toEqual(new Set([res.webhookId]));
+    expect((await fx.storage.deliveries.attempts(res.deliveryId)).map((a) => a.nextDelayMs)).toEqual([5000, 10_000, null]);
+  });
+
+  it("is cancelled by the caller's signal, during a request or a retry wait", async () => {
+    receiver = await startReceiver(() => {});
+    fx = await engineFixture();
+    const ac = new AbortController();
+    const p = fx.engine.send({ method: "GET", url: receiver.url }, { ...chain, signal: ac.signal });
+    await receiver.waitForCount(1);
+    ac.abort();
+    const res = await within(p, 10_000, "cancelled send");
+    expect(res).toMatchObject({ ok: false, status: 0, error: { code: "MFG_ERR_DELIVERY_ABORTED" } });
+    expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("failed");
+
+    receiver.handler = answer(500);
+    const ac2 = new AbortController();
+    const waiting = fx.until((r) => r.attemptCount === 1 && r.status === "in_flight");
+    const p2 = fx.engine.send({ method: "GET", url: receiver.url }, { ...chain, signal: ac2.signal, retry: { max_attempts: 5 } });
+    const { id } = await waiting;
+    ac2.abort();
+    const res2 = await within(p2, 10_000, "cancelled retry wait");
+    expect(res2).toMatchObject({ ok: false, status: 500, attempts: 1, error: { code: "MFG_ERR_DELIVERY_ABORTED" } });
+    expect((await fx.storage.deliveries.get(id))!.lastError).toMatch(/MFG_ERR_DELIVERY_ABORTED/);
+  });
+
+  it("is ended by stop(): resolves failed, and send after stop rejects", async () => {
+    receiver = await startReceiver(() => {});
+    fx = await engineFixture();
+    const p = fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    await receiver.waitForCount(1);
+    await fx.engine.stop();
+    const res = await within(p, 10_000, "stopped send");
+    expect(res).toMatchObject({ ok: false, error: { code: "MFG_ERR_DELIVERY_STOPPED" } });
+    expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("failed");
+    await expect(fx.engine.send({ method: "GET", url: receiver.url }, chain)).rejects.toMatchObject({ code: "MFG_ERR_DELIVERY_STOPPED" });
+  });
+});
