@@ -44,9 +44,12 @@ export class ConfigError extends MockForgeError {
     this.problems = sorted;
   }
 
-  /** One line per problem: `file:line:col path: message (hint)`, after a count when there are several. */
+  /**
+   * One line per problem: `file:line:col path: message (hint) [MFG_ERR_…]`, after a count when
+   * there are several. The code comes last so a script can grep for it.
+   */
   override format(): string {
-    const lines = this.problems.slice(0, MAX_FORMATTED).map((p) => problemLine(p));
+    const lines = this.problems.slice(0, MAX_FORMATTED).map((p) => `${problemLine(p)} [${p.code}]`);
     if (this.problems.length > MAX_FORMATTED) lines.push(`… and ${this.problems.length - MAX_FORMATTED} more`);
     if (this.problems.length > 1) lines.unshift(`${this.problems[0].file}: ${this.problems.length} problems`);
     return lines.join("\n");

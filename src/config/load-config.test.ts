@@ -51,7 +51,7 @@ describe("parseConfigText: bad input", () => {
     const e = configError(() => parseConfigText("routes:\n  - path: /x\n    methd: POST\n", "c.yaml"));
     expect(e.code).toBe("MFG_ERR_CONFIG_UNKNOWN_KEY");
     expect(e.details).toMatchObject({ line: 3, column: 5, path: "routes[0].methd", hint: "did you mean `method`?" });
-    expect(e.format()).toBe("c.yaml:3:5 routes[0].methd: unknown key `methd` in routes[0] (did you mean `method`?)");
+    expect(e.format()).toBe("c.yaml:3:5 routes[0].methd: unknown key `methd` in routes[0] (did you mean `method`?) [MFG_ERR_CONFIG_UNKNOWN_KEY]");
   });
 
   it("unknown key deep inside a route webhook", () => {
@@ -114,7 +114,7 @@ describe("parseConfigText: bad input", () => {
     expect(e.message).toContain("(and 3 more problems)");
     const lines = e.format().split("\n");
     expect(lines[0]).toBe("c.yaml: 4 problems");
-    expect(lines[1]).toBe("c.yaml:2:3 http.prot: unknown key `prot` in http (did you mean `port`?)");
+    expect(lines[1]).toBe("c.yaml:2:3 http.prot: unknown key `prot` in http (did you mean `port`?) [MFG_ERR_CONFIG_UNKNOWN_KEY]");
     expect(lines[3]).toContain("must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY; got the string \"post\" (did you mean `POST`?)");
     expect(lines).toHaveLength(5);
   });

@@ -1,4 +1,5 @@
 import { compileTemplate, compileCondition, type Template, type Condition } from "../template/index.js";
+import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import { routeIdOf, type RouteConfig } from "../config/index.js";
 import type { RouteWebhookConfig } from "../config/schema/webhooks.js";
@@ -11,7 +12,8 @@ export interface RenderedResponse {
 
 export interface CompiledWebhook {
   config: RouteWebhookConfig;
-  /** The templated request parts, rendered per exchange by the delivery layer. */
+  /** The templated request, compiled once, rendered per exchange. */
+  request: RequestTemplate;
   condition: Condition | null;
 }
 
@@ -61,6 +63,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     delayMs: response.delay_ms ?? 0,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
+      request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),
       condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
     })),
     script: config.script ?? null,

@@ -1,4 +1,6 @@
 import type { Deps } from "../core/deps.js";
+import { newId } from "../core/ids.js";
+import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { JournalEntry, JournalStore } from "../storage/ports.js";
 import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
@@ -20,7 +22,8 @@ export interface Exchange {
   route: CompiledRoute | null;
   params: Record<string, string>;
   response: { status: number; headers: Record<string, string>; body: unknown };
-  /** Notes added by after-response work end up in logs, not the journal (already written). */
+  /** The request's trace, or a new one (depth 0) for a request from outside: what its outbound calls carry. */
+  trace: TraceContext;
 }
 
 export interface EngineOptions {
@@ -127,6 +130,7 @@ export class MockEngine {
         route,
         params,
         response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
+        trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
       };
       for (const fn of this.o.afterResponse) fn(exchange);
     };

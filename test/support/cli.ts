@@ -33,7 +33,7 @@ export function startCliServer(args: string[], opts: { cwd?: string; env?: Recor
     }, 20_000);
     const onData = (d: Buffer) => {
       out += d;
-      const m = /MockForge serving .* at (http:\/\/[^;\s"]+)/.exec(out);
+      const m = /MockForge serving .*? at (http:\/\/[^;\s"]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ proc: p, url: m[1]!, output: () => out });

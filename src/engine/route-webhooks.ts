@@ -1,0 +1,56 @@
+import type { Deps } from "../core/deps.js";
+import { describeError } from "../core/errors.js";
+import type { DeliveryEngine } from "../delivery/index.js";
+import type { EvalEnv } from "../expr/index.js";
+import type { Exchange } from "./mock-engine.js";
+
+export interface RouteWebhookDeps {
+  deliveries: DeliveryEngine;
+  deps: Deps;
+  baseUrl: () => string;
+}
+
+/**
+ * After-response work for `routes[].webhooks[]`: evaluate each webhook's condition over the
+ * exchange, render it with `request.*` and `response.*`, and queue it in the durable outbox.
+ * Nothing here can change or delay the response: it has already been sent. A webhook that
+ * cannot even be rendered is logged with the route; an invalid URL after rendering is handed
+ * to the engine, which records it as a failed delivery.
+ */
+export function routeWebhookFirer(o: RouteWebhookDeps): (ex: Exchange) => void {
+  const { deps } = o;
+  return (ex) => {
+    const route = ex.route;
+    if (!route || route.webhooks.length === 0) return;
+    const warnings: string[] = [];
+    const env: EvalEnv = { clock: deps.clock, random: deps.random, warn: (msg) => warnings.push(msg) };
+    const req = ex.request;
+    const scope = {
+      request: { method: req.method, path: req.path, params: ex.params, query: req.query, headers: req.headers, body: req.body },
+      response: ex.response,
+      env: deps.env,
+      base_url: o.baseUrl(),
+    };
+    route.webhooks.forEach((w, i) => {
+      const where = { route: route.id, webhook: i, request: req.id };
+      try {
+        if (w.condition && !w.condition.evaluate(scope, env)) return;
+        const prepared = w.request.render(scope, env, { validateUrl: false });
+        o.deliveries
+          .enqueue(prepared, {
+            source: { kind: "route", id: route.id },
+            retry: w.config.retry,
+            signing: w.config.signing,
+            timeout_ms: w.config.timeout_ms,
+            delay_ms: w.config.delay_ms,
+            traceId: ex.trace.traceId,
+            traceDepth: ex.trace.depth,
+          })
+          .catch((e) => deps.logger.error({ ...where, err: describeError(e) }, "route webhook could not be queued"));
+      } catch (e) {
+        deps.logger.warn({ ...where, err: describeError(e) }, "route webhook not sent: its condition or templates failed");
+      }
+    });
+    if (warnings.length > 0) deps.logger.warn({ route: route.id, warnings }, "route webhook templates referred to missing names (rendered empty)");
+  };
+}
