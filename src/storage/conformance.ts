@@ -7,6 +7,7 @@ import { journalConformance } from "./test-support/journal-conformance.js";
 import { lifecycleConformance } from "./test-support/lifecycle-conformance.js";
 import { runConformance } from "./test-support/run-conformance.js";
 
+/** Optional abilities of the backend under test. */
 export interface ConformanceOptions {
   /**
    * Opens another handle on the same data as `s` (closed or still open), as a restarted

@@ -3,6 +3,7 @@ import type { Logger } from "../core/logger.js";
 import { MockForgeError } from "../core/errors.js";
 import type { JournalEntry } from "./ports.js";
 
+/** How a SQL backend batches journal appends. */
 export interface JournalBufferOptions {
   clock: Clock;
   logger: Logger;

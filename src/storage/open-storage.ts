@@ -6,6 +6,7 @@ import type { Storage } from "./ports.js";
 import { createPostgresStorage } from "./postgres/postgres-storage.js";
 import { createSqliteStorage } from "./sqlite/sqlite-storage.js";
 
+/** What `openStorage` takes from the composition root. */
 export interface OpenStorageDeps {
   clock: Clock;
   /** Where background storage failures are reported. Default: silent. */

@@ -11,6 +11,7 @@
  */
 export type Codec = "text" | "num" | "json" | "bool";
 
+/** One record field and the column that stores it. */
 export interface Column<T> {
   readonly field: keyof T & string;
   readonly column: string;
@@ -22,9 +23,15 @@ export function col<T>(field: keyof T & string, codec: Codec, column?: string): 
   return { field, codec, column: column ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) };
 }
 
+/** What differs between the SQL backends when binding values. */
 export interface Dialect {
   /** sqlite has no boolean type. */
   boolAsInt: boolean;
+  /**
+   * postgres TEXT cannot hold NUL; one decoded `%00` in a path would otherwise fail the whole
+   * journal batch forever. Text columns get U+FFFD instead (JSON columns keep NUL escaped).
+   */
+  replaceNul: boolean;
 }
 
 /** The value to bind for one field. */
@@ -35,6 +42,8 @@ export function encodeValue(value: unknown, codec: Codec, dialect: Dialect): unk
     case "bool":
       return dialect.boolAsInt ? (value ? 1 : 0) : Boolean(value);
     case "text":
+      if (value === undefined || value === null) return null;
+      return dialect.replaceNul && typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value;
     case "num":
       return value === undefined ? null : value;
     default: {

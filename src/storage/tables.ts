@@ -25,6 +25,7 @@ export const JOURNAL_COLUMNS: readonly Column<JournalEntry>[] = [
   col("traceId", "text"),
 ];
 
+/** Delivery records (plus the derived `url` column, see DELIVERY_URL_COLUMN). */
 export const DELIVERY_COLUMNS: readonly Column<DeliveryRecord>[] = [
   col("id", "text"),
   col("webhookId", "text"),
@@ -44,6 +45,7 @@ export const DELIVERY_COLUMNS: readonly Column<DeliveryRecord>[] = [
   col("replayOf", "text"),
 ];
 
+/** Attempts of a delivery. */
 export const ATTEMPT_COLUMNS: readonly Column<AttemptRecord>[] = [
   col("id", "text"),
   col("deliveryId", "text"),
@@ -57,6 +59,7 @@ export const ATTEMPT_COLUMNS: readonly Column<AttemptRecord>[] = [
   col("nextDelayMs", "num"),
 ];
 
+/** Run history. */
 export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   col("id", "text"),
   col("kind", "text"),

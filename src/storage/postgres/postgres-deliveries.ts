@@ -1,12 +1,12 @@
 import type { DeliveryRecord, DeliveryStore } from "../ports.js";
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
+import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isPgUniqueViolation, type PgDatabase, type PgTables } from "./postgres-database.js";
 
-const DIALECT = { boolAsInt: false };
+const DIALECT = { boolAsInt: false, replaceNul: true };
 const COLS = columnList(DELIVERY_COLUMNS);
 const ATT_COLS = columnList(ATTEMPT_COLUMNS);
 const marks = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ");
@@ -38,14 +38,14 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       try {
         await db.query(
           `INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`,
-          [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url],
+          [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)],
         );
       } catch (e) {
         throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
       }
     },
     async update(id, patch) {
-      const where = new SqlWhere(postgresPlaceholder);
+      const where = new SqlWhere(POSTGRES_PARAMS);
       const sets: string[] = [];
       for (const c of DELIVERY_COLUMNS) {
         const value = (patch as Partial<DeliveryRecord>)[c.field];
@@ -62,7 +62,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(postgresPlaceholder)
+      const where = new SqlWhere(POSTGRES_PARAMS)
         .when(filter.status, "status = {}")
         .when(filter.url, `strpos(${DELIVERY_URL_COLUMN}, {}) > 0`)
         .when(filter.sourceKind, "source_kind = {}")
@@ -73,7 +73,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       return rows.map(toRecord);
     },
     async count(filter = {}) {
-      const where = new SqlWhere(postgresPlaceholder).when(filter.status, "status = {}");
+      const where = new SqlWhere(POSTGRES_PARAMS).when(filter.status, "status = {}");
       return Number((await db.query(`SELECT COUNT(*) AS n FROM ${D} ${where}`, where.params)).rows[0]!.n);
     },
     async addAttempt(a) {

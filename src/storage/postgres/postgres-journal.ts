@@ -2,11 +2,11 @@ import type { JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
+import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { JOURNAL_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
-const DIALECT = { boolAsInt: false };
+const DIALECT = { boolAsInt: false, replaceNul: true };
 const COLS = columnList(JOURNAL_COLUMNS);
 
 /** A postgres journal that also exposes `close`, for the storage's close. */
@@ -41,7 +41,7 @@ export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<Jo
     },
     list: (filter = {}) =>
       read(async () => {
-        const where = new SqlWhere(postgresPlaceholder)
+        const where = new SqlWhere(POSTGRES_PARAMS)
           .when(filter.method, "method = {}")
           .when(filter.path, "path = {}")
           .when(filter.routeId, "route_id = {}")

@@ -1,11 +1,11 @@
 import type { RunStore } from "../ports.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, postgresPlaceholder } from "../sql-where.js";
+import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { RUN_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
-const DIALECT = { boolAsInt: false };
+const DIALECT = { boolAsInt: false, replaceNul: true };
 const COLS = columnList(RUN_COLUMNS);
 const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
   .map((c) => `${c.column} = excluded.${c.column}`)
@@ -23,7 +23,7 @@ export function createPostgresRuns(db: PgDatabase, t: PgTables): RunStore {
       return rows[0] ? fromRow(rows[0], RUN_COLUMNS) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(postgresPlaceholder)
+      const where = new SqlWhere(POSTGRES_PARAMS)
         .when(filter.kind, "kind = {}")
         .when(filter.refId, "ref_id = {}")
         .when(filter.status, "status = {}")

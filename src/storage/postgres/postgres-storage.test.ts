@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isMockForgeError } from "../../core/errors.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { delivery } from "../test-support/storage-fixtures.js";
+import { delivery, journalEntry } from "../test-support/storage-fixtures.js";
 import { createPostgresStorage, redactPassword } from "./postgres-storage.js";
 
 const url = process.env.MOCKFORGE_TEST_POSTGRES_URL;
@@ -48,6 +48,22 @@ describe.skipIf(!url)("postgres", () => {
         expect((await stores[2]!.deliveries.get(d.id))!.id).toBe(d.id);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it("stores NUL in text columns as U+FFFD instead of failing the journal batch", async () => {
+      const s = await open();
+      try {
+        const e = journalEntry({ path: "/a\u0000b", url: "/a%00b", rawBody: "raw \u0000 kept", body: { x: "\u0000" } });
+        await s.journal.append(e);
+        expect(await s.journal.get(e.id)).toEqual({ ...e, path: "/a\uFFFDb" });
+        expect(await s.journal.list({ path: "/a\u0000b" })).toHaveLength(1);
+        const d = delivery({ request: { ...delivery().request, url: "http://127.0.0.1:1/\u0000" }, lastError: "nul \u0000 kept" });
+        await s.deliveries.insert(d);
+        expect((await s.deliveries.get(d.id))!.lastError).toBe("nul \u0000 kept");
+        expect(await s.deliveries.list({ url: "/\u0000" })).toHaveLength(1);
+      } finally {
+        await s.close();
       }
     });
 

@@ -8,6 +8,7 @@ import { createPostgresJournal } from "./postgres-journal.js";
 import { createPostgresRuns } from "./postgres-runs.js";
 import { migratePostgres } from "./postgres-schema.js";
 
+/** Options of `createPostgresStorage`; all optional. */
 export interface PostgresStorageOptions {
   /** Prepended to every table name, so one database can hold several stores. Default `mockforge_`. */
   tablePrefix?: string;

@@ -1,12 +1,12 @@
 import type { DeliveryRecord, DeliveryStore } from "../ports.js";
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
+import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
 import { duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isSqliteConstraint, type SqliteDatabase } from "./sqlite-database.js";
 
-const DIALECT = { boolAsInt: true };
+const DIALECT = { boolAsInt: true, replaceNul: false };
 const COLS = columnList(DELIVERY_COLUMNS);
 const ATT_COLS = columnList(ATTEMPT_COLUMNS);
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -51,7 +51,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       return row ? toRecord(row) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(sqlitePlaceholder)
+      const where = new SqlWhere(SQLITE_PARAMS)
         .when(filter.status, "status = {}")
         .when(filter.url, `instr(${DELIVERY_URL_COLUMN}, {}) > 0`)
         .when(filter.sourceKind, "source_kind = {}")
@@ -61,7 +61,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       return db.all(sql, where.params).map(toRecord);
     },
     async count(filter = {}) {
-      const where = new SqlWhere(sqlitePlaceholder).when(filter.status, "status = {}");
+      const where = new SqlWhere(SQLITE_PARAMS).when(filter.status, "status = {}");
       return Number(db.get(`SELECT COUNT(*) AS n FROM deliveries ${where}`, where.params)!.n);
     },
     async addAttempt(a) {

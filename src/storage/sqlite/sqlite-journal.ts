@@ -2,11 +2,11 @@ import type { JournalFilter, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
+import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
 import { JOURNAL_COLUMNS } from "../tables.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
-const DIALECT = { boolAsInt: true };
+const DIALECT = { boolAsInt: true, replaceNul: false };
 const COLS = columnList(JOURNAL_COLUMNS);
 // An id already journaled is ignored: a batch retried after a partial failure must not fail forever.
 const INSERT = `INSERT INTO journal (${COLS}) VALUES (${JOURNAL_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT(id) DO NOTHING`;
@@ -33,7 +33,7 @@ export function createSqliteJournal(db: SqliteDatabase, opts: Omit<JournalBuffer
     },
     async list(filter: JournalFilter = {}) {
       await buffer.flush();
-      const where = new SqlWhere(sqlitePlaceholder)
+      const where = new SqlWhere(SQLITE_PARAMS)
         .when(filter.method, "method = {}")
         .when(filter.path, "path = {}")
         .when(filter.routeId, "route_id = {}")

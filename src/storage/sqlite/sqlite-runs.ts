@@ -1,11 +1,11 @@
 import type { RunStore } from "../ports.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, sqlitePlaceholder } from "../sql-where.js";
+import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
 import { RUN_COLUMNS } from "../tables.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
-const DIALECT = { boolAsInt: true };
+const DIALECT = { boolAsInt: true, replaceNul: false };
 const COLS = columnList(RUN_COLUMNS);
 const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
   .map((c) => `${c.column} = excluded.${c.column}`)
@@ -24,7 +24,7 @@ export function createSqliteRuns(db: SqliteDatabase): RunStore {
       return row ? fromRow(row, RUN_COLUMNS) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(sqlitePlaceholder)
+      const where = new SqlWhere(SQLITE_PARAMS)
         .when(filter.kind, "kind = {}")
         .when(filter.refId, "ref_id = {}")
         .when(filter.status, "status = {}")

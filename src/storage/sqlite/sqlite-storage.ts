@@ -8,6 +8,7 @@ import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 
+/** Options of `createSqliteStorage`; all optional. */
 export interface SqliteStorageOptions {
   /** Drives the journal's flush timer. Default: the system clock. */
   clock?: Clock;
