@@ -45,7 +45,7 @@ describe("validateChain: refused chains", () => {
   it("refuses an unknown dependency and lists the known ids", () => {
     const e = thrown(chain([link("create_order"), link("notify", { depends_on: ["pay"] })]));
     expect(e.code).toBe("MFG_ERR_CHAIN_INVALID");
-    expect(e.message).toContain("links[1].depends_on: link 'notify' depends on 'pay', which is not in the chain. Known ids: create_order, notify");
+    expect(e.message).toContain("links[1].depends_on[0]: link 'notify' depends on 'pay', which is not in the chain. Known ids: create_order, notify");
   });
 
   it("points at the link when a dependency names a store_as instead of an id", () => {
@@ -63,6 +63,7 @@ describe("validateChain: refused chains", () => {
     expect(e.code).toBe("MFG_ERR_CHAIN_INVALID");
     expect(e.message).toContain("links[1].condition: condition");
     expect(e.details.path).toBe("links[1].condition");
+    expect((e.details.problems as { offset?: number }[])[0]!.offset).toBe(22);
     expect(e.message).toContain('{{chain.a.status}} == == ');
   });
 
@@ -84,7 +85,14 @@ describe("validateChain: refused chains", () => {
     const v = validateChain(chain([link("a", { scripting: { post_script: "let = ;", continue_on_script_error: false } })]), {
       checkScript: (code) => (code.includes("let =") ? "line 1: unexpected token '='" : null),
     });
-    expect(v.errors).toEqual([{ path: "links[0].scripting.post_script", message: "post_script of link 'a' does not parse: line 1: unexpected token '='" }]);
+    expect(v.errors).toEqual([
+      {
+        code: "MFG_ERR_CHAIN_INVALID",
+        path: "links[0].scripting.post_script",
+        segments: ["links", 0, "scripting", "post_script"],
+        message: "post_script of link 'a' does not parse: line 1: unexpected token '='",
+      },
+    ]);
   });
 });
 

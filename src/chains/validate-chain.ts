@@ -13,8 +13,32 @@ import type { LinkCondition, LinkTemplate, PreparedChain, PreparedLink } from ".
 
 /** One problem, located by config path (`links[1].request.url`). */
 export interface ChainProblem {
+  code: "MFG_ERR_CHAIN_INVALID" | "MFG_ERR_CHAIN_CYCLE";
+  /** As text: `links[1].request.url`. */
   path: string;
+  /** The same path as keys and indexes, for locating it in the source file. */
+  segments: (string | number)[];
   message: string;
+  /** Character offset inside a string value (template and condition errors). */
+  offset?: number;
+}
+
+/** `["links", 1, "request", "url"]` → `links[1].request.url`. */
+export function formatChainPath(segments: readonly (string | number)[]): string {
+  return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+/** The inverse of `formatChainPath` for paths that template errors carry as text. */
+function parseChainPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+function problem(segments: (string | number)[], message: string, extra: { code?: ChainProblem["code"]; offset?: number } = {}): ChainProblem {
+  const p: ChainProblem = { code: extra.code ?? "MFG_ERR_CHAIN_INVALID", path: formatChainPath(segments), segments, message };
+  if (extra.offset !== undefined) p.offset = extra.offset;
+  return p;
 }
 
 export interface ValidateChainOptions {
@@ -36,15 +60,6 @@ export interface ChainValidation {
 
 const DEFAULT_MAX_LINKS = 100;
 
-function asList(v: string | string[] | undefined): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Declared dependencies of a link: on the link and inside `request`, merged. */
-export function declaredDependencies(link: ChainLinkConfig): string[] {
-  return [...new Set([...asList(link.depends_on), ...asList(link.request.depends_on)])];
-}
-
 /**
  * Checks a chain and compiles it. Never throws for a bad chain: the result lists every problem.
  *
@@ -56,13 +71,13 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
   const errors: ChainProblem[] = [];
   const warnings: ChainProblem[] = [];
   const chainId = chain.id ?? options.defaultId ?? "";
-  if (!chainId) errors.push({ path: "id", message: "the chain has no id (inline chains need `id`; a chain file's id defaults to its file name)" });
+  if (!chainId) errors.push(problem([], "the chain has no id (inline chains need `id`; a chain file's id defaults to its file name)"));
 
   const links = chain.links;
   const maxLinks = chain.config?.max_links ?? DEFAULT_MAX_LINKS;
-  if (links.length === 0) errors.push({ path: "links", message: "the chain has no links; add at least one under `links`" });
+  if (links.length === 0) errors.push(problem(["links"], "the chain has no links; add at least one under `links`"));
   if (links.length > maxLinks) {
-    errors.push({ path: "links", message: `the chain has ${links.length} links, more than config.max_links (${maxLinks}); raise max_links or split the chain` });
+    errors.push(problem(["links"], `the chain has ${links.length} links, more than config.max_links (${maxLinks}); raise max_links or split the chain`));
   }
 
   // Ids and names: duplicates make `depends_on` and `chain.<name>` ambiguous.
@@ -71,14 +86,14 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
   links.forEach((l, i) => {
     const id = l.request.id;
     const prev = firstIndexOfId.get(id);
-    if (prev !== undefined) errors.push({ path: `links[${i}].request.id`, message: `link id '${id}' is used twice (links[${prev}] and links[${i}]); ids must be unique` });
+    if (prev !== undefined) errors.push(problem(["links", i, "request", "id"], `link id '${id}' is used twice (links[${prev}] and links[${i}]); ids must be unique`));
     else firstIndexOfId.set(id, i);
   });
   links.forEach((l, i) => {
     if (!l.store_as || l.store_as === l.request.id) return;
     const owner = firstIndexOfId.has(l.store_as) ? l.store_as : nameOwner.get(l.store_as);
     if (owner !== undefined) {
-      errors.push({ path: `links[${i}].store_as`, message: `store_as '${l.store_as}' of link '${l.request.id}' is already the name of link '${owner}'; chain.${l.store_as} would be ambiguous` });
+      errors.push(problem(["links", i, "store_as"], `store_as '${l.store_as}' of link '${l.request.id}' is already the name of link '${owner}'; chain.${l.store_as} would be ambiguous`));
     } else nameOwner.set(l.store_as, l.request.id);
   });
   const ids = links.map((l) => l.request.id);
@@ -88,13 +103,14 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
   const declared = new Map<string, string[]>();
   links.forEach((l, i) => {
     const deps: string[] = [];
-    for (const dep of declaredDependencies(l)) {
+    for (const { dep, at } of declaredWithPaths(l, i)) {
+      if (deps.includes(dep)) continue;
       if (dep === l.request.id) {
-        errors.push({ path: `links[${i}].depends_on`, message: `link '${dep}' depends on itself` });
+        errors.push(problem(at, `link '${dep}' depends on itself`));
       } else if (!firstIndexOfId.has(dep)) {
         const alias = nameOwner.get(dep);
         const hint = alias ? ` ('${dep}' is the store_as of '${alias}': depend on '${alias}')` : "";
-        errors.push({ path: `links[${i}].depends_on`, message: `link '${l.request.id}' depends on '${dep}', which is not in the chain${hint}. Known ids: ${knownIds}` });
+        errors.push(problem(at, `link '${l.request.id}' depends on '${dep}', which is not in the chain${hint}. Known ids: ${knownIds}`));
       } else deps.push(dep);
     }
     if (!declared.has(l.request.id)) declared.set(l.request.id, deps);
@@ -106,7 +122,7 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
   const inference = inferDependencies(
     links.map((l, i) => ({ id: l.request.id, name: l.store_as ?? l.request.id, extractNames: Object.keys(l.extract ?? {}), references: compiled[i]!.references })),
   );
-  for (const w of inference.warnings) warnings.push({ path: "links", message: w });
+  for (const w of inference.warnings) warnings.push(problem(["links"], w));
 
   const allDeps = new Map<string, string[]>();
   for (const id of firstIndexOfId.keys()) {
@@ -119,7 +135,7 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
     const inferredNote = c.slice(0, -1).some((id, k) => (inference.dependsOn.get(id) ?? []).includes(c[k + 1]!) && !(declared.get(id) ?? []).includes(c[k + 1]!))
       ? " (some of these dependencies are inferred from {{chain.<name>}} references)"
       : "";
-    errors.push({ path: "links", message: `dependency cycle ${formatCycle(c)} (${where})${inferredNote}; a link cannot wait for itself` });
+    errors.push(problem(["links", firstIndexOfId.get(c[0]!)!], `dependency cycle ${formatCycle(c)} (${where})${inferredNote}; a link cannot wait for itself`, { code: "MFG_ERR_CHAIN_CYCLE" }));
   }
 
   if (errors.length > 0) return { chainId, errors, warnings, cycles, prepared: null };
@@ -170,22 +186,23 @@ interface CompiledLink {
 
 function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], options: ValidateChainOptions): CompiledLink {
   const references: string[] = [];
-  const template = (value: unknown, path: string): LinkTemplate | null => {
+  const template = (value: unknown, key: string): LinkTemplate | null => {
+    const segments = ["links", i, "request", key];
     try {
-      const t = compileTemplate(value, path);
+      const t = compileTemplate(value, formatChainPath(segments));
       references.push(...t.references());
       return t;
     } catch (e) {
-      errors.push({ path, message: problemText(e) });
+      const at = isMockForgeError(e) && typeof e.details.path === "string" ? parseChainPath(e.details.path) : segments;
+      errors.push(problem(at, problemText(e), positionOf(e)));
       return null;
     }
   };
-  const base = `links[${i}].request`;
   const out: CompiledLink = {
-    method: template(l.request.method, `${base}.method`),
-    url: template(l.request.url, `${base}.url`),
-    headers: l.request.headers ? template(l.request.headers, `${base}.headers`) : null,
-    body: l.request.body !== undefined ? template(l.request.body, `${base}.body`) : null,
+    method: template(l.request.method, "method"),
+    url: template(l.request.url, "url"),
+    headers: l.request.headers ? template(l.request.headers, "headers") : null,
+    body: l.request.body !== undefined ? template(l.request.body, "body") : null,
     condition: null,
     extract: [],
     references,
@@ -196,20 +213,36 @@ function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], opti
       references.push(...c.references());
       out.condition = c;
     } catch (e) {
-      errors.push({ path: `links[${i}].condition`, message: `condition ${JSON.stringify(l.condition)} does not compile: ${problemText(e)}` });
+      errors.push(problem(["links", i, "condition"], `condition does not compile: ${problemText(e)}`, positionOf(e)));
     }
   }
   for (const [name, p] of Object.entries(l.extract ?? {})) {
     const parsed = parseExtractPath(p);
-    if ("error" in parsed) errors.push({ path: `links[${i}].extract.${name}`, message: `extract path ${parsed.error}` });
+    if ("error" in parsed) errors.push(problem(["links", i, "extract", name], `extract path ${parsed.error}`));
     else out.extract.push({ name, path: parsed });
   }
   for (const key of ["pre_script", "post_script"] as const) {
     const code = l.scripting?.[key];
     if (code === undefined || !options.checkScript) continue;
-    const problem = options.checkScript(code);
-    if (problem) errors.push({ path: `links[${i}].scripting.${key}`, message: `${key} of link '${l.request.id}' does not parse: ${problem}` });
+    const bad = options.checkScript(code);
+    if (bad) errors.push(problem(["links", i, "scripting", key], `${key} of link '${l.request.id}' does not parse: ${bad}`));
   }
+  return out;
+}
+
+function positionOf(e: unknown): { offset?: number } {
+  return isMockForgeError(e) && typeof e.details.position === "number" ? { offset: e.details.position } : {};
+}
+
+/** Declared dependencies with where each was written (the link's `depends_on` or the request's). */
+function declaredWithPaths(l: ChainLinkConfig, i: number): { dep: string; at: (string | number)[] }[] {
+  const out: { dep: string; at: (string | number)[] }[] = [];
+  const add = (v: string | string[] | undefined, base: (string | number)[]) => {
+    if (typeof v === "string") out.push({ dep: v, at: base });
+    else v?.forEach((dep, k) => out.push({ dep, at: [...base, k] }));
+  };
+  add(l.depends_on, ["links", i, "depends_on"]);
+  add(l.request.depends_on, ["links", i, "request", "depends_on"]);
   return out;
 }
 
@@ -234,7 +267,7 @@ export function prepareChain(chain: ChainConfig, options: ValidateChainOptions =
 
 /** The error for a failed validation (see `prepareChain`). */
 export function chainValidationError(v: ChainValidation): MockForgeError {
-  const onlyCycles = v.cycles.length > 0 && v.errors.length === v.cycles.length;
+  const onlyCycles = v.errors.length > 0 && v.errors.every((p) => p.code === "MFG_ERR_CHAIN_CYCLE");
   const lines = v.errors.map((p) => `${p.path}: ${p.message}`);
   const name = v.chainId ? `'${v.chainId}'` : "(no id)";
   const message =
