@@ -57,6 +57,7 @@ export const CATALOGUE = {
   MFG_ERR_LOOP_SUPPRESSED: { status: 409, title: "Suppressed to avoid a loop" },
   MFG_ERR_DELIVERY_ABORTED: { status: 499, title: "Outbound call cancelled by its caller" },
   MFG_ERR_SCRIPT_STOPPED: { status: 503, title: "Script was stopped before it finished (cancelled or runtime closed)" },
+  MFG_ERR_CHAIN_DUPLICATE: { status: 409, title: "A chain with this id already exists" },
   // (add new codes above this line, in their group)
 } as const;
 
