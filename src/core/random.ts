@@ -15,11 +15,27 @@ export interface Random {
   hex(n: number): string;
 }
 
+// Ids are made on every request; one crypto call per 4 KiB of randomness instead of one per id.
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let poolOffset = 0;
+
+function pooledHex(n: number): string {
+  if (n > POOL_SIZE) return randomBytes(n).toString("hex");
+  if (poolOffset + n > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const s = pool.toString("hex", poolOffset, poolOffset + n);
+  poolOffset += n;
+  return s;
+}
+
 export const systemRandom: Random = {
   next: () => Math.random(),
   int: (min, max) => Math.floor(Math.random() * (max - min + 1)) + min,
   uuid: () => randomUUID(),
-  hex: (n) => randomBytes(n).toString("hex"),
+  hex: pooledHex,
 };
 
 /** A deterministic generator (mulberry32) for tests. */
