@@ -1,0 +1,128 @@
+/**
+ * What each rule action type does, as a lookup table from `type` to implementation. An
+ * executor returns what it adds to the rule run (chain run, delivery, script output) and throws
+ * when the action could not be carried out; the engine records either.
+ */
+import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
+import { MockForgeError } from "../core/errors.js";
+import type { EvalEnv } from "../expr/index.js";
+import type { ScriptHttp } from "../scripting/script-types.js";
+import type { CompiledRule } from "./compile-rules.js";
+import { actionScope, requestOf, type RuleExchange } from "./rule-exchange.js";
+import type { RuleRun } from "./rule-run.js";
+import type { RuleServices } from "./rule-services.js";
+
+export type RuleEffect = Partial<Pick<RuleRun, "chainId" | "chainRunId" | "chainStatus" | "deliveryId" | "script" | "error">> & {
+  /** The action ran but what it started did not succeed. */
+  failed?: boolean;
+};
+
+export interface RuleActionInput<A extends RuleActionConfig> {
+  rule: CompiledRule;
+  action: A;
+  exchange: RuleExchange;
+  trace: { id: string; depth: number };
+  services: RuleServices;
+  env: EvalEnv;
+  signal: AbortSignal;
+}
+
+type Executors = { [T in RuleActionType]: (input: RuleActionInput<Extract<RuleActionConfig, { type: T }>>) => Promise<RuleEffect> };
+
+async function outbound({ rule, action, exchange, trace, services, env }: RuleActionInput<Extract<RuleActionConfig, { type: "http_request" | "webhook" }>>): Promise<RuleEffect> {
+  const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
+  const t = rule.templates;
+  const url = checkUrl(String(t.url!.render(scope, env)), services.baseUrl);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries((t.headers!.render(scope, env) ?? {}) as Record<string, unknown>)) headers[k] = typeof v === "string" ? v : JSON.stringify(v) ?? "";
+  const body = t.body!.render(scope, env);
+  const record = await services.deliveries.enqueue(
+    { method: action.method.toUpperCase(), url, headers, ...(body === undefined ? {} : { body }) },
+    {
+      source: { kind: "rule", id: rule.name },
+      ...(action.retry ? { retry: action.retry } : {}),
+      ...(action.signing ? { signing: action.signing } : {}),
+      ...(action.timeout_ms ? { timeout_ms: action.timeout_ms } : {}),
+      traceId: trace.id,
+      traceDepth: trace.depth,
+    },
+  );
+  return { deliveryId: record.id };
+}
+
+export const RULE_ACTIONS: Executors = {
+  async execute_chain({ rule, action, exchange, trace, services, env, signal }) {
+    if (!services.chains) {
+      throw new MockForgeError("MFG_ERR_CHAIN_NOT_FOUND", `Chain '${action.chain_id}' cannot run: no chains are loaded`, { hint: "Add the chain under `chains:` in the config." });
+    }
+    const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
+    const variables = rule.templates.variables!.render(scope, env) as Record<string, unknown>;
+    const run = await services.chains.run(action.chain_id, { variables, traceId: trace.id, traceDepth: trace.depth, request: requestOf(exchange), signal });
+    const effect: RuleEffect = { chainId: action.chain_id, chainRunId: run.id, chainStatus: run.status };
+    if (run.status === "failed") {
+      effect.failed = true;
+      effect.error = run.error ?? { code: "CHAIN_FAILED", message: `chain run ${run.id} failed` };
+    }
+    return effect;
+  },
+
+  http_request: outbound,
+  webhook: outbound,
+
+  async script({ rule, action, exchange, trace, services, signal }) {
+    if (!services.scripts) {
+      throw new MockForgeError("MFG_ERR_SCRIPT_RUNTIME", `Rule '${rule.name}' has a script, but no script runtime is available here`, { hint: "Scripts run inside the server, which provides the sandbox." });
+    }
+    const deliveries: string[] = [];
+    const http: ScriptHttp = async (call, ctx) => {
+      const r = await services.deliveries.send(
+        { method: call.method, url: call.url, ...(call.headers ? { headers: call.headers } : {}), ...(call.body === undefined ? {} : { body: call.body }) },
+        {
+          source: { kind: "script", id: `rule:${rule.name}` },
+          ...(call.options?.timeout_ms ? { timeout_ms: call.options.timeout_ms } : {}),
+          traceId: trace.id,
+          traceDepth: trace.depth,
+          signal: ctx.signal,
+        },
+      );
+      deliveries.push(r.deliveryId);
+      if (r.status === 0) throw new MockForgeError("MFG_ERR_DELIVERY_CONNECT", r.error?.message ?? `no response from ${call.url}`);
+      return { status: r.status, headers: r.headers, body: r.body, deliveryId: r.deliveryId };
+    };
+    const result = await services.scripts.run(
+      {
+        code: action.script,
+        label: `rule '${rule.name}' script`,
+        request: requestOf(exchange),
+        response: { status: exchange.response.status, headers: stringHeaders(exchange.response.headers), body: exchange.response.body },
+        env: services.scriptEnv ?? {},
+        ...(action.timeout_ms ? { limits: { timeout_ms: action.timeout_ms } } : {}),
+      },
+      http,
+      { signal },
+    );
+    const effect: RuleEffect = { script: { logs: result.logs.map((l) => ({ level: l.level, message: l.message })), returnValue: result.returnValue, deliveries } };
+    if (!result.ok) {
+      effect.failed = true;
+      effect.error = result.error ? { code: result.error.code, message: result.error.message } : { code: "MFG_ERR_SCRIPT_RUNTIME", message: "script failed" };
+    }
+    return effect;
+  },
+};
+
+function checkUrl(url: string, baseUrl: string | undefined): string {
+  const u = url.trim();
+  try {
+    const parsed = u.startsWith("/") && baseUrl ? new URL(u, baseUrl) : new URL(u);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.toString();
+  } catch {
+    // reported below
+  }
+  throw new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `'${url}' is not a valid http(s) URL`, { hint: "Write an absolute URL, or a path like /api/x to call this server." });
+}
+
+function stringHeaders(h: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * The served exchange a rule condition looks at (SPEC §7). Conditions see exactly the names
+ * `method`, `path`, `status`, `headers`, `query`, `params`, `body` (the request's) and
+ * `response` (`status`, `headers`, `body`); the engine builds one per served request.
+ */
+
+export interface RuleExchange {
+  /** Upper-case. */
+  method: string;
+  path: string;
+  /** The response status as sent. */
+  status: number;
+  /** Request headers, lower-case names. */
+  headers: Record<string, unknown>;
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+  /** The parsed request body (null when absent). */
+  body: unknown;
+  response: { status: number; headers: Record<string, unknown>; body: unknown };
+  /** The `x-mockforge-trace` of the request; null for a request from outside MockForge. */
+  trace: { id: string; depth: number } | null;
+  /** The journal id of the request, for the rule run record. */
+  requestId?: string | null;
+}
+
+/** The root names a condition may use. */
+export const EXCHANGE_NAMES = ["method", "path", "status", "headers", "query", "params", "body", "response"] as const;
+
+/**
+ * What action templates see: the condition's names, plus SPEC §8's `request.*` / `response.*`,
+ * `env.*` and `base_url` (`{{response.body.id}}` and `{{request.body.customer_id}}` both work).
+ */
+export function actionScope(x: RuleExchange, env: Record<string, string | undefined>, baseUrl: string): Record<string, unknown> {
+  return {
+    method: x.method,
+    path: x.path,
+    status: x.status,
+    headers: x.headers,
+    query: x.query,
+    params: x.params,
+    body: x.body,
+    request: requestOf(x),
+    response: x.response,
+    env,
+    base_url: baseUrl,
+  };
+}
+
+/** The triggering request as chains and scripts see it (`request.*`, `mockforge.request`). */
+export function requestOf(x: RuleExchange): { method: string; path: string; params: Record<string, string>; query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown } {
+  return { method: x.method, path: x.path, params: x.params, query: x.query, headers: x.headers, body: x.body };
+}
