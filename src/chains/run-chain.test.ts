@@ -275,7 +275,7 @@ describe("runChain scripts", () => {
       ],
     };
     const run = await runChain(chain, { ...options, scripts });
-    expect(run.links[0]).toMatchObject({ status: "failed", reason: "script_error", error: { code: "MFG_ERR_SCRIPT_RUNTIME", message: "pre_script of link 'strict': line 2: boom" } });
+    expect(run.links[0]).toMatchObject({ status: "failed", reason: "script_error", error: { code: "MFG_ERR_SCRIPT_RUNTIME", message: "line 2: boom" } });
     expect(run.links[1]).toMatchObject({ status: "succeeded", error: { code: "MFG_ERR_SCRIPT_RUNTIME" } });
     expect(deliveries.sent.map((s) => s.request.url)).toEqual(["http://svc.test/lenient"]);
     expect(run.status).toBe("partial");

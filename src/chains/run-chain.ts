@@ -16,6 +16,7 @@ import type { RunStore } from "../storage/ports.js";
 import { ChainContext } from "./chain-context.js";
 import type { ChainEvent, ChainRun, LinkRun } from "./chain-run.js";
 import { chainRunStatus, newLinkRun, toRunRecord } from "./chain-run-record.js";
+import { createChainScriptRunner, type ChainScripts } from "./chain-script-runner.js";
 import type { LinkScriptRunner } from "./link-script-runner.js";
 import type { PreparedChain } from "./prepared-chain.js";
 import type { RequestScope } from "./render-link-request.js";
@@ -39,8 +40,11 @@ export interface RunChainOptions {
   /** Trace of the cause (a served request, a rule); a new trace is started when absent. */
   traceId?: string | null;
   traceDepth?: number;
-  /** Runs `pre_script`/`post_script`. A chain with scripts is refused without it. */
-  scripts?: LinkScriptRunner;
+  /**
+   * Runs `pre_script`/`post_script`: the sandbox runtime and the env names scripts may read (or
+   * a ready `LinkScriptRunner`). A chain with scripts is refused without it.
+   */
+  scripts?: ChainScripts | LinkScriptRunner;
   /** Live progress. Exceptions thrown by the listener are logged and ignored. */
   onEvent?: (event: ChainEvent) => void;
   /** Cancels the run: in-flight links fail with `cancelled`, the rest are skipped. */
@@ -127,6 +131,11 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     wake.resolve();
   };
 
+  const scripts: LinkScriptRunner | null = !options.scripts
+    ? null
+    : "runtime" in options.scripts
+      ? createChainScriptRunner(options.scripts, { deliveries: options.deliveries, env: options.env, traceId: run.traceId, traceDepth: options.traceDepth ?? 0 })
+      : options.scripts;
   const byId = new Map(run.links.map((l) => [l.id, l]));
   const running = new Map<string, { draft: LinkRun; mono: number }>();
 
@@ -143,7 +152,7 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     baseUrl: options.baseUrl,
     traceId: run.traceId,
     traceDepth: options.traceDepth ?? 0,
-    scripts: options.scripts ?? null,
+    scripts,
     signal: controller.signal,
   });
 

@@ -175,7 +175,8 @@ async function runScript(
   for (const [k, v] of vars.set) run.variables[k] = v;
   for (const k of vars.deleted) delete run.variables[k];
   if (!outcome.error) return null;
-  const err = { code: outcome.error.code, message: `${kind} of link '${link.id}': ${outcome.error.message}` };
+  // The runner's messages already name the chain, link and script (the sandbox's label).
+  const err = { code: outcome.error.code, message: outcome.error.message };
   if (link.config.scripting?.continue_on_script_error) {
     addWarning(draft, `${err.message} (continued: continue_on_script_error is true)`);
     draft.error = err;

@@ -144,3 +144,12 @@ describe("validateChain: dependencies and warnings", () => {
     expect(prepareChain({ links: [link("a")] }, { defaultId: "from_file" }).id).toBe("from_file");
   });
 });
+
+describe("validateChain: scripts with the sandbox's parser", () => {
+  it("accepts the seed's post_script and refuses one that does not parse, with its line", () => {
+    const ok = validateChain(chain([link("a", { scripting: { post_script: 'const r = await mockforge.http.post("http://x", {});\nconsole.log(r.status);', continue_on_script_error: false } })]));
+    expect(ok.errors).toEqual([]);
+    const bad = validateChain(chain([link("a", { scripting: { pre_script: "const a = 1;\nconst b = ;", continue_on_script_error: false } })]));
+    expect(bad.errors[0]!.message).toMatch(/^pre_script of link 'a' does not parse: line 2, column \d+: SyntaxError/);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { ChainConfig, ChainLinkConfig } from "../config/schema/chains.js";
 import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
+import { checkScriptSyntax } from "../scripting/index.js";
 import { compileCondition, compileTemplate } from "../template/index.js";
 import { findCycles, formatCycle, transitiveDependencies } from "./dependency-graph.js";
 import { parseExtractPath, type ExtractPath } from "./extract-path.js";
@@ -44,7 +45,7 @@ function problem(segments: (string | number)[], message: string, extra: { code?:
 export interface ValidateChainOptions {
   /** Used when the chain has no `id` (a chain file's name without extension). */
   defaultId?: string;
-  /** Syntax check for scripts; returns a message (with the line) or null. Scripts are not checked without it. */
+  /** Syntax check for scripts; returns a message (with the line) or null. Default: the sandbox's own parser. */
   checkScript?: (code: string) => string | null;
 }
 
@@ -223,11 +224,17 @@ function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], opti
   }
   for (const key of ["pre_script", "post_script"] as const) {
     const code = l.scripting?.[key];
-    if (code === undefined || !options.checkScript) continue;
-    const bad = options.checkScript(code);
+    if (code === undefined) continue;
+    const bad = (options.checkScript ?? sandboxSyntax)(code);
     if (bad) errors.push(problem(["links", i, "scripting", key], `${key} of link '${l.request.id}' does not parse: ${bad}`));
   }
   return out;
+}
+
+/** The sandbox's verdict on a script (same QuickJS build and wrapper as a run), as one message. */
+export function sandboxSyntax(code: string): string | null {
+  const r = checkScriptSyntax(code);
+  return r.ok ? null : `line ${r.line}, column ${r.column}: ${r.message}`;
 }
 
 function positionOf(e: unknown): { offset?: number } {
