@@ -6,6 +6,7 @@ import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routesHandlers } from "./routes-handlers.js";
+import { signatureHandlers } from "./signature-handlers.js";
 
 export interface AdminApiOptions {
   app: App;
@@ -36,6 +37,7 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
       ...routesHandlers(app.routes),
       ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
       ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
+      ...signatureHandlers(app.storage().journal, app.deps),
     ],
   });
 }

@@ -14,13 +14,15 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       path: "/deliveries",
       handler: async ({ query }) =>
         ok(
-          await store.list({
-            status: status(qstr(query, "status")),
-            url: qstr(query, "url"),
-            sourceKind: qstr(query, "source"),
-            since: qtime(query, "since"),
-            limit: qint(query, "limit", 100, 1, 10_000),
-          }),
+          (
+            await store.list({
+              status: status(qstr(query, "status")),
+              url: qstr(query, "url"),
+              sourceKind: qstr(query, "source"),
+              since: qtime(query, "since"),
+              limit: qint(query, "limit", 100, 1, 10_000),
+            })
+          ).map(redactSecrets),
         ),
     },
     {
@@ -31,7 +33,7 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
         const timeoutMs = qint(query, "timeout_ms", 5_000, 0, 300_000);
         try {
           const found = await engine.waitFor({ url: qstr(query, "url"), status: status(qstr(query, "status")), sourceKind: qstr(query, "source") }, count, timeoutMs);
-          return ok({ count: found.length, deliveries: found });
+          return ok({ count: found.length, deliveries: found.map(redactSecrets) });
         } catch (e) {
           if (e instanceof MockForgeError && e.code === "MFG_ERR_WAIT_TIMEOUT") return { status: 408, body: e.toJSON() };
           throw e;
@@ -43,7 +45,7 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       path: "/deliveries/:id",
       handler: async ({ params }) => {
         const d = await mustGet(store, params.id!);
-        return ok({ ...d, attempts: await store.attempts(d.id) });
+        return ok({ ...redactSecrets(d), attempts: await store.attempts(d.id) });
       },
     },
     {
@@ -51,7 +53,7 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       path: "/deliveries/:id/replay",
       handler: async ({ params, query }) => {
         await mustGet(store, params.id!);
-        return ok(await engine.replay(params.id!, { newId: qstr(query, "new_id") === "true" }), 202);
+        return ok(redactSecrets(await engine.replay(params.id!, { newId: qstr(query, "new_id") === "true" })), 202);
       },
     },
     {
@@ -63,6 +65,19 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       },
     },
   ];
+}
+
+/**
+ * Signing secrets are kept with a delivery (a retry after a restart must sign again) but are
+ * never shown: the admin API may be reachable by more people than the config file.
+ */
+export function redactSecrets(d: DeliveryRecord): DeliveryRecord {
+  const options = d.options as { signing?: { secret?: string; secrets?: string[] } } | null;
+  if (!options?.signing) return d;
+  const signing = { ...options.signing };
+  if (signing.secret) signing.secret = "[redacted]";
+  if (signing.secrets) signing.secrets = signing.secrets.map(() => "[redacted]");
+  return { ...d, options: { ...options, signing } };
 }
 
 function status(v: string | undefined): DeliveryStatus | undefined {

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { deliveriesCommand } from "./deliveries-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { serveCommand } from "./serve-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -8,6 +9,7 @@ const program = new Command("mockforge")
   .version("0.1.0")
   .addCommand(serveCommand())
   .addCommand(validateCommand())
-  .addCommand(schemaCommand());
+  .addCommand(schemaCommand())
+  .addCommand(deliveriesCommand());
 
 await program.parseAsync(process.argv);
