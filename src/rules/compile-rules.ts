@@ -8,7 +8,7 @@
 import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/rules.js";
 import { isMockForgeError, MockForgeError, type ErrorCode } from "../core/errors.js";
 import { BUILTIN_NAMES, parseExpression, type EvalEnv } from "../expr/index.js";
-import { checkScriptSyntax } from "../scripting/check-script-syntax.js";
+import { checkScriptSyntax } from "../scripting/index.js";
 import { compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { EXCHANGE_NAMES } from "./rule-exchange.js";

@@ -6,7 +6,7 @@
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
 import { MockForgeError } from "../core/errors.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { ScriptHttp } from "../scripting/script-types.js";
+import type { ScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
 import { actionScope, requestOf, type RuleExchange } from "./rule-exchange.js";
 import type { RuleRun } from "./rule-run.js";

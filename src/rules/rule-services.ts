@@ -7,7 +7,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Random } from "../core/random.js";
 import type { DeliveryEngine } from "../delivery/types.js";
-import type { ScriptHttp, ScriptInput, ScriptResult, ScriptRunOptions } from "../scripting/script-types.js";
+import type { ScriptHttp, ScriptInput, ScriptResult, ScriptRunOptions } from "../scripting/index.js";
 import type { RunStore } from "../storage/ports.js";
 
 /** Runs a chain by id; rejects with MFG_ERR_CHAIN_NOT_FOUND for an unknown id. `runChain`'s `ChainRun` fits the result. */

@@ -7,7 +7,7 @@
 import { systemClock } from "../core/clock.js";
 import { silentLogger } from "../core/logger.js";
 import { systemRandom } from "../core/random.js";
-import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/delivery-engine.js";
+import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/index.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { HookServices } from "./hook-services.js";
 
