@@ -4,6 +4,7 @@
  * sent at once when a slot is free; awaited calls (`send`) are recorded the same way and
  * retried inline for their caller.
  */
+import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
@@ -58,6 +59,8 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const waiters = createDeliveryWaiters(clock);
   const retention = createRetention({ store, logger, keep: defaults.retention });
   const stopController = new AbortController();
+  // Every attempt in flight listens on this one signal; hundreds at once are normal.
+  setMaxListeners(0, stopController.signal);
   const awaitedRuns = new Set<Promise<unknown>>();
   let state: "new" | "running" | "stopped" = "new";
 

@@ -48,6 +48,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let again = false;
   /** Due deliveries were left in storage for lack of a slot: sweep when one frees. */
   let backlog = false;
+  const claimBatch = Math.max(1, Math.floor(o.concurrency / 8));
 
   function launch(record: DeliveryRecord): void {
     const p = o
@@ -56,7 +57,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       .finally(() => {
         active--;
         runs.delete(p);
-        if (running && backlog) void sweep();
+        // Claim in batches rather than one slot at a time: each claim is a storage round trip.
+        if (running && backlog && (o.concurrency - active >= claimBatch || active === 0)) void sweep();
       });
     runs.add(p);
   }
@@ -136,7 +138,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
 
   return {
     tryReserve() {
-      if (!running || active >= o.concurrency) return false;
+      // With a backlog, new deliveries queue behind it (claimed oldest first) instead of overtaking.
+      if (!running || backlog || active >= o.concurrency) return false;
       active++;
       return true;
     },
