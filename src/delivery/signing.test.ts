@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { systemClock } from "../core/clock.js";
 import { isMockForgeError } from "../core/errors.js";
 import { signHeaders, signingSecrets, verifySignature } from "./signing.js";
 
@@ -23,14 +24,14 @@ describe("signHeaders", () => {
   });
 
   it("verifies with the package's own verify", () => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(systemClock.now() / 1000);
     const body = JSON.stringify({ event: "order.created", id: 7 });
     const h = signHeaders("msg_abc", now, body, [VECTOR.secret]);
     expect(new Webhook(VECTOR.secret).verify(body, { ...h })).toEqual({ event: "order.created", id: 7 });
   });
 
   it("gives one signature per secret, each verifiable (rotation)", () => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(systemClock.now() / 1000);
     const h = signHeaders("msg_rot", now, "{}", [VECTOR.secret, OTHER]);
     expect(h["webhook-signature"].split(" ")).toHaveLength(2);
     expect(() => new Webhook(VECTOR.secret).verify("{}", { ...h })).not.toThrow();
