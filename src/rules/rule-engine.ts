@@ -153,6 +153,19 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
     if (run.finishedAt !== null && ++stored % PRUNE_EVERY === 0) await services.runs.prune("rule", keepRuns);
   }
 
+  async function drain(timeoutMs: number): Promise<boolean> {
+    const deadline = clock.monotonic() + timeoutMs;
+    while (inflight.size > 0) {
+      const left = deadline - clock.monotonic();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof clock.setTimeout> | undefined;
+      const timeout = new Promise<void>((r) => (timer = clock.setTimeout(r, left)));
+      await Promise.race([Promise.allSettled([...inflight]), timeout]);
+      clock.clearTimeout(timer);
+    }
+    return true;
+  }
+
   return {
     size: rules.length,
     evaluate(exchange) {
@@ -172,22 +185,11 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       }
       return matched ?? NO_MATCH;
     },
-    async drain(timeoutMs) {
-      const deadline = clock.monotonic() + timeoutMs;
-      while (inflight.size > 0) {
-        const left = deadline - clock.monotonic();
-        if (left <= 0) return false;
-        let timer: ReturnType<typeof clock.setTimeout> | undefined;
-        const timeout = new Promise<void>((r) => (timer = clock.setTimeout(r, left)));
-        await Promise.race([Promise.allSettled([...inflight]), timeout]);
-        clock.clearTimeout(timer);
-      }
-      return true;
-    },
+    drain,
     stats: () => stats.map((s) => ({ ...s })),
     async close(timeoutMs = 5000) {
       stopController.abort(new Error("rule engine closed"));
-      await this.drain(timeoutMs);
+      await drain(timeoutMs);
     },
   };
 }

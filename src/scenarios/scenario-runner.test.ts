@@ -89,6 +89,24 @@ describe("runScenario", () => {
     expect(report.logs[0]!.message).toBe("connect ECONNREFUSED 127.0.0.1:1");
   });
 
+  it("runs scenario-level pre_step/post_step hooks around every step", async () => {
+    const { all } = setup();
+    const log = (name: string, hook_type?: "pre_step" | "post_step") => ({ name, ...(hook_type ? { hook_type } : {}), actions: [{ type: "log" as const, message: name }] });
+    const report = await runScenario(
+      scenario({
+        name: "around",
+        hooks: [log("every_pre", "pre_step"), log("every_post", "post_step")],
+        steps: [{ name: "one", pre_hooks: [log("own_pre")], post_hooks: [log("own_post")] }, { name: "two" }],
+      }),
+      all,
+    );
+    expect(report.steps.map((st) => st.hooks.map((h) => `${h.name}:${h.hookType}`))).toEqual([
+      ["every_pre:pre_step", "own_pre:pre_step", "own_post:post_step", "every_post:post_step"],
+      ["every_pre:pre_step", "every_post:post_step"],
+    ]);
+    expect(report.status).toBe("succeeded");
+  });
+
   it("refuses an invalid scenario given in code", async () => {
     const { all } = setup();
     await expect(runScenario({ name: "x", steps: [{ name: "a", chaos_config: { latency: { min_ms: 5 } } }] }, all)).rejects.toMatchObject({

@@ -1,0 +1,18 @@
+/**
+ * Consistency rules (SPEC §7): compiled at load, evaluated after every served response,
+ * actions run asynchronously (chains, queued webhooks, scripts) and recorded as rule runs.
+ */
+
+// The engine.
+export { createRuleEngine } from "./rule-engine.js";
+export type { RuleEngine, RuleStats } from "./rule-engine.js";
+export type { RuleChainRunner, RuleEngineOptions, RuleScriptRuntime, RuleServices } from "./rule-services.js";
+
+// What it looks at and what it records.
+export { EXCHANGE_NAMES } from "./rule-exchange.js";
+export type { RuleExchange } from "./rule-exchange.js";
+export type { RuleRun, RuleRunStatus } from "./rule-run.js";
+
+// Load-time checks (the config validator reports these with file positions).
+export { compileRules, compileRulesOrThrow } from "./compile-rules.js";
+export type { CompiledRule, RuleIssue } from "./compile-rules.js";
