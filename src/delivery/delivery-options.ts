@@ -30,6 +30,7 @@ export const DEFAULT_WEBHOOKS_CONFIG: DeliveryDefaults = {
   max_trace_depth: 8,
 };
 
+/** The options column of a new delivery: what the caller gave (minus the signal) and the resolved policy. */
 export function storeOptions(options: DeliveryOptions, mode: DeliveryMode, defaults: DeliveryDefaults): StoredDeliveryOptions {
   const out: StoredDeliveryOptions = { policy: resolvePolicy(options.retry, mode, defaults.retry) };
   if (options.retry) out.retry = options.retry;

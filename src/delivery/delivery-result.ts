@@ -14,6 +14,7 @@ export function parseResponseBody(response: Pick<HttpResponse, "headers" | "body
   }
 }
 
+/** The `DeliveryResult` of an awaited call; `error` is set when no HTTP answer ended it. */
 export function buildResult(input: {
   deliveryId: string;
   webhookId: string;

@@ -44,6 +44,12 @@ export interface DeliveryWaiters {
   onCancel(fn: (error: Error) => void): () => void;
 }
 
+/**
+ * @example
+ * const waiters = createDeliveryWaiters(clock);
+ * const done = waiters.waitFor({ url: "/hooks" }, 2, 5000, () => store.list({ status: "succeeded" }));
+ * waiters.notify(record); // on every status change
+ */
 export function createDeliveryWaiters(clock: Clock): DeliveryWaiters {
   const listeners = new Set<DeliveryListener>();
   const cancels = new Set<(e: Error) => void>();

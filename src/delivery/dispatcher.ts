@@ -36,6 +36,12 @@ export interface Dispatcher {
   readonly active: number;
 }
 
+/**
+ * @example
+ * const d = createDispatcher({ store, clock, logger, concurrency: 64, pollIntervalMs: 1000, run });
+ * d.start();
+ * if (d.tryReserve()) d.launch(record); else d.wakeAt(clock.now());
+ */
 export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const { clock, store, logger } = o;
   let running = false;

@@ -14,6 +14,7 @@ export interface Retention {
   settle(): Promise<void>;
 }
 
+/** @example const r = createRetention({ store, logger, keep: 10_000 }); r.finished(); */
 export function createRetention(o: { store: DeliveryStore; logger: Logger; keep: number }): Retention {
   const every = Math.max(50, Math.min(1000, Math.ceil(o.keep / 10)));
   let sinceLast = 0;
