@@ -16,7 +16,7 @@ import type { Storage } from "../storage/ports.js";
 import type { ChainRun } from "./chain-run.js";
 import { parseChainText } from "./load-chain-file.js";
 import { runChain, type RunChainOptions } from "./run-chain.js";
-import { defaultAnswers, exampleHosts, seedChainText, startWorld, type FakeWorld, type WorldHandler } from "./test-support/fake-world.js";
+import { defaultAnswers, exampleHosts, seedChainText, startWorld, type FakeWorld, type WorldAnswer, type WorldHandler, type WorldRequest } from "./test-support/fake-world.js";
 
 const SEED = "/work/shared/seed/examples";
 function seedFile(prefix: string): { file: string; text: string } {
@@ -64,7 +64,7 @@ async function harness(prefix: string, opts: { clock?: Clock; down?: string[]; w
 }
 
 /** Holds answers to requests on `paths` until `n` of them are in flight together, proving overlap. */
-function barrier(world: FakeWorld, paths: string[], n: number, then: WorldHandler = defaultAnswers): WorldHandler {
+function barrier(world: FakeWorld, paths: string[], n: number, then: (req: WorldRequest) => WorldAnswer = defaultAnswers): WorldHandler {
   return (req) => {
     if (!paths.includes(req.path)) return then(req);
     return world

@@ -41,7 +41,7 @@ export interface FakeWorld {
 }
 
 /** The default answers of the server under test; every other host acknowledges with 200. */
-export const defaultAnswers: WorldHandler = (req) => {
+export const defaultAnswers = (req: WorldRequest): WorldAnswer => {
   if (req.host === "api" && req.path === "/api/orders") return { status: 201, body: { id: "ord_1001", total: 59.98, status: "created" } };
   if (req.host === "api" && req.path === "/api/payments") return { status: 201, body: { id: "pay_2001", amount: 99.99, currency: "USD", status: "succeeded" } };
   if (req.host === "api" && req.path === "/api/events") return { status: 202, body: { id: "evt_3001", status: "accepted" } };
