@@ -4,7 +4,7 @@ import { seededRandom } from "../core/random.js";
 import { evaluate, parseExpression, truthy } from "../expr/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { buildRuleIndex, guardOf } from "./rule-index.js";
-import { exchange } from "./test-support.js";
+import { exchange } from "./test-support/rule-fakes.js";
 
 const env = { clock: new ManualClock(), random: seededRandom(1), strict: true };
 

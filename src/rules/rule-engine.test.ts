@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
 import type { RuleChainRunner } from "./rule-services.js";
-import { exchange, ruleFakes } from "./test-support.js";
+import { exchange, ruleFakes } from "./test-support/rule-fakes.js";
 
 const rule = (r: unknown): ConsistencyRuleConfig => consistencyRuleSchema.parse(r);
 const seedRules = () => {

@@ -14,7 +14,7 @@ import { ScriptRuntime } from "../scripting/index.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
-import { exchange } from "./test-support.js";
+import { exchange } from "./test-support/rule-fakes.js";
 
 const storage = createMemoryStorage();
 let engine: MockForgeDeliveryEngine;

@@ -2,14 +2,14 @@
  * Fakes for rule engine tests: a delivery engine that records queued and sent calls, a chain
  * runner whose behaviour each test sets, and an exchange builder.
  */
-import { systemClock } from "../core/clock.js";
-import { memoryLogger } from "../core/logger.js";
-import { seededRandom } from "../core/random.js";
-import type { DeliveryOptions, DeliveryResult, OutboundRequest } from "../delivery/types.js";
-import type { DeliveryRecord } from "../storage/ports.js";
-import { createMemoryRuns } from "../storage/memory/memory-runs.js";
-import type { RuleExchange } from "./rule-exchange.js";
-import type { RuleChainRunner, RuleServices } from "./rule-services.js";
+import { systemClock } from "../../core/clock.js";
+import { memoryLogger } from "../../core/logger.js";
+import { seededRandom } from "../../core/random.js";
+import type { DeliveryOptions, DeliveryResult, OutboundRequest } from "../../delivery/types.js";
+import type { DeliveryRecord } from "../../storage/ports.js";
+import { createMemoryRuns } from "../../storage/memory/memory-runs.js";
+import type { RuleExchange } from "../rule-exchange.js";
+import type { RuleChainRunner, RuleServices } from "../rule-services.js";
 
 export interface RuleFakes extends RuleServices {
   runs: ReturnType<typeof createMemoryRuns>;
