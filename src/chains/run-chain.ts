@@ -80,9 +80,12 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
   }
   const { clock, random, logger } = options;
   const log = logger.child({ chain: prepared.id });
-  const emit = (event: ChainEvent) => {
+  // Events carry copies (listeners may keep them); made only when someone listens.
+  const emit = (make: () => ChainEvent) => {
+    if (!options.onEvent) return;
+    const event = make();
     try {
-      options.onEvent?.(event);
+      options.onEvent(event);
     } catch (e) {
       log.warn({ err: e, event: event.type }, "chain event listener threw");
     }
@@ -104,7 +107,7 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     links: prepared.links.map((l) => newLinkRun(l.id, l.name)),
   };
   await options.runs.put(toRunRecord(run));
-  emit({ type: "run_started", run: structuredClone(run) });
+  emit(() => ({ type: "run_started", run: structuredClone(run) }));
 
   // Cancellation: the run's deadline and the caller's signal both abort every in-flight link.
   const controller = new AbortController();
@@ -168,7 +171,7 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     byId.set(done.id, done);
     running.delete(done.id);
     if (index === 0) settleFirstRequest(null);
-    emit({ type: "link_finished", runId: run.id, chainId: run.chainId, link: structuredClone(done) });
+    emit(() => ({ type: "link_finished", runId: run.id, chainId: run.chainId, link: structuredClone(done) }));
     wake.resolve();
   };
 
@@ -184,7 +187,7 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     byId.set(link.id, draft);
     const mono = clock.monotonic();
     running.set(link.id, { draft, mono });
-    emit({ type: "link_started", runId: run.id, chainId: run.chainId, linkId: link.id, at: draft.startedAt! });
+    emit(() => ({ type: "link_started", runId: run.id, chainId: run.chainId, linkId: link.id, at: draft.startedAt! }));
     const env = linkEnv();
     if (index === 0) env.onRequestRendered = (scope) => settleFirstRequest(scope);
     runLink(link, draft, env).then(
@@ -248,6 +251,6 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     log.error({ err: e, runId: run.id }, "could not record the end of a chain run");
     run.warnings.push(`the run's end could not be recorded: ${(e as Error).message}`);
   }
-  emit({ type: "run_finished", run: structuredClone(run) });
+  emit(() => ({ type: "run_finished", run: structuredClone(run) }));
   return run;
 }
