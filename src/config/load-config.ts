@@ -21,6 +21,8 @@ export interface LoadedConfig {
   dir: string;
   /** Not fatal, shown to the user: `file:line:col message`. */
   warnings: string[];
+  /** Locates later (domain) problems at `file:line:col` by config path. */
+  source: ConfigSource;
 }
 
 export interface LoadConfigOptions {
@@ -66,7 +68,7 @@ export function parseConfigText(text: string, file: string, options: { dir?: str
   const problems = findConfigProblems(parsed.data, parsed.source);
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteFile = options.absoluteFile ?? resolve(file);
-  return { config: parsed.data, file: absoluteFile, dir: options.dir ?? dirname(absoluteFile), warnings: parsed.warnings.map(warningLine) };
+  return { config: parsed.data, file: absoluteFile, dir: options.dir ?? dirname(absoluteFile), warnings: parsed.warnings.map(warningLine), source: parsed.source };
 }
 
 /**

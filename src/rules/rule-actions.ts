@@ -6,7 +6,7 @@
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
 import { MockForgeError } from "../core/errors.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { ScriptHttp } from "../scripting/index.js";
+import { createScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
 import { actionScope, requestOf, type RuleExchange } from "./rule-exchange.js";
 import type { RuleRun } from "./rule-run.js";
@@ -74,21 +74,7 @@ export const RULE_ACTIONS: Executors = {
       throw new MockForgeError("MFG_ERR_SCRIPT_RUNTIME", `Rule '${rule.name}' has a script, but no script runtime is available here`, { hint: "Scripts run inside the server, which provides the sandbox." });
     }
     const deliveries: string[] = [];
-    const http: ScriptHttp = async (call, ctx) => {
-      const r = await services.deliveries.send(
-        { method: call.method, url: call.url, ...(call.headers ? { headers: call.headers } : {}), ...(call.body === undefined ? {} : { body: call.body }) },
-        {
-          source: { kind: "script", id: `rule:${rule.name}` },
-          ...(call.options?.timeout_ms ? { timeout_ms: call.options.timeout_ms } : {}),
-          traceId: trace.id,
-          traceDepth: trace.depth,
-          signal: ctx.signal,
-        },
-      );
-      deliveries.push(r.deliveryId);
-      if (r.status === 0) throw new MockForgeError("MFG_ERR_DELIVERY_CONNECT", r.error?.message ?? `no response from ${call.url}`);
-      return { status: r.status, headers: r.headers, body: r.body, deliveryId: r.deliveryId };
-    };
+    const http = createScriptHttp({ deliveries: services.deliveries, sourceId: `rule:${rule.name}`, traceId: trace.id, traceDepth: trace.depth, onDelivery: (id) => deliveries.push(id) });
     const result = await services.scripts.run(
       {
         code: action.script,

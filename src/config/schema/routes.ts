@@ -4,6 +4,7 @@
  * normaliser can walk it.
  */
 import { z } from "zod";
+import { faultConfigSchema } from "./chaos.js";
 import { routeWebhookSchema } from "./webhooks.js";
 
 /** The verbs a route can name; `ANY` answers all of them. */
@@ -38,6 +39,7 @@ export const routeSchema = z.strictObject({
   response: routeResponseSchema.prefault({}),
   webhooks: z.array(routeWebhookSchema).default([]).describe("Outbound calls fired after the response is sent"),
   script: z.string().optional().describe("JavaScript run for each request (SPEC §6)"),
+  chaos_config: faultConfigSchema.optional().describe("Always-on faults for this route (SPEC §5)"),
 });
 export type RouteConfig = z.infer<typeof routeSchema>;
 

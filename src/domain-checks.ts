@@ -1,0 +1,44 @@
+/**
+ * The checks a config needs beyond its schema, which live with the domains that own them:
+ * chain files and inline chains (chains/), consistency rules (rules/), chaos scenarios
+ * (scenarios/), and route scripts (scripting/). `serve` and `validate` both run them, so a
+ * broken config never starts, and every problem comes back at once with file:line:col.
+ */
+import { loadChains, type LoadedChain } from "./chains/index.js";
+import { ConfigError, type ConfigProblem, type LoadedConfig } from "./config/index.js";
+import type { Deps } from "./core/deps.js";
+import { isMockForgeError } from "./core/errors.js";
+import { compileRules } from "./rules/index.js";
+import { validateChaos } from "./scenarios/index.js";
+import { checkScriptSyntax } from "./scripting/index.js";
+
+export interface CheckedDomain {
+  chains: LoadedChain[];
+  warnings: string[];
+}
+
+export async function checkDomain(loaded: LoadedConfig, deps: Pick<Deps, "clock" | "random">): Promise<CheckedDomain> {
+  const { config, source } = loaded;
+  const problems: ConfigProblem[] = [];
+  let chains: LoadedChain[] = [];
+  const warnings: string[] = [];
+  try {
+    const out = await loadChains(config.chains, { dir: loaded.dir, source });
+    chains = out.chains;
+    warnings.push(...out.warnings);
+  } catch (e) {
+    if (e instanceof ConfigError) problems.push(...e.problems);
+    else if (isMockForgeError(e)) problems.push(source.problem(e.code, ["chains"], e.message, { hint: e.details.hint }));
+    else throw e;
+  }
+  const rules = compileRules(config.intelligent_behavior.behavior_model.consistency_rules, { clock: deps.clock, random: deps.random });
+  for (const i of rules.issues) problems.push(source.problem(i.code, ["intelligent_behavior", "behavior_model", "consistency_rules", ...i.path], i.message, { hint: i.hint }));
+  for (const i of validateChaos(config.chaos)) problems.push(source.problem(i.code, ["chaos", ...i.path], i.message, { hint: i.hint }));
+  config.routes.forEach((r, i) => {
+    if (!r.script) return;
+    const check = checkScriptSyntax(r.script);
+    if (!check.ok) problems.push(source.problem("MFG_ERR_SCRIPT_SYNTAX", ["routes", i, "script"], `script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`));
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { chains, warnings };
+}
