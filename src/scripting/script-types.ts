@@ -1,0 +1,124 @@
+/**
+ * The script runtime's public shapes (SPEC §6): what a caller hands to `ScriptRuntime.run`,
+ * the `http` function it plugs in (the delivery engine, in chains/rules/routes), and what a
+ * run gives back. Everything crossing the sandbox boundary is plain JSON.
+ */
+
+/** Per-run limits. Each has a default (see `DEFAULT_SCRIPT_LIMITS`). */
+export interface ScriptLimits {
+  /** Wall time for the whole run, awaited calls and left-running promises included. */
+  timeout_ms: number;
+  /** QuickJS heap limit in MiB. */
+  memory_mb: number;
+  /** `mockforge.http.*` calls allowed; further calls reject with MFG_ERR_SCRIPT_LIMIT. */
+  max_http_calls: number;
+  /** `console.*` lines kept; the rest are counted in `logsDropped`. */
+  max_log_lines: number;
+}
+
+/** A response as scripts see and change it through `mockforge.response`. */
+export interface ScriptResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface ScriptInput {
+  /** The script: the body of an async function, so top-level `await` and `return` work. */
+  code: string;
+  /** Where the script belongs, for error messages: "chain 'orders' link 'create_order' post_script". */
+  label: string;
+  /** `mockforge.chain_context`; `get`/`set` work on a copy returned in the result. */
+  chainContext?: Record<string, unknown>;
+  /** `mockforge.variables`: a plain object whose changes are returned. */
+  variables?: Record<string, unknown>;
+  /** `mockforge.request`: `{ method, path, params, query, headers, body }`. */
+  request?: unknown;
+  /** `mockforge.response`: the script may change status, headers and body. */
+  response?: ScriptResponse;
+  /** `mockforge.env`: already filtered by the allowlist. */
+  env?: Record<string, string>;
+  limits?: Partial<ScriptLimits>;
+}
+
+/** One outbound call a script asked for, as handed to the host's `http` function. */
+export interface ScriptHttpCall {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  options?: { retry?: unknown; signing?: unknown; timeout_ms?: number };
+}
+
+export interface ScriptHttpResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: unknown;
+  deliveryId?: string;
+}
+
+/**
+ * Performs a script's outbound call. Resolve with the response (any status: a 500 is a
+ * response, as with fetch); reject when no response was received. `signal` aborts when the
+ * run ends (finished, timed out or cancelled) while the call is still in flight.
+ */
+export type ScriptHttp = (call: ScriptHttpCall, ctx: { signal: AbortSignal }) => Promise<ScriptHttpResponse>;
+
+export type ScriptErrorCode =
+  | "MFG_ERR_SCRIPT_SYNTAX"
+  | "MFG_ERR_SCRIPT_RUNTIME"
+  | "MFG_ERR_SCRIPT_TIMEOUT"
+  | "MFG_ERR_SCRIPT_MEMORY"
+  | "MFG_ERR_SCRIPT_LIMIT"
+  | "MFG_ERR_SCRIPT_STOPPED";
+
+export interface ScriptError {
+  code: ScriptErrorCode;
+  /** Self-contained: names the label, the line and what went wrong. */
+  message: string;
+  /** 1-based line in the script as written, when known. */
+  line?: number;
+  /** 1-based column, when known. */
+  column?: number;
+  label: string;
+}
+
+export interface ScriptLogLine {
+  level: "log" | "info" | "warn" | "error";
+  message: string;
+  /** Epoch ms. */
+  time: number;
+}
+
+export interface ScriptHttpCallRecord {
+  method: string;
+  url: string;
+  /** Null when no response came (the call failed or was still in flight when the run ended). */
+  status: number | null;
+  error: string | null;
+  deliveryId: string | null;
+}
+
+export interface ScriptResult {
+  ok: boolean;
+  error: ScriptError | null;
+  logs: ScriptLogLine[];
+  logsDropped: number;
+  /**
+   * The chain context, variables and response as the script left them, also when it failed
+   * part-way (callers decide whether to apply them). When the worker had to be stopped
+   * (a runaway built-in call, a crash) they are the inputs unchanged.
+   */
+  chainContext: Record<string, unknown>;
+  variables: Record<string, unknown>;
+  response?: ScriptResponse;
+  /** What the script `return`ed (as JSON), or null. */
+  returnValue: unknown;
+  httpCalls: ScriptHttpCallRecord[];
+  durationMs: number;
+}
+
+export interface ScriptRunOptions {
+  /** Cancels the run (queued or running): it ends with MFG_ERR_SCRIPT_STOPPED. */
+  signal?: AbortSignal;
+}

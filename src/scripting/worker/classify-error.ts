@@ -1,0 +1,59 @@
+import type { ScriptLimits } from "../script-types.js";
+import type { SandboxError } from "../worker-protocol.js";
+import { scriptPosition } from "../wrap-script.js";
+
+/** Why the run was stopped from outside the script, if it was. */
+export type StopReason = "timeout" | "memory" | "cancel" | null;
+
+export interface ClassifyContext {
+  code: string;
+  limits: ScriptLimits;
+  stop: StopReason;
+  /** The error came from compiling the script (not from running it). */
+  compiling: boolean;
+}
+
+interface DumpedError {
+  name?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+}
+
+/**
+ * Turns what QuickJS threw (as `context.dump` gives it) into a coded error with the script's
+ * own line and column. Interrupts are told apart by the stop reason the interrupt handler
+ * recorded, since QuickJS reports them all as "InternalError: interrupted".
+ */
+export function classifyError(dumped: unknown, c: ClassifyContext): SandboxError {
+  const e: DumpedError | null = dumped !== null && typeof dumped === "object" ? (dumped as DumpedError) : null;
+  const pos = scriptPosition(typeof e?.stack === "string" ? e.stack : undefined, c.code);
+  const at = pos ? { line: pos.line, column: pos.column } : {};
+  if (c.stop === "timeout") {
+    return { code: "MFG_ERR_SCRIPT_TIMEOUT", message: `exceeded its time limit of ${c.limits.timeout_ms} ms`, hint: "raise timeout_ms, or look for a loop that never ends", ...at };
+  }
+  if (c.stop === "memory") return memoryError(c, at);
+  if (c.stop === "cancel") return { code: "MFG_ERR_SCRIPT_STOPPED", message: "was cancelled by its caller", ...at };
+  const name = typeof e?.name === "string" ? e.name : "Error";
+  const message = e ? String(e.message ?? "") : `Uncaught ${safeJson(dumped)}`;
+  if (name === "InternalError" && /out of memory/i.test(message)) return memoryError(c, at);
+  const text = e ? `${name}: ${message}` : message;
+  if (e?.code === "MFG_ERR_SCRIPT_LIMIT") return { code: "MFG_ERR_SCRIPT_LIMIT", message: text, ...at };
+  if (c.compiling && name === "SyntaxError") return { code: "MFG_ERR_SCRIPT_SYNTAX", message: text, ...at };
+  if (name === "InternalError" && /stack overflow/.test(message)) {
+    return { code: "MFG_ERR_SCRIPT_RUNTIME", message: text, hint: "recursion too deep", ...at };
+  }
+  return { code: "MFG_ERR_SCRIPT_RUNTIME", message: text, ...at };
+}
+
+function memoryError(c: ClassifyContext, at: { line?: number; column?: number }): SandboxError {
+  return { code: "MFG_ERR_SCRIPT_MEMORY", message: `exceeded its memory limit of ${c.limits.memory_mb} MiB`, hint: "raise memory_mb, or keep less data", ...at };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

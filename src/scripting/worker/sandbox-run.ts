@@ -1,0 +1,311 @@
+/**
+ * One script run inside a worker, in a fresh QuickJS runtime and context (nothing survives
+ * from one run to the next). The run is event driven: evaluate, pump QuickJS jobs, then wait
+ * for host events (an outbound call's answer, a timer, the deadline), pumping after each, until
+ * the body has settled and nothing it started is still pending.
+ */
+import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten";
+import type { Clock, TimerHandle } from "../../core/clock.js";
+import { MAX_LOG_LINE_CHARS, SANDBOX_STACK_BYTES } from "../script-limits.js";
+import type { ScriptHttpCall, ScriptLogLine } from "../script-types.js";
+import type { HttpReplyMessage, RunMessage, RunOutcome, SandboxError } from "../worker-protocol.js";
+import { SCRIPT_FILE, wrapScript } from "../wrap-script.js";
+import { classifyError, type StopReason } from "./classify-error.js";
+import type { SandboxModule } from "./load-sandbox-module.js";
+import { LogBuffer } from "./log-buffer.js";
+import { MemoryGuard } from "./memory-guard.js";
+import { SandboxApi, type SandboxBindings } from "./sandbox-api.js";
+
+export interface SandboxRunHooks {
+  sendHttp(runId: number, callId: number, call: ScriptHttpCall): void;
+  /** `retire`: the QuickJS instance may be damaged; the worker should be replaced. */
+  done(runId: number, outcome: RunOutcome, retire: boolean): void;
+  /** True when the main thread has flagged this run as cancelled (checked while code runs). */
+  cancelRequested(runId: number): boolean;
+}
+
+/** Extra time and memory granted to read the state back after the script was stopped. */
+const CLEANUP_MS = 250;
+const CLEANUP_EXTRA_BYTES = 16 * 1024 * 1024;
+/** Linear memory a run may add beyond its limit before growth is refused (runtime overhead, fragmentation). */
+const MIN_CEILING_MARGIN_BYTES = 8 * 1024 * 1024;
+
+interface PendingCall {
+  deferred: QuickJSDeferredPromise;
+  /** Error made at the call's line; becomes the rejection when the call fails. */
+  site: QuickJSHandle;
+}
+
+export class SandboxRun implements SandboxBindings {
+  private readonly rt: QuickJSRuntime;
+  private readonly ctx: QuickJSContext;
+  private readonly logs: LogBuffer;
+  private readonly memory: MemoryGuard;
+  private readonly limitBytes: number;
+  private readonly ceiling: number;
+  private readonly deadline: number;
+  private readonly deadlineTimer: TimerHandle;
+  private readonly pendingHttp = new Map<number, PendingCall>();
+  private readonly timers = new Map<number, { fn: QuickJSHandle; args: QuickJSHandle[]; handle: TimerHandle }>();
+  private api: SandboxApi | null = null;
+  private stop: StopReason = null;
+  private cleanupUntil: number | null = null;
+  private httpCount = 0;
+  private nextId = 1;
+  private body: QuickJSHandle | null = null;
+  private returned: QuickJSHandle | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly module: SandboxModule,
+    private readonly msg: RunMessage,
+    private readonly hooks: SandboxRunHooks,
+    private readonly clock: Clock,
+  ) {
+    const start = clock.monotonic();
+    this.deadline = start + msg.limits.timeout_ms;
+    this.logs = new LogBuffer(msg.limits.max_log_lines, MAX_LOG_LINE_CHARS, () => msg.startedAt + (clock.monotonic() - start));
+    this.limitBytes = msg.limits.memory_mb * 1024 * 1024;
+    this.ceiling = module.freshBytes + this.limitBytes + Math.max(MIN_CEILING_MARGIN_BYTES, this.limitBytes / 4);
+    module.setCeiling(this.ceiling);
+    this.rt = module.quickjs.newRuntime();
+    // Refuses single allocations over the limit; MemoryGuard and the ceiling bound the total.
+    this.rt.setMemoryLimit(this.limitBytes);
+    this.rt.setMaxStackSize(SANDBOX_STACK_BYTES);
+    this.rt.setInterruptHandler(() => this.shouldInterrupt());
+    this.ctx = this.rt.newContext();
+    this.memory = new MemoryGuard(this.rt, this.ctx, this.limitBytes, module.wasmBytes, () => clock.monotonic());
+    this.deadlineTimer = clock.setTimeout(() => this.onDeadline(), msg.limits.timeout_ms);
+  }
+
+  /** Installs the API, compiles and starts the script. */
+  start(): void {
+    this.guard(() => {
+      this.api = new SandboxApi(this.ctx, this.msg.chainContext, this.msg.scope, this);
+      const fn = this.ctx.evalCode(wrapScript(this.msg.code), SCRIPT_FILE);
+      if (fn.error) return this.finish(this.errorFrom(fn.error, true));
+      const called = this.ctx.callFunction(fn.value, this.ctx.undefined);
+      fn.value.dispose();
+      if (called.error) return this.finish(this.errorFrom(called.error));
+      this.body = called.value;
+      this.settle();
+    });
+  }
+
+  /** The answer to an outbound call; resolves or rejects the script's promise. */
+  httpReply(reply: HttpReplyMessage): void {
+    const pending = this.pendingHttp.get(reply.callId);
+    if (!pending || this.finished) return;
+    this.pendingHttp.delete(reply.callId);
+    this.guard(() => {
+      const { deferred, site } = pending;
+      if (reply.ok) {
+        const value = this.api!.json.parse(reply.response);
+        deferred.resolve(value);
+        value.dispose();
+        site.dispose();
+      } else {
+        this.rejectWithSite(deferred, site, reply.error.message, reply.error.code);
+      }
+      deferred.dispose();
+      this.settle();
+    });
+  }
+
+  /** The caller cancelled the run while it was waiting (running code sees the cancel flag). */
+  cancel(): void {
+    if (this.finished) return;
+    this.stop = "cancel";
+    this.finish(classifyError(undefined, this.classifyContext(false)));
+  }
+
+  // --- SandboxBindings ----------------------------------------------------------------
+
+  log(level: ScriptLogLine["level"], text: string): void {
+    this.logs.add(level, text);
+  }
+
+  logFull(): boolean {
+    return this.logs.full;
+  }
+
+  http(call: ScriptHttpCall, site: QuickJSHandle): QuickJSHandle {
+    const deferred = this.ctx.newPromise();
+    if (this.httpCount >= this.msg.limits.max_http_calls) {
+      const message = `mockforge.http: ${call.method} ${call.url} refused: a run may make ${this.msg.limits.max_http_calls} calls (max_http_calls)`;
+      this.logs.add("warn", message);
+      this.rejectWithSite(deferred, site, message, "MFG_ERR_SCRIPT_LIMIT");
+      return deferred.handle;
+    }
+    this.httpCount++;
+    const callId = this.nextId++;
+    this.pendingHttp.set(callId, { deferred, site });
+    this.hooks.sendHttp(this.msg.runId, callId, call);
+    return deferred.handle;
+  }
+
+  setTimer(fn: QuickJSHandle, args: QuickJSHandle[], ms: number): number {
+    const id = this.nextId++;
+    const handle = this.clock.setTimeout(() => this.fireTimer(id), ms);
+    this.timers.set(id, { fn, args, handle });
+    return id;
+  }
+
+  clearTimer(id: number): void {
+    const t = this.timers.get(id);
+    if (!t) return;
+    this.timers.delete(id);
+    this.clock.clearTimeout(t.handle);
+    this.disposeTimer(t);
+  }
+
+  // --- the run's life -----------------------------------------------------------------
+
+  private rejectWithSite(deferred: QuickJSDeferredPromise, site: QuickJSHandle, message: string, code: string): void {
+    const m = this.ctx.newString(message);
+    const c = this.ctx.newString(code);
+    this.ctx.setProp(site, "message", m);
+    this.ctx.setProp(site, "code", c);
+    m.dispose();
+    c.dispose();
+    deferred.reject(site);
+    site.dispose();
+  }
+
+  private fireTimer(id: number): void {
+    const t = this.timers.get(id);
+    if (!t || this.finished) return;
+    this.timers.delete(id);
+    this.guard(() => {
+      const r = this.ctx.callFunction(t.fn, this.ctx.undefined, ...t.args);
+      this.disposeTimer(t);
+      // An uncaught error in a timer callback ends the run, as it would end a Node process.
+      if (r.error) return this.finish(this.errorFrom(r.error));
+      r.value.dispose();
+      this.settle();
+    });
+  }
+
+  private disposeTimer(t: { fn: QuickJSHandle; args: QuickJSHandle[] }): void {
+    t.fn.dispose();
+    for (const a of t.args) a.dispose();
+  }
+
+  private onDeadline(): void {
+    if (this.finished) return;
+    this.stop = "timeout";
+    this.finish(classifyError(undefined, this.classifyContext(false)));
+  }
+
+  /** Runs queued promise jobs, then decides whether the run is over. */
+  private settle(): void {
+    if (this.finished) return;
+    const jobs = this.rt.executePendingJobs();
+    if (jobs.error) return this.finish(this.errorFrom(jobs.error));
+    const state = this.ctx.getPromiseState(this.body!);
+    if (state.type === "rejected") return this.finish(this.errorFrom(state.error));
+    const waiting = this.pendingHttp.size + this.timers.size;
+    if (state.type === "fulfilled") {
+      if (this.returned) state.value.dispose();
+      else this.returned = state.value;
+      // Promises the script left running are awaited until they settle or the deadline.
+      if (waiting === 0) this.finish(null);
+      return;
+    }
+    if (waiting === 0) {
+      this.finish({ code: "MFG_ERR_SCRIPT_RUNTIME", message: "the script awaits a promise that nothing will ever settle (no call or timer is pending)" });
+    }
+  }
+
+  /** Reads the state back, frees the runtime and reports. Runs once. */
+  private finish(error: SandboxError | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clock.clearTimeout(this.deadlineTimer);
+    this.enterCleanup();
+    let state: RunOutcome["state"] = null;
+    let retire = false;
+    try {
+      if (this.api) {
+        const collected = this.api.collect(this.returned);
+        state = collected.state;
+        if (collected.problem) error ??= { code: "MFG_ERR_SCRIPT_RUNTIME", message: collected.problem };
+      }
+      this.dispose();
+    } catch {
+      // The QuickJS instance is in an unknown state: report what we have and replace the worker.
+      retire = true;
+    }
+    this.hooks.done(this.msg.runId, { error, logs: this.logs.lines, logsDropped: this.logs.dropped, state }, retire);
+  }
+
+  private dispose(): void {
+    for (const p of this.pendingHttp.values()) {
+      p.deferred.dispose();
+      p.site.dispose();
+    }
+    this.pendingHttp.clear();
+    for (const t of this.timers.values()) {
+      this.clock.clearTimeout(t.handle);
+      this.disposeTimer(t);
+    }
+    this.timers.clear();
+    this.body?.dispose();
+    this.returned?.dispose();
+    this.api?.dispose();
+    this.ctx.dispose();
+    this.rt.dispose();
+  }
+
+  /** After the script is stopped: a short extra budget so reading the state back can finish. */
+  private enterCleanup(): void {
+    if (this.cleanupUntil !== null) return;
+    this.cleanupUntil = this.clock.monotonic() + CLEANUP_MS;
+    this.rt.setMemoryLimit(this.limitBytes + CLEANUP_EXTRA_BYTES);
+    this.module.setCeiling(this.ceiling + CLEANUP_EXTRA_BYTES);
+  }
+
+  private shouldInterrupt(): boolean {
+    const now = this.clock.monotonic();
+    if (this.cleanupUntil !== null) return now > this.cleanupUntil;
+    if (now > this.deadline) this.stop = "timeout";
+    else if (this.hooks.cancelRequested(this.msg.runId)) this.stop = "cancel";
+    else if (this.memory.exceeded(now)) this.stop = "memory";
+    return this.stop !== null;
+  }
+
+  private errorFrom(handle: QuickJSHandle, compiling = false): SandboxError {
+    this.enterCleanup();
+    let dumped: unknown;
+    try {
+      dumped = this.ctx.dump(handle);
+    } finally {
+      handle.dispose();
+    }
+    return classifyError(dumped, this.classifyContext(compiling));
+  }
+
+  private classifyContext(compiling: boolean) {
+    return { code: this.msg.code, limits: this.msg.limits, stop: this.stop, compiling };
+  }
+
+  /**
+   * Host-level failures (the native stack overflowing inside QuickJS, a WASM abort) leave the
+   * instance unusable: report the run as failed and retire the worker without touching it.
+   */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (this.finished) throw e;
+      this.finished = true;
+      this.clock.clearTimeout(this.deadlineTimer);
+      for (const t of this.timers.values()) this.clock.clearTimeout(t.handle);
+      const error: SandboxError =
+        e instanceof RangeError
+          ? { code: "MFG_ERR_SCRIPT_RUNTIME", message: `RangeError: ${e.message}`, hint: "recursion too deep" }
+          : { code: "MFG_ERR_SCRIPT_RUNTIME", message: `the sandbox failed: ${String(e)}` };
+      this.hooks.done(this.msg.runId, { error, logs: this.logs.lines, logsDropped: this.logs.dropped, state: null }, true);
+    }
+  }
+}
