@@ -1,19 +1,24 @@
 /**
  * The composition root: builds every service from a loaded config and `Deps`, and is the only
- * place defaults are wired. `createApp` builds; `app.start()` opens storage, resumes pending
- * deliveries and listens; `app.close()` undoes it all in reverse order.
+ * place defaults are wired. `createApp` builds; `app.start()` checks the domain parts of the
+ * config (chains, rules, scenarios, scripts), opens storage, resumes pending deliveries and
+ * listens; `app.close()` undoes it all in reverse order.
  */
 import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
+import { createDomainServices, type DomainServices } from "./app-services.js";
 import type { LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createDeliveryEngine } from "./delivery/index.js";
 import type { DeliveryEngine } from "./delivery/types.js";
+import { checkDomain } from "./domain-checks.js";
 import { JournalRecorder } from "./engine/journal-recorder.js";
 import { MockEngine, type Exchange } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
+import { routeScriptRunner } from "./engine/route-script.js";
 import { routeWebhookFirer } from "./engine/route-webhooks.js";
+import { ruleEvaluator } from "./engine/rule-exchange-adapter.js";
 import { createHttpServer, listen } from "./server/http-server.js";
 import { openStorage } from "./storage/index.js";
 import type { Storage } from "./storage/ports.js";
@@ -36,6 +41,9 @@ export interface App {
   storage(): Storage;
   deliveries(): DeliveryEngine;
   recorder(): JournalRecorder;
+  domain(): DomainServices;
+  /** `{{base_url}}`: `http.base_url`, else the address the server listens on. */
+  baseUrl(): string;
   start(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 }
@@ -47,6 +55,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   let storage: Storage | null = null;
   let deliveries: DeliveryEngine | null = null;
   let recorder: JournalRecorder | null = null;
+  let domain: DomainServices | null = null;
   let server: Server | null = null;
   let url = "";
   let port = 0;
@@ -55,6 +64,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     if (v === null) throw new Error(`${what} is not available before app.start()`);
     return v;
   };
+  const baseUrl = () => config.http.base_url ?? url;
 
   const app: App = {
     deps,
@@ -69,24 +79,33 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     storage: () => need(storage, "storage"),
     deliveries: () => need(deliveries, "the delivery engine"),
     recorder: () => need(recorder, "the journal"),
+    domain: () => need(domain, "the domain services"),
+    baseUrl,
 
     async start() {
+      // Everything that can refuse the config runs before anything is opened or bound.
+      const checked = await checkDomain(loaded, deps);
+      for (const w of checked.warnings) deps.logger.warn(w);
       const host = options.host ?? config.http.host;
       const wantPort = options.port ?? config.http.port;
-      storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock });
-      deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks });
-      recorder = new JournalRecorder(storage.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));
-      const baseUrl = () => config.http.base_url ?? url;
-      const afterResponse: ((ex: Exchange) => void)[] = [];
+      const s = (storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger }));
+      const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks }));
+      const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
+      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, baseUrl }));
+      for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
+
       // Always on: routes with webhooks can be added at run time through the admin API.
-      afterResponse.push(routeWebhookFirer({ deliveries, deps, baseUrl }));
+      const afterResponse: ((ex: Exchange) => void)[] = [routeWebhookFirer({ deliveries: d, deps, baseUrl })];
+      if (dom.rules.size > 0) afterResponse.push(ruleEvaluator(dom.rules));
       const engine = new MockEngine({
         routes,
-        journal: recorder,
-        journalStore: storage.journal,
+        journal: r,
+        journalStore: s.journal,
         deps,
         baseUrl,
         maxTraceDepth: config.webhooks.max_trace_depth,
+        decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
+        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000 }),
         afterResponse,
       });
       const admin = createAdminApi({ app, engine, token: config.http.admin_token });
@@ -94,7 +113,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const addr = await listen(server, wantPort, host);
       port = addr.port;
       url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-      await deliveries.start();
+      await d.start();
       return { url, port };
     },
 
@@ -106,8 +125,10 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         await new Promise<void>((r) => s.close(() => r()));
         s.closeAllConnections();
       }
+      if (domain) await domain.close();
       if (deliveries) await deliveries.stop();
       if (storage) await storage.close();
+      domain = null;
       deliveries = null;
       storage = null;
     },

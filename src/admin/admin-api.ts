@@ -2,10 +2,13 @@ import type { App } from "../app.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
+import { chainsHandlers } from "./chains-handlers.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routesHandlers } from "./routes-handlers.js";
+import { runsHandlers } from "./runs-handlers.js";
+import { scenariosHandlers } from "./scenarios-handlers.js";
 import { signatureHandlers } from "./signature-handlers.js";
 
 export interface AdminApiOptions {
@@ -38,6 +41,9 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
       ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
       ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
       ...signatureHandlers(app.storage().journal, app.deps),
+      ...chainsHandlers(app),
+      ...scenariosHandlers(app),
+      ...runsHandlers(app),
     ],
   });
 }

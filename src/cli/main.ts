@@ -1,5 +1,7 @@
 import { Command } from "commander";
+import { chainCommand } from "./chain-command.js";
 import { deliveriesCommand } from "./deliveries-command.js";
+import { scenarioCommand } from "./scenario-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { serveCommand } from "./serve-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -10,6 +12,8 @@ const program = new Command("mockforge")
   .addCommand(serveCommand())
   .addCommand(validateCommand())
   .addCommand(schemaCommand())
-  .addCommand(deliveriesCommand());
+  .addCommand(deliveriesCommand())
+  .addCommand(chainCommand())
+  .addCommand(scenarioCommand());
 
 await program.parseAsync(process.argv);

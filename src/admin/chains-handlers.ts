@@ -1,0 +1,106 @@
+import type { App } from "../app.js";
+import { fromRunRecord, parseChainText, parseChainValue, type LoadedChain, type PreparedChain } from "../chains/index.js";
+import { MockForgeError } from "../core/errors.js";
+import { ok, type AdminRoute } from "./admin-types.js";
+import { qint } from "./query-params.js";
+
+/**
+ * Chains over the admin API (SPEC §4): manage the registry (YAML or JSON bodies), validate,
+ * execute against this server, and read the run history.
+ */
+export function chainsHandlers(app: App): AdminRoute[] {
+  const registry = () => app.domain().chains;
+  const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config });
+  const parse = (body: unknown, label: string, defaultId?: string): LoadedChain => {
+    if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
+    if (body && typeof body === "object") return parseChainValue(body, label, defaultId ? { defaultId } : {});
+    throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Send the chain as a JSON or YAML body", { hint: "content-type: application/json or application/yaml" });
+  };
+  return [
+    { method: "GET", path: "/chains", handler: async () => ok(registry().list().map(view)) },
+    {
+      method: "POST",
+      path: "/chains",
+      handler: async ({ req }) => ok(view(registry().add(parse(req.body, "POST /__mockforge/chains").chain)), 201),
+    },
+    { method: "GET", path: "/chains/:id", handler: async ({ params }) => ok(view(registry().get(params.id!))) },
+    {
+      method: "PUT",
+      path: "/chains/:id",
+      handler: async ({ req, params }) => {
+        const loaded = parse(req.body, `PUT /__mockforge/chains/${params.id}`, params.id);
+        if (loaded.chain.id !== params.id) {
+          throw new MockForgeError("MFG_ERR_CHAIN_INVALID", `The body's id '${loaded.chain.id}' does not match the URL's '${params.id}'`);
+        }
+        const { chain, replaced } = registry().put(loaded.chain);
+        return ok(view(chain), replaced ? 200 : 201);
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/chains/:id",
+      handler: async ({ params }) => {
+        registry().get(params.id!);
+        registry().remove(params.id!);
+        return ok({ removed: params.id });
+      },
+    },
+    {
+      method: "POST",
+      path: "/chains/:id/validate",
+      handler: async ({ req, params }) => {
+        // With a body: check that chain without storing it; without: re-check the stored one.
+        try {
+          const chain = req.rawBody.length > 0 ? parse(req.body, `POST /__mockforge/chains/${params.id}/validate`, params.id).chain : registry().get(params.id!);
+          return ok({ valid: true, id: chain.id, warnings: chain.warnings });
+        } catch (e) {
+          if (e instanceof MockForgeError && e.code !== "MFG_ERR_CHAIN_NOT_FOUND") return ok({ valid: false, ...e.toJSON() }, 422);
+          throw e;
+        }
+      },
+    },
+    {
+      method: "POST",
+      path: "/chains/:id/execute",
+      handler: async ({ req, params }) => {
+        const input = (req.body && typeof req.body === "object" ? req.body : {}) as { variables?: Record<string, unknown>; request?: Record<string, unknown> };
+        const run = await app.domain().runChain(params.id!, {
+          ...(input.variables ? { variables: input.variables } : {}),
+          ...(input.request ? { request: requestScope(input.request) } : {}),
+          traceId: req.trace?.traceId ?? null,
+          traceDepth: req.trace?.depth ?? 0,
+        });
+        return ok(run);
+      },
+    },
+    {
+      method: "GET",
+      path: "/chains/:id/runs",
+      handler: async ({ params, query }) => {
+        const runs = await app.storage().runs.list({ kind: "chain", refId: params.id!, limit: qint(query, "limit", 50, 1, 1000) });
+        return ok(runs.map(fromRunRecord));
+      },
+    },
+    {
+      method: "GET",
+      path: "/chains/:id/runs/:runId",
+      handler: async ({ params }) => {
+        const r = await app.storage().runs.get(params.runId!);
+        if (!r || r.kind !== "chain" || r.refId !== params.id) throw new MockForgeError("MFG_ERR_CHAIN_RUN_NOT_FOUND", `No run '${params.runId}' of chain '${params.id}'`);
+        return ok(fromRunRecord(r));
+      },
+    },
+  ];
+}
+
+/** The `request` given to execute: what the chain sees as `request.*`. */
+function requestScope(r: Record<string, unknown>) {
+  return {
+    method: typeof r.method === "string" ? r.method.toUpperCase() : "POST",
+    path: typeof r.path === "string" ? r.path : "/",
+    params: (r.params as Record<string, string>) ?? {},
+    query: (r.query as Record<string, unknown>) ?? {},
+    headers: (r.headers as Record<string, unknown>) ?? {},
+    body: r.body ?? null,
+  };
+}

@@ -1,0 +1,24 @@
+import type { App } from "../app.js";
+import { ok, type AdminRoute } from "./admin-types.js";
+import { qint, qstr, qtime } from "./query-params.js";
+
+/** Rule runs (SPEC §7) and script runs (SPEC §6): what fire-and-forget work did, and why. */
+export function runsHandlers(app: App): AdminRoute[] {
+  const list = (kind: "rule" | "script", refParam: string) => async ({ query }: { query: Record<string, string | string[]> }) =>
+    ok(
+      (
+        await app.storage().runs.list({
+          kind,
+          refId: qstr(query, refParam),
+          status: qstr(query, "status"),
+          since: qtime(query, "since"),
+          limit: qint(query, "limit", 100, 1, 10_000),
+        })
+      ).map((r) => ({ id: r.id, [refParam]: r.refId, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, ...(r.data as object) })),
+    );
+  return [
+    { method: "GET", path: "/rules", handler: async () => ok(app.domain().rules.stats()) },
+    { method: "GET", path: "/rules/runs", handler: list("rule", "rule") },
+    { method: "GET", path: "/scripts/logs", handler: list("script", "route") },
+  ];
+}

@@ -1,0 +1,129 @@
+/**
+ * The domain services of one server, built from a checked config: chains (registry and a
+ * runner bound to this server), the script sandbox (started on first use: a config without
+ * scripts never spawns a worker), live faults, consistency rules and chaos scenarios.
+ */
+import { cpus } from "node:os";
+import type { ChainRun, ChainRegistry } from "./chains/index.js";
+import { createChainRegistry, runChain } from "./chains/index.js";
+import type { MockForgeConfig } from "./config/index.js";
+import type { Deps } from "./core/deps.js";
+import type { DeliveryEngine } from "./delivery/index.js";
+import type { CheckedDomain } from "./domain-checks.js";
+import { createRuleEngine, type RuleEngine } from "./rules/index.js";
+import type { ChainRunRequest } from "./scenarios/index.js";
+import { createFaultController, createScenarioManager, type FaultController, type ScenarioManager } from "./scenarios/index.js";
+import { allowedEnv, ScriptRuntime } from "./scripting/index.js";
+import type { Storage } from "./storage/ports.js";
+
+export interface DomainServices {
+  chains: ChainRegistry;
+  /** Runs a registered chain against this server; rejects MFG_ERR_CHAIN_NOT_FOUND for an unknown id. */
+  runChain(chainId: string, request: ChainRunRequest & { onEvent?: Parameters<typeof runChain>[1]["onEvent"] }): Promise<ChainRun>;
+  /** The sandbox, created on first use. */
+  scripts(): ScriptRuntime;
+  /** `mockforge.env` for scripts: only `scripting.env_allowlist` names. */
+  scriptEnv: Record<string, string>;
+  faults: FaultController;
+  rules: RuleEngine;
+  scenarios: ScenarioManager;
+  close(): Promise<void>;
+}
+
+export interface DomainDeps {
+  config: MockForgeConfig;
+  checked: CheckedDomain;
+  storage: Storage;
+  deliveries: DeliveryEngine;
+  deps: Deps;
+  baseUrl: () => string;
+}
+
+export function createDomainServices(o: DomainDeps): DomainServices {
+  const { config, deps, storage, deliveries } = o;
+  const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env };
+  const scriptEnv = allowedEnv(deps.env, config.scripting.env_allowlist ?? []);
+  let runtime: ScriptRuntime | null = null;
+  const scripts = () =>
+    (runtime ??= new ScriptRuntime({
+      clock: deps.clock,
+      logger: deps.logger,
+      poolSize: config.scripting.pool_size ?? cpus().length,
+      defaults: {
+        ...(config.scripting.timeout_ms !== undefined ? { timeout_ms: config.scripting.timeout_ms } : {}),
+        ...(config.scripting.memory_mb !== undefined ? { memory_mb: config.scripting.memory_mb } : {}),
+        ...(config.scripting.max_http_calls !== undefined ? { max_http_calls: config.scripting.max_http_calls } : {}),
+        ...(config.scripting.max_log_lines !== undefined ? { max_log_lines: config.scripting.max_log_lines } : {}),
+      },
+    }));
+
+  const chains = createChainRegistry();
+  for (const c of o.checked.chains) chains.add(c.chain);
+  const running = new Set<Promise<unknown>>();
+  const chainRunner: DomainServices["runChain"] = (chainId, req) => {
+    const chain = chains.get(chainId);
+    const p = runChain(chain, {
+      ...base,
+      deliveries,
+      runs: storage.runs,
+      baseUrl: o.baseUrl(),
+      ...(req.variables ? { variables: req.variables } : {}),
+      ...(req.request ? { request: req.request } : {}),
+      traceId: req.traceId ?? null,
+      traceDepth: req.traceDepth ?? 0,
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+      ...(chain.hasScripts ? { scripts: { runtime: scripts(), envAllowlist: config.scripting.env_allowlist ?? [] } } : {}),
+    });
+    running.add(p);
+    void p.finally(() => running.delete(p)).catch(() => {});
+    return p;
+  };
+
+  const faults = createFaultController({ random: deps.random, clock: deps.clock });
+  if (config.chaos.chaos_config) faults.set("config", config.chaos.chaos_config);
+
+  const hasRuleScripts = config.intelligent_behavior.behavior_model.consistency_rules.some((r) => r.action.type === "script");
+  const rules = createRuleEngine(
+    config.intelligent_behavior.behavior_model.consistency_rules,
+    {
+      ...base,
+      deliveries,
+      chains: { run: chainRunner },
+      ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
+      runs: storage.runs,
+      scriptEnv,
+      get baseUrl() {
+        return o.baseUrl();
+      },
+    },
+    { maxTraceDepth: config.webhooks.max_trace_depth },
+  );
+
+  const scenarios = createScenarioManager(config.chaos.scenarios, {
+    ...base,
+    deliveries,
+    chains: { run: chainRunner },
+    faults,
+    runs: storage.runs,
+    get baseUrl() {
+      return o.baseUrl();
+    },
+  });
+
+  return {
+    chains,
+    runChain: chainRunner,
+    scripts,
+    scriptEnv,
+    faults,
+    rules,
+    scenarios,
+    async close() {
+      await scenarios.stop().catch(() => null);
+      await rules.close(2_000);
+      await Promise.race([Promise.allSettled([...running]), deps.clock.sleep(2_000)]);
+      if (runtime) await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { Command } from "commander";
+import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, runChain, type ChainRun } from "../chains/index.js";
+import { defaultDeps } from "../core/deps.js";
+import { isMockForgeError } from "../core/errors.js";
+import { createDeliveryEngine } from "../delivery/index.js";
+import { ScriptRuntime } from "../scripting/index.js";
+import { openStorage } from "../storage/index.js";
+import { adminCall } from "./admin-client.js";
+import { reportError } from "./cli-errors.js";
+import { createLogger } from "./create-logger.js";
+import { collectVar } from "./parse-vars.js";
+
+/**
+ * `mockforge chain run <file>`: runs a chain file from the command line, each link live as it
+ * starts and ends, then a table. Exit 0 when it succeeded, 1 when any link failed, 2 when the
+ * chain is invalid (nothing was sent). `mockforge chain runs <id>`: the run history.
+ */
+export function chainCommand(): Command {
+  const cmd = new Command("chain").description("Run request chains and read their history");
+  cmd
+    .command("run")
+    .description("Run a chain file")
+    .argument("<file>", "chain file (YAML or JSON)")
+    .option("--var <name=value>", "a variable (repeatable); base_url sets {{base_url}}", collectVar, {})
+    .option("--state <file>", "keep the run (and its deliveries) in this SQLite file instead of memory")
+    .option("--allow-env <names>", "comma-separated env names scripts may read", "")
+    .option("--json", "print the run record as JSON")
+    .action(async (file: string, opts: { var: Record<string, unknown>; state?: string; allowEnv: string; json?: boolean }) => {
+      let loaded;
+      try {
+        loaded = await loadChainFile(file);
+      } catch (e) {
+        process.exitCode = reportError(e, 2);
+        return;
+      }
+      for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error") });
+      const { base_url: baseUrl, ...variables } = opts.var;
+      const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock });
+      const deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger });
+      const runtime = loaded.chain.hasScripts ? new ScriptRuntime({ clock: deps.clock, logger: deps.logger }) : null;
+      const tty = process.stdout.isTTY && !opts.json;
+      try {
+        await deliveries.start();
+        const run = await runChain(loaded.chain, {
+          ...deps,
+          deliveries,
+          runs: storage.runs,
+          baseUrl: typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000",
+          ...(Object.keys(variables).length ? { variables } : {}),
+          ...(runtime ? { scripts: { runtime, envAllowlist: opts.allowEnv.split(",").filter(Boolean) } } : {}),
+          onEvent: opts.json ? undefined : (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`),
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run)}`);
+        process.exitCode = run.status === "succeeded" ? 0 : 1;
+      } catch (e) {
+        process.exitCode = reportError(e, isMockForgeError(e) && e.code.startsWith("MFG_ERR_CHAIN") ? 2 : 1);
+      } finally {
+        await runtime?.close();
+        await deliveries.stop();
+        await storage.close();
+      }
+    });
+
+  cmd
+    .command("runs")
+    .description("List the runs of a chain, newest first")
+    .argument("<chain-id>")
+    .option("--state <file>", "SQLite state file", ".mockforge/state.db")
+    .option("--url <server>", "a running MockForge server (instead of --state)")
+    .option("--limit <n>", "at most this many", "20")
+    .option("--json", "print JSON")
+    .action(async (id: string, opts: { state: string; url?: string; limit: string; json?: boolean }) => {
+      try {
+        let runs: ChainRun[];
+        if (opts.url) runs = await adminCall<ChainRun[]>(opts.url, "GET", `/chains/${encodeURIComponent(id)}/runs?limit=${opts.limit}`);
+        else {
+          const storage = await openStorage(`sqlite:${opts.state}`, { clock: defaultDeps().clock });
+          try {
+            runs = (await storage.runs.list({ kind: "chain", refId: id, limit: Number(opts.limit) })).map(fromRunRecord);
+          } finally {
+            await storage.close();
+          }
+        }
+        if (opts.json) process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        else if (runs.length === 0) process.stdout.write(`no runs of chain '${id}'\n`);
+        else for (const r of runs) process.stdout.write(`${r.id}  ${r.status}  ${new Date(r.startedAt).toISOString()}  ${r.durationMs ?? "-"} ms\n`);
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+  return cmd;
+}
