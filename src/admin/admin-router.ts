@@ -27,7 +27,7 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
     try {
       const denied = authorize(req, remote, o.token);
       if (denied) return toResponse(denied);
-      const found = router.find(req.method as FindMyWay.HTTPMethod, req.path);
+      const found = router.find(req.method as FindMyWay.HTTPMethod, req.rawPath);
       if (!found) {
         throw new MockForgeError("MFG_ERR_NOT_FOUND", `No admin endpoint ${req.method} ${req.path}`, { hint: "See docs/admin-api.md for the endpoints" });
       }

@@ -58,7 +58,7 @@ export class MockEngine {
   async handle(req: MockRequest): Promise<HandleResult> {
     const notes: string[] = [];
     if (req.bodyError) notes.push(req.bodyError);
-    const match = this.o.routes.match(req.method, req.path);
+    const match = this.o.routes.match(req.method, req.rawPath);
 
     if (match.kind !== "route") {
       if (req.method === "GET" && req.path.endsWith("/logs")) {

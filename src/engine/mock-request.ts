@@ -18,6 +18,8 @@ export interface MockRequest {
   url: string;
   /** Decoded path without the query. */
   path: string;
+  /** The path as received (still percent-encoded): what routers match on, so `%2F` inside a parameter stays inside it. */
+  rawPath: string;
   query: Record<string, string | string[]>;
   /** Lower-cased header names, as node gives them. */
   headers: HeaderMap;

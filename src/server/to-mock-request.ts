@@ -26,6 +26,7 @@ export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boole
     method: (req.method ?? "GET").toUpperCase(),
     url,
     path,
+    rawPath,
     query: q >= 0 ? parseQuery(url.slice(q + 1)) : {},
     headers: req.headers,
     rawBody: raw,
