@@ -13,7 +13,7 @@ export class ScriptRunJob {
   readonly result: Promise<ScriptResult>;
   private resolve!: (r: ScriptResult) => void;
   private readonly calls: ScriptHttpCallRecord[] = [];
-  /** Aborted when the run ends, for calls still in flight. */
+  /** Aborted when the run fails or is stopped, for calls still in flight. */
   private readonly ended = new AbortController();
   private chainContextJson = "{}";
   private scopeJson = "{}";
@@ -88,7 +88,9 @@ export class ScriptRunJob {
   private settle(error: SandboxError | null, logs: RunOutcome["logs"], logsDropped: number, state: RunOutcome["state"]): void {
     if (this.settled) return;
     this.settled = true;
-    this.ended.abort();
+    // A failed or stopped run cancels its calls still in flight; a successful run whose
+    // fire-and-forget calls outlived its deadline leaves them to finish (the delivery records them).
+    if (error) this.ended.abort();
     // Snapshot: a call answered after the end must not change the result already handed out.
     for (const c of this.calls) if (c.status === null && c.error === null) c.error = "still in flight when the script ended";
     const durationMs = this.startedAt === null ? 0 : this.clock.monotonic() - this.startedAt;

@@ -60,7 +60,8 @@ export interface ScriptHttpResponse {
 /**
  * Performs a script's outbound call. Resolve with the response (any status: a 500 is a
  * response, as with fetch); reject when no response was received. `signal` aborts when the
- * run ends (finished, timed out or cancelled) while the call is still in flight.
+ * run fails, times out or is cancelled while the call is in flight. A call the script left
+ * running (fire and forget) that outlives a successful run is not aborted.
  */
 export type ScriptHttp = (call: ScriptHttpCall, ctx: { signal: AbortSignal }) => Promise<ScriptHttpResponse>;
 

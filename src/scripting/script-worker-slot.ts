@@ -80,7 +80,7 @@ export class ScriptWorkerSlot {
     this.armBackstop(job.limits.timeout_ms + this.graceMs, () => ({
       code: "MFG_ERR_SCRIPT_TIMEOUT",
       message: `exceeded its time limit of ${job.limits.timeout_ms} ms inside a long-running built-in call`,
-      hint: "a huge string, array or regular expression operation; its worker thread was stopped and replaced",
+      hint: "such as an operation on a huge string or array; its worker thread was stopped and replaced",
     }));
   }
 

@@ -11,6 +11,8 @@ export interface ClassifyContext {
   stop: StopReason;
   /** The error came from compiling the script (not from running it). */
   compiling: boolean;
+  /** The run hit its memory ceiling: QuickJS then throws "out of memory", or null when even that error could not be allocated. */
+  ceilingHit: boolean;
 }
 
 interface DumpedError {
@@ -26,17 +28,21 @@ interface DumpedError {
  * recorded, since QuickJS reports them all as "InternalError: interrupted".
  */
 export function classifyError(dumped: unknown, c: ClassifyContext): SandboxError {
-  const e: DumpedError | null = dumped !== null && typeof dumped === "object" ? (dumped as DumpedError) : null;
+  const obj = dumped !== null && typeof dumped === "object" ? (dumped as DumpedError) : null;
+  // Error objects dump with a stack; anything else thrown (`throw { reason }`) is shown as JSON.
+  const e = obj && (typeof obj.stack === "string" || (typeof obj.name === "string" && typeof obj.message === "string")) ? obj : null;
   const pos = scriptPosition(typeof e?.stack === "string" ? e.stack : undefined, c.code);
   const at = pos ? { line: pos.line, column: pos.column } : {};
+  // An interrupt's position is that of the last interrupt check, often a line before the
+  // loop that ran away: no position beats a misleading one.
   if (c.stop === "timeout") {
-    return { code: "MFG_ERR_SCRIPT_TIMEOUT", message: `exceeded its time limit of ${c.limits.timeout_ms} ms`, hint: "raise timeout_ms, or look for a loop that never ends", ...at };
+    return { code: "MFG_ERR_SCRIPT_TIMEOUT", message: `exceeded its time limit of ${c.limits.timeout_ms} ms`, hint: "raise timeout_ms, or look for a loop that never ends" };
   }
-  if (c.stop === "memory") return memoryError(c, at);
-  if (c.stop === "cancel") return { code: "MFG_ERR_SCRIPT_STOPPED", message: "was cancelled by its caller", ...at };
+  if (c.stop === "memory") return memoryError(c, {});
+  if (c.stop === "cancel") return { code: "MFG_ERR_SCRIPT_STOPPED", message: "was cancelled by its caller" };
   const name = typeof e?.name === "string" ? e.name : "Error";
   const message = e ? String(e.message ?? "") : `Uncaught ${safeJson(dumped)}`;
-  if (name === "InternalError" && /out of memory/i.test(message)) return memoryError(c, at);
+  if ((name === "InternalError" && /out of memory/i.test(message)) || (dumped === null && c.ceilingHit)) return memoryError(c, at);
   const text = e ? `${name}: ${message}` : message;
   if (e?.code === "MFG_ERR_SCRIPT_LIMIT") return { code: "MFG_ERR_SCRIPT_LIMIT", message: text, ...at };
   if (c.compiling && name === "SyntaxError") return { code: "MFG_ERR_SCRIPT_SYNTAX", message: text, ...at };

@@ -28,16 +28,22 @@ export interface SandboxModule {
   readonly freshBytes: number;
   /** Refuses growth past `bytes` (Infinity lifts the ceiling). */
   setCeiling(bytes: number): void;
+  /** How many growth requests the ceiling has refused so far. */
+  refusals(): number;
 }
 
 export async function loadSandboxModule(): Promise<SandboxModule> {
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES });
   let ceiling = Infinity;
+  let refused = 0;
   const grow = memory.grow.bind(memory);
   // Emscripten's heap resize calls `memory.grow` inside try/catch and treats a throw as
   // "no more memory", so refusing here surfaces as a failed malloc.
   memory.grow = (delta: number) => {
-    if (memory.buffer.byteLength + delta * PAGE > ceiling) throw new RangeError("script memory ceiling reached");
+    if (memory.buffer.byteLength + delta * PAGE > ceiling) {
+      refused++;
+      throw new RangeError("script memory ceiling reached");
+    }
     return grow(delta);
   };
   const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
@@ -48,5 +54,6 @@ export async function loadSandboxModule(): Promise<SandboxModule> {
     setCeiling: (bytes) => {
       ceiling = bytes;
     },
+    refusals: () => refused,
   };
 }

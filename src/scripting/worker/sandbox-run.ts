@@ -55,6 +55,7 @@ export class SandboxRun implements SandboxBindings {
   private body: QuickJSHandle | null = null;
   private returned: QuickJSHandle | null = null;
   private finished = false;
+  private readonly refusalsAtStart: number;
 
   constructor(
     private readonly module: SandboxModule,
@@ -68,6 +69,7 @@ export class SandboxRun implements SandboxBindings {
     this.limitBytes = msg.limits.memory_mb * 1024 * 1024;
     this.ceiling = module.freshBytes + this.limitBytes + Math.max(MIN_CEILING_MARGIN_BYTES, this.limitBytes / 4);
     module.setCeiling(this.ceiling);
+    this.refusalsAtStart = module.refusals();
     this.rt = module.quickjs.newRuntime();
     // Refuses single allocations over the limit; MemoryGuard and the ceiling bound the total.
     this.rt.setMemoryLimit(this.limitBytes);
@@ -146,7 +148,8 @@ export class SandboxRun implements SandboxBindings {
 
   setTimer(fn: QuickJSHandle, args: QuickJSHandle[], ms: number): number {
     const id = this.nextId++;
-    const handle = this.clock.setTimeout(() => this.fireTimer(id), ms);
+    // Nothing fires after the deadline anyway; capping also keeps Node from firing huge delays at once.
+    const handle = this.clock.setTimeout(() => this.fireTimer(id), Math.min(ms, this.msg.limits.timeout_ms + 1));
     this.timers.set(id, { fn, args, handle });
     return id;
   }
@@ -193,6 +196,14 @@ export class SandboxRun implements SandboxBindings {
 
   private onDeadline(): void {
     if (this.finished) return;
+    if (this.returned) {
+      // The body finished; only promises it left running are pending. SPEC §6 awaits them
+      // until the deadline, no longer: the run succeeds, and says what it left behind.
+      const calls = this.pendingHttp.size;
+      const timers = this.timers.size;
+      this.logs.add("warn", `the time limit of ${this.msg.limits.timeout_ms} ms passed with ${calls} mockforge.http call(s) and ${timers} timer(s) still pending: the script ended without them`);
+      return this.finish(null);
+    }
     this.stop = "timeout";
     this.finish(classifyError(undefined, this.classifyContext(false)));
   }
@@ -286,7 +297,7 @@ export class SandboxRun implements SandboxBindings {
   }
 
   private classifyContext(compiling: boolean) {
-    return { code: this.msg.code, limits: this.msg.limits, stop: this.stop, compiling };
+    return { code: this.msg.code, limits: this.msg.limits, stop: this.stop, compiling, ceilingHit: this.module.refusals() > this.refusalsAtStart };
   }
 
   /**

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { scriptingConfigSchema } from "./scripting.js";
+
+describe("scripting config schema", () => {
+  it("accepts every limit, the pool size and the env allowlist", () => {
+    const c = { timeout_ms: 2000, memory_mb: 32, max_http_calls: 5, max_log_lines: 50, pool_size: 4, env_allowlist: ["WEBHOOK_SECRET"] };
+    expect(scriptingConfigSchema.parse(c)).toEqual(c);
+    expect(scriptingConfigSchema.parse({})).toEqual({});
+  });
+
+  it("refuses unknown keys and impossible values", () => {
+    expect(scriptingConfigSchema.safeParse({ timeout: 5 }).success).toBe(false);
+    expect(scriptingConfigSchema.safeParse({ timeout_ms: 0 }).success).toBe(false);
+    expect(scriptingConfigSchema.safeParse({ pool_size: 1.5 }).success).toBe(false);
+    expect(scriptingConfigSchema.safeParse({ env_allowlist: [""] }).success).toBe(false);
+  });
+});
