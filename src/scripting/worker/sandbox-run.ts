@@ -15,6 +15,7 @@ import type { SandboxModule } from "./load-sandbox-module.js";
 import { LogBuffer } from "./log-buffer.js";
 import { MemoryGuard } from "./memory-guard.js";
 import { SandboxApi, type SandboxBindings } from "./sandbox-api.js";
+import { release, SandboxTimers, type SandboxTimer } from "./sandbox-timers.js";
 
 export interface SandboxRunHooks {
   sendHttp(runId: number, callId: number, call: ScriptHttpCall): void;
@@ -46,12 +47,12 @@ export class SandboxRun implements SandboxBindings {
   private readonly deadline: number;
   private readonly deadlineTimer: TimerHandle;
   private readonly pendingHttp = new Map<number, PendingCall>();
-  private readonly timers = new Map<number, { fn: QuickJSHandle; args: QuickJSHandle[]; handle: TimerHandle }>();
+  private readonly timers: SandboxTimers;
   private api: SandboxApi | null = null;
   private stop: StopReason = null;
   private cleanupUntil: number | null = null;
   private httpCount = 0;
-  private nextId = 1;
+  private nextCallId = 1;
   private body: QuickJSHandle | null = null;
   private returned: QuickJSHandle | null = null;
   private finished = false;
@@ -77,6 +78,7 @@ export class SandboxRun implements SandboxBindings {
     this.rt.setInterruptHandler(() => this.shouldInterrupt());
     this.ctx = this.rt.newContext();
     this.memory = new MemoryGuard(this.rt, this.ctx, this.limitBytes, module.wasmBytes, () => clock.monotonic());
+    this.timers = new SandboxTimers(clock, msg.limits.timeout_ms + 1, (t) => this.fireTimer(t));
     this.deadlineTimer = clock.setTimeout(() => this.onDeadline(), msg.limits.timeout_ms);
   }
 
@@ -140,26 +142,18 @@ export class SandboxRun implements SandboxBindings {
       return deferred.handle;
     }
     this.httpCount++;
-    const callId = this.nextId++;
+    const callId = this.nextCallId++;
     this.pendingHttp.set(callId, { deferred, site });
     this.hooks.sendHttp(this.msg.runId, callId, call);
     return deferred.handle;
   }
 
   setTimer(fn: QuickJSHandle, args: QuickJSHandle[], ms: number): number {
-    const id = this.nextId++;
-    // Nothing fires after the deadline anyway; capping also keeps Node from firing huge delays at once.
-    const handle = this.clock.setTimeout(() => this.fireTimer(id), Math.min(ms, this.msg.limits.timeout_ms + 1));
-    this.timers.set(id, { fn, args, handle });
-    return id;
+    return this.timers.set(fn, args, ms);
   }
 
   clearTimer(id: number): void {
-    const t = this.timers.get(id);
-    if (!t) return;
-    this.timers.delete(id);
-    this.clock.clearTimeout(t.handle);
-    this.disposeTimer(t);
+    this.timers.clear(id);
   }
 
   // --- the run's life -----------------------------------------------------------------
@@ -175,23 +169,16 @@ export class SandboxRun implements SandboxBindings {
     site.dispose();
   }
 
-  private fireTimer(id: number): void {
-    const t = this.timers.get(id);
-    if (!t || this.finished) return;
-    this.timers.delete(id);
+  private fireTimer(t: SandboxTimer): void {
+    if (this.finished) return release(t);
     this.guard(() => {
       const r = this.ctx.callFunction(t.fn, this.ctx.undefined, ...t.args);
-      this.disposeTimer(t);
+      release(t);
       // An uncaught error in a timer callback ends the run, as it would end a Node process.
       if (r.error) return this.finish(this.errorFrom(r.error));
       r.value.dispose();
       this.settle();
     });
-  }
-
-  private disposeTimer(t: { fn: QuickJSHandle; args: QuickJSHandle[] }): void {
-    t.fn.dispose();
-    for (const a of t.args) a.dispose();
   }
 
   private onDeadline(): void {
@@ -256,11 +243,7 @@ export class SandboxRun implements SandboxBindings {
       p.site.dispose();
     }
     this.pendingHttp.clear();
-    for (const t of this.timers.values()) {
-      this.clock.clearTimeout(t.handle);
-      this.disposeTimer(t);
-    }
-    this.timers.clear();
+    this.timers.dispose();
     this.body?.dispose();
     this.returned?.dispose();
     this.api?.dispose();
@@ -311,7 +294,7 @@ export class SandboxRun implements SandboxBindings {
       if (this.finished) throw e;
       this.finished = true;
       this.clock.clearTimeout(this.deadlineTimer);
-      for (const t of this.timers.values()) this.clock.clearTimeout(t.handle);
+      this.timers.stopAll();
       const error: SandboxError =
         e instanceof RangeError
           ? { code: "MFG_ERR_SCRIPT_RUNTIME", message: `RangeError: ${e.message}`, hint: "recursion too deep" }
