@@ -5,10 +5,16 @@
  *
  *   npm run bench                 # all sections, 5 s per measurement
  *   npm run bench -- static 3     # one section, 3 s per measurement
+ *
+ * Sections: static, webhooks (issues 2–3), chains (4), scripts (5), rules and faults (6).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chainTiming } from "./sections/chain-timing.js";
+import { faultAccuracy } from "./sections/fault-accuracy.js";
+import { ruleOverhead } from "./sections/rule-overhead.js";
+import { scriptThroughput } from "./sections/script-throughput.js";
 import { staticRoutes } from "./sections/static-routes.js";
 import { webhookFanout } from "./sections/webhook-fanout.js";
 
@@ -16,6 +22,10 @@ type Section = (tmp: string, seconds: number) => Promise<Record<string, unknown>
 const sections: Record<string, Section> = {
   static: staticRoutes,
   webhooks: webhookFanout,
+  chains: chainTiming,
+  scripts: scriptThroughput,
+  rules: ruleOverhead,
+  faults: faultAccuracy,
 };
 
 const [only, secondsArg] = process.argv.slice(2);
