@@ -44,9 +44,9 @@ export class ScriptWorkerSlot {
     });
     // Callers that never wait for readiness must not see an unhandled rejection.
     this.whenReady.catch(() => {});
+    // A starting or busy worker keeps the process alive (a CLI awaiting a run must not exit
+    // under it); an idle one does not, so an idle pool never holds a process open.
     this.worker = spawnScriptWorker({ cancelFlag: this.cancelFlag.buffer as SharedArrayBuffer });
-    // An idle pool must not keep the process alive; a busy worker does (see start).
-    this.worker.unref();
     this.worker.on("message", (m: FromWorkerMessage) => this.onMessage(m));
     this.worker.on("error", (e) => (this.lastError = e));
     this.exited = new Promise((resolve) => this.worker.once("exit", (code) => resolve(this.onExit(code))));
@@ -120,6 +120,7 @@ export class ScriptWorkerSlot {
       case "ready":
         this.ready = true;
         this.markReady();
+        this.worker.unref();
         if (!this.exiting) this.events.idle(this);
         return;
       case "http": {
