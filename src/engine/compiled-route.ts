@@ -1,5 +1,6 @@
 import { compileTemplate, compileCondition, type Template, type Condition } from "../template/index.js";
 import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
+import { serializeBody } from "./serialize-body.js";
 import type { EvalEnv } from "../expr/index.js";
 import { routeIdOf, type RouteConfig } from "../config/index.js";
 import type { RouteWebhookConfig } from "../config/schema/webhooks.js";
@@ -31,6 +32,11 @@ export interface CompiledRoute {
   script: string | null;
   /** True when the response needs the request to render (anything templated). */
   templated: boolean;
+  /**
+   * For a route with no templates and no script: the response as it goes on the wire, made
+   * once at load (status, final headers, body text), so serving it renders and serializes nothing.
+   */
+  fixed: { status: number; headers: Record<string, string>; body: string; value: unknown } | null;
   render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
 }
 
@@ -44,29 +50,37 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   const body = compileTemplate(response.body, `${base}.body`);
   const templated = !(status.constant && headers.constant && body.constant);
 
-  const render = templated
-    ? (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
+  // Without templates the response is the same for every request: build it once.
+  const constant: RenderedResponse | null = templated ? null : { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: response.body };
+  const render = constant
+    ? () => constant
+    : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
         status: toStatus(status.render(scope, env)),
         headers: toHeaders(headers.render(scope, env)),
         body: body.render(scope, env),
-      })
-    : (() => {
-        const fixed: RenderedResponse = { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: response.body };
-        return () => fixed;
-      })();
+      });
+
+  const script = config.script ?? null;
+  let fixed: CompiledRoute["fixed"] = null;
+  if (constant && !script) {
+    const { text, contentType } = serializeBody(constant.body);
+    const headers = contentType && !constant.headers["content-type"] ? { ...constant.headers, "content-type": contentType } : constant.headers;
+    fixed = { status: constant.status, headers, body: text, value: constant.body };
+  }
 
   return {
     id,
     method,
     path: config.path,
     config,
+    fixed,
     delayMs: response.delay_ms ?? 0,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
       request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),
       condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
     })),
-    script: config.script ?? null,
+    script,
     templated,
     render,
   };

@@ -84,18 +84,19 @@ export class MockEngine {
       }
     }
 
-    let rendered: RenderedResponse;
-    if (route.templated || route.script) {
-      const scope = this.scope(req, params);
-      const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
-      rendered = route.render(scope, env);
-      if (route.script && this.o.runRouteScript) {
-        const out = await this.o.runRouteScript(route, scope, rendered, req);
-        rendered = out.response;
-        notes.push(...out.notes);
-      }
-    } else {
-      rendered = route.render({}, { clock: this.o.deps.clock, random: this.o.deps.random });
+    if (route.fixed) {
+      // The static-route hot path: the response was made at load.
+      if (route.delayMs > 0) await this.o.deps.clock.sleep(route.delayMs);
+      const f = route.fixed;
+      return this.done(req, route, params, { status: f.status, headers: f.headers, body: f.body }, { status: f.status, headers: f.headers, body: f.value }, notes);
+    }
+    const scope = this.scope(req, params);
+    const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
+    let rendered = route.render(scope, env);
+    if (route.script && this.o.runRouteScript) {
+      const out = await this.o.runRouteScript(route, scope, rendered, req);
+      rendered = out.response;
+      notes.push(...out.notes);
     }
     if (route.delayMs > 0) await this.o.deps.clock.sleep(route.delayMs);
     const { text, contentType } = serializeBody(rendered.body);

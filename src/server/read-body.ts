@@ -4,7 +4,21 @@ import type { IncomingMessage } from "node:http";
  * Reads a request body up to `limit` bytes. Past the limit it stops buffering (but keeps
  * draining, so the socket can answer 413 cleanly) and reports `tooLarge`.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean; error: Error | null }> {
+export type BodyResult = { body: Buffer; tooLarge: boolean; error: Error | null };
+
+const EMPTY: BodyResult = Object.freeze({ body: Buffer.alloc(0), tooLarge: false, error: null }) as BodyResult;
+
+/**
+ * True when the request announces no body (no content-length or 0, not chunked): most GETs.
+ * Such a request needs no read at all; node discards the (empty) stream itself.
+ */
+export function hasNoBody(req: IncomingMessage): boolean {
+  const len = req.headers["content-length"];
+  return (len === undefined || len === "0") && req.headers["transfer-encoding"] === undefined;
+}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  if (hasNoBody(req)) return Promise.resolve(EMPTY);
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();

@@ -45,8 +45,8 @@ export class JournalBuffer {
         hint: "Open the storage again; close() is the last call on a store.",
       });
     }
-    // Copy now: the caller may change the object before the batch is written.
-    this.entries.push(structuredClone(entry));
+    // No copy: appending hands the entry over (see JournalStore.append).
+    this.entries.push(entry);
     if (this.entries.length >= this.opts.batchSize) this.flushInBackground();
     else this.schedule(this.opts.flushMs);
   }

@@ -46,7 +46,11 @@ export interface JournalFilter {
 }
 
 export interface JournalStore {
-  /** Records an entry. May buffer; `list` and `count` always see every appended entry. */
+  /**
+   * Records an entry. May buffer; `list` and `count` always see every appended entry.
+   * The store takes the object as it is (this runs once per served request, so nothing is
+   * copied): the caller must not change it afterwards. Reads always hand out copies.
+   */
   append(entry: JournalEntry): Promise<void>;
   /** Newest first. */
   list(filter?: JournalFilter): Promise<JournalEntry[]>;

@@ -20,7 +20,7 @@ export function createMemoryJournal(): JournalStore {
       // An id already journaled is ignored, as the SQL backends do (ON CONFLICT DO NOTHING).
       if (ids.has(entry.id)) return;
       ids.add(entry.id);
-      entries.push(structuredClone(entry));
+      entries.push(entry);
     },
     async list(filter: JournalFilter = {}) {
       const limit = listLimit(filter.limit);

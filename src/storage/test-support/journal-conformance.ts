@@ -91,8 +91,8 @@ export function journalConformance(ctx: ConformanceContext): void {
       const j = ctx.storage().journal;
       const e = journalEntry();
       await j.append(e);
-      e.path = "/mutated-after-append";
       const [listed] = await j.list();
+      listed!.path = "/mutated-after-list";
       listed!.headers["x-added"] = "1";
       expect((await j.get(e.id))!.path).toBe("/webhooks/orders");
       expect((await j.get(e.id))!.headers["x-added"]).toBeUndefined();
