@@ -29,6 +29,10 @@ routes:
     method: GET
     response:
       body: '{"a": 1}'
+  - path: /json-template
+    method: GET
+    response:
+      body: '{"name": "{{request.query.name}}", "n": 1}'
 `;
 
 describe("routes, templates and the journal", () => {
@@ -58,6 +62,12 @@ describe("routes, templates and the journal", () => {
     const j = await call(`${s.url}/json-string`);
     expect(j.body).toEqual({ a: 1 });
     expect(j.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("a JSON-string body with templates stays valid JSON whatever the inserted value holds", async () => {
+    const r = await call(`${s.url}/json-template?name=${encodeURIComponent('say "hi"\n')}`);
+    expect(r.headers.get("content-type")).toBe("application/json");
+    expect(r.body).toEqual({ name: 'say "hi"\n', n: 1 });
   });
 
   it("answers 413 past the body limit, journals it, and keeps serving", async () => {

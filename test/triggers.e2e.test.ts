@@ -74,6 +74,30 @@ routes:
   });
 });
 
+describe("rules see every served exchange", () => {
+  it("a rule on status == 404 fires for a request no route matched", async () => {
+    const rx = await new Receiver().start();
+    const s = await startFromText(`
+intelligent_behavior:
+  behavior_model:
+    consistency_rules:
+      - name: report_missing
+        condition: "status == 404 AND method == 'GET'"
+        action: { type: http_request, method: POST, url: "${rx.url}/missing", body: { path: "{{path}}" } }
+routes: [{ path: /here, response: { body: ok } }]
+`);
+    try {
+      expect((await call(`${s.url}/not-here`)).status).toBe(404);
+      expect((await call(`${s.url}/here`)).status).toBe(200);
+      const [got] = await rx.waitForPath("/missing");
+      expect(got!.body).toEqual({ path: "/not-here" });
+    } finally {
+      await s.close();
+      await rx.stop();
+    }
+  });
+});
+
 async function waitForRuleRuns(url: string, n: number): Promise<any[]> {
   // Rule runs finish asynchronously after the response; wait for them through the journal of
   // rule runs, bounded.

@@ -47,11 +47,12 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   const base = `routes[${id}].response`;
   const status = compileTemplate(response.status ?? 200, `${base}.status`);
   const headers = compileTemplate(response.headers ?? {}, `${base}.headers`);
-  const body = compileTemplate(response.body, `${base}.body`);
+  const bodySource = jsonStringAsValue(response.body);
+  const body = compileTemplate(bodySource, `${base}.body`);
   const templated = !(status.constant && headers.constant && body.constant);
 
   // Without templates the response is the same for every request: build it once.
-  const constant: RenderedResponse | null = templated ? null : { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: response.body };
+  const constant: RenderedResponse | null = templated ? null : { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: bodySource };
   const render = constant
     ? () => constant
     : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
@@ -77,7 +78,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     delayMs: response.delay_ms ?? 0,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
-      request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),
+      request: compileRequestSpec({ ...w, body: jsonStringAsValue(w.body) }, `routes[${id}].webhooks[${i}]`),
       condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
     })),
     script,
@@ -92,6 +93,23 @@ function compileConditionAt(src: string, path: string): Condition {
   } catch (e) {
     if (e && typeof e === "object" && "details" in e) (e as { details: Record<string, unknown> }).details.path ??= path;
     throw e;
+  }
+}
+
+/**
+ * A body may be written as a YAML value or as a JSON string (SPEC §2). A JSON string is parsed
+ * at load, so values inserted by templates are escaped as JSON rather than pasted into text
+ * (`'{"name": "{{request.body.name}}"}'` stays valid JSON whatever the name holds). A string
+ * that is not JSON (text, or JSON with a bare `{{ }}` outside quotes) stays a text template.
+ */
+export function jsonStringAsValue(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  const t = body.trimStart();
+  if (t[0] !== "{" && t[0] !== "[") return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
   }
 }
 

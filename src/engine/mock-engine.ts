@@ -125,7 +125,8 @@ export class MockEngine {
       const tooDeep = req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
       if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
       this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
-      if (tooDeep || !route || this.o.afterResponse.length === 0) return;
+      // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
+      if (tooDeep || this.o.afterResponse.length === 0) return;
       const exchange: Exchange = {
         request: req,
         route,
