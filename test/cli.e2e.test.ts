@@ -57,6 +57,26 @@ describe("mockforge validate", () => {
   });
 });
 
+describe("mockforge deliveries and chain validate", () => {
+  it("refuses a state file that does not exist instead of reporting an empty outbox", async () => {
+    const r = await runCli(["deliveries", "list", "--state", join(dir, "nope.db")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No state file at/);
+    expect(existsSync(join(dir, "nope.db"))).toBe(false);
+  });
+
+  it("validates a chain file: 0 when fine, 2 with the problem when not", async () => {
+    const good = file("good-chain.yaml", "links:\n  - request: { id: a, method: GET, url: 'http://127.0.0.1:1/a' }\n");
+    const ok = await runCli(["chain", "validate", good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/chain 'good-chain', 1 links/);
+    const bad = file("cycle-chain.yaml", "links:\n  - request: { id: a, method: GET, url: x }\n    dependsOn: [b]\n  - request: { id: b, method: GET, url: x }\n    dependsOn: [a]\n");
+    const r = await runCli(["chain", "validate", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/MFG_ERR_CHAIN_CYCLE/);
+  });
+});
+
 describe("mockforge serve", () => {
   it("exits 1 before listening on a bad config", async () => {
     const p = file("bad-serve.yaml", "http: { port: 0 }\nroutes:\n  - path: /a\n    response: { status: \"abc\" }\n");

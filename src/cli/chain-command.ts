@@ -7,6 +7,7 @@ import { ScriptRuntime } from "../scripting/index.js";
 import { openStorage } from "../storage/index.js";
 import { adminCall } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
+import { withStateFile } from "./open-state.js";
 import { createLogger } from "./create-logger.js";
 import { collectVar } from "./parse-vars.js";
 
@@ -51,7 +52,7 @@ export function chainCommand(): Command {
           ...(runtime ? { scripts: { runtime, envAllowlist: opts.allowEnv.split(",").filter(Boolean) } } : {}),
           onEvent: opts.json ? undefined : (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`),
         });
-        process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run)}`);
+        process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run).trimEnd()}\n`);
         process.exitCode = run.status === "succeeded" ? 0 : 1;
       } catch (e) {
         process.exitCode = reportError(e, isMockForgeError(e) && e.code.startsWith("MFG_ERR_CHAIN") ? 2 : 1);
@@ -59,6 +60,20 @@ export function chainCommand(): Command {
         await runtime?.close();
         await deliveries.stop();
         await storage.close();
+      }
+    });
+
+  cmd
+    .command("validate")
+    .description("Check a chain file without running it: schema, ids, dependencies, cycles, templates, scripts")
+    .argument("<file>", "chain file (YAML or JSON)")
+    .action(async (file: string) => {
+      try {
+        const loaded = await loadChainFile(file);
+        for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(`${file}: OK (chain '${loaded.chain.id}', ${loaded.chain.links.length} links)\n`);
+      } catch (e) {
+        process.exitCode = reportError(e, 2);
       }
     });
 
@@ -74,14 +89,7 @@ export function chainCommand(): Command {
       try {
         let runs: ChainRun[];
         if (opts.url) runs = await adminCall<ChainRun[]>(opts.url, "GET", `/chains/${encodeURIComponent(id)}/runs?limit=${opts.limit}`);
-        else {
-          const storage = await openStorage(`sqlite:${opts.state}`, { clock: defaultDeps().clock });
-          try {
-            runs = (await storage.runs.list({ kind: "chain", refId: id, limit: Number(opts.limit) })).map(fromRunRecord);
-          } finally {
-            await storage.close();
-          }
-        }
+        else runs = await withStateFile(opts.state, async (s) => (await s.runs.list({ kind: "chain", refId: id, limit: Number(opts.limit) })).map(fromRunRecord));
         if (opts.json) process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         else if (runs.length === 0) process.stdout.write(`no runs of chain '${id}'\n`);
         else for (const r of runs) process.stdout.write(`${r.id}  ${r.status}  ${new Date(r.startedAt).toISOString()}  ${r.durationMs ?? "-"} ms\n`);

@@ -1,11 +1,10 @@
 import { Command } from "commander";
 import { redactSecrets } from "../admin/deliveries-handlers.js";
-import { systemClock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
-import { openStorage } from "../storage/index.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
 import { adminCall } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
+import { withStateFile } from "./open-state.js";
 
 interface Source {
   state?: string;
@@ -31,7 +30,7 @@ export function deliveriesCommand(): Command {
     .action((opts) => run(async () => {
       const rows = opts.url
         ? await adminCall<DeliveryRecord[]>(opts.url, "GET", `/deliveries?${new URLSearchParams(clean({ status: opts.status, url: opts.target, limit: opts.limit }))}`)
-        : await withState(opts, (s) => s.deliveries.list({ status: opts.status as DeliveryStatus | undefined, url: opts.target, limit: Number(opts.limit) }));
+        : await withStateFile(opts.state!, (s) => s.deliveries.list({ status: opts.status as DeliveryStatus | undefined, url: opts.target, limit: Number(opts.limit) }));
       print(opts.json, rows.map(redactSecrets), () => table(rows));
     }));
 
@@ -39,7 +38,7 @@ export function deliveriesCommand(): Command {
     .action((id: string, opts) => run(async () => {
       const d = opts.url
         ? await adminCall<DeliveryRecord & { attempts: AttemptRecord[] }>(opts.url, "GET", `/deliveries/${encodeURIComponent(id)}`)
-        : await withState(opts, async (s) => {
+        : await withStateFile(opts.state!, async (s) => {
             const rec = await s.deliveries.get(id);
             if (!rec) throw new MockForgeError("MFG_ERR_DELIVERY_NOT_FOUND", `No delivery '${id}' in ${opts.state}`);
             return { ...rec, attempts: await s.deliveries.attempts(id) };
@@ -65,15 +64,6 @@ async function run(fn: () => Promise<void>): Promise<void> {
     await fn();
   } catch (e) {
     process.exitCode = reportError(e);
-  }
-}
-
-async function withState<T>(opts: Source, fn: (s: Awaited<ReturnType<typeof openStorage>>) => Promise<T>): Promise<T> {
-  const storage = await openStorage(`sqlite:${opts.state}`, { clock: systemClock });
-  try {
-    return await fn(storage);
-  } finally {
-    await storage.close();
   }
 }
 
