@@ -94,6 +94,14 @@ describe("routes, templates and the journal", () => {
     const bad = await call(`${s.url}/__mockforge/routes`, { body: { path: "/bad", methd: "GET" } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/method/);
+    // A route added at run time gets its faults and its script checked, as at startup.
+    const flaky = await call(`${s.url}/__mockforge/routes`, { body: { id: "flaky", path: "/flaky", method: "GET", chaos_config: { errors: { status_codes: [503], probability: 1 } } } });
+    expect(flaky.status).toBe(201);
+    expect((await call(`${s.url}/flaky`)).status).toBe(503);
+    expect((await call(`${s.url}/__mockforge/routes/flaky`, { method: "DELETE" })).status).toBe(200);
+    const badScript = await call(`${s.url}/__mockforge/routes`, { body: { path: "/bad-script", method: "GET", script: "let x = ;" } });
+    expect(badScript.status).toBe(400);
+    expect(badScript.body.error.code).toBe("MFG_ERR_SCRIPT_SYNTAX");
     expect((await call(`${s.url}/__mockforge/routes/new`, { method: "DELETE" })).status).toBe(200);
     expect((await call(`${s.url}/new`)).status).toBe(404);
   });

@@ -60,7 +60,8 @@ chains:
     expect(got!.body).toEqual({ got: 21 });
     const d = await call(`${s.url}/__mockforge/deliveries?source=script`);
     expect(d.body.some((x: any) => x.request.url.endsWith("/from-route"))).toBe(true);
-    const logs = await call(`${s.url}/__mockforge/scripts/logs?route=${encodeURIComponent("POST /scripted")}`);
+    const logs = await call(`${s.url}/__mockforge/scripts/logs?ref=${encodeURIComponent("POST /scripted")}`);
+    expect(logs.body[0]).toMatchObject({ source: "route", ref: "POST /scripted" });
     expect(logs.body[0].logs.map((l: any) => l.message)).toContain("receiver said 200");
   });
 
@@ -93,5 +94,8 @@ chains:
     expect(Date.parse((got!.body as any).timestamp)).toBeGreaterThan(0);
     const logs = run.body.links[0].scriptLogs.map((l: any) => l.message).join("\n");
     expect(logs).toMatch(/Webhook sent: 200/);
+    const all = await call(`${s.url}/__mockforge/scripts/logs?source=chain`);
+    expect(all.body[0]).toMatchObject({ source: "chain", ref: "seed_05/create_order" });
+    expect(all.body[0].logs.map((l: any) => l.message).join("\n")).toMatch(/Webhook sent: 200/);
   });
 });

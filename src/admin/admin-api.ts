@@ -37,7 +37,11 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
     logger: app.deps.logger,
     routes: [
       health,
-      ...routesHandlers(app.routes),
+      ...routesHandlers(app.routes, (id, route) => {
+        const faults = app.domain().faults;
+        faults.clear(`route:${id}`);
+        if (route?.chaos_config) faults.setForRoute(id, route.chaos_config);
+      }),
       ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
       ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
       ...signatureHandlers(app.storage().journal, app.deps),

@@ -1,10 +1,25 @@
 import { MockForgeError } from "../core/errors.js";
-import { parseRouteInput } from "../config/index.js";
+import { parseRouteInput, type RouteConfig } from "../config/index.js";
+import { checkScriptSyntax } from "../scripting/index.js";
 import type { RouteTable } from "../engine/route-table.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 
-/** Run-time route management: list, add, replace and remove mocked routes without a restart. */
-export function routesHandlers(routes: RouteTable): AdminRoute[] {
+/**
+ * Run-time route management: list, add, replace and remove mocked routes without a restart.
+ * A route is checked as at startup (schema, templates, script syntax), and `onChange` keeps
+ * what depends on routes (their always-on faults) in step.
+ */
+export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void): AdminRoute[] {
+  const parse = (input: unknown, label: string): RouteConfig => {
+    const route = parseRouteInput(input, label);
+    if (route.script) {
+      const check = checkScriptSyntax(route.script);
+      if (!check.ok) {
+        throw new MockForgeError("MFG_ERR_SCRIPT_SYNTAX", `${label}: script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`, { path: "script" });
+      }
+    }
+    return route;
+  };
   const view = () => routes.list().map((r) => ({ id: r.id, method: r.method, path: r.path, config: r.config }));
   return [
     { method: "GET", path: "/routes", handler: async () => ok(view()) },
@@ -21,7 +36,8 @@ export function routesHandlers(routes: RouteTable): AdminRoute[] {
       method: "POST",
       path: "/routes",
       handler: async ({ req }) => {
-        const r = routes.add(parseRouteInput(req.body, "POST /__mockforge/routes"));
+        const r = routes.add(parse(req.body, "POST /__mockforge/routes"));
+        onChange(r.id, r.config);
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config }, 201);
       },
     },
@@ -30,7 +46,8 @@ export function routesHandlers(routes: RouteTable): AdminRoute[] {
       path: "/routes/:id",
       handler: async ({ req, params }) => {
         const input = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? { ...(req.body as object), id: params.id } : req.body;
-        const r = routes.put(parseRouteInput(input, `PUT /__mockforge/routes/${params.id}`));
+        const r = routes.put(parse(input, `PUT /__mockforge/routes/${params.id}`));
+        onChange(r.id, r.config);
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config });
       },
     },
@@ -39,6 +56,7 @@ export function routesHandlers(routes: RouteTable): AdminRoute[] {
       path: "/routes/:id",
       handler: async ({ params }) => {
         if (!routes.remove(params.id!)) throw notFound(params.id!, routes);
+        onChange(params.id!, null);
         return ok({ removed: params.id });
       },
     },

@@ -1,10 +1,11 @@
 import type { App } from "../app.js";
 import { ok, type AdminRoute } from "./admin-types.js";
+import { listScriptLogs } from "./script-logs.js";
 import { qint, qstr, qtime } from "./query-params.js";
 
-/** Rule runs (SPEC §7) and script runs (SPEC §6): what fire-and-forget work did, and why. */
+/** Rule runs (SPEC §7) and script output (SPEC §6): what fire-and-forget work did, and why. */
 export function runsHandlers(app: App): AdminRoute[] {
-  const list = (kind: "rule" | "script", refParam: string) => async ({ query }: { query: Record<string, string | string[]> }) =>
+  const list = (kind: "rule", refParam: string) => async ({ query }: { query: Record<string, string | string[]> }) =>
     ok(
       (
         await app.storage().runs.list({
@@ -19,6 +20,10 @@ export function runsHandlers(app: App): AdminRoute[] {
   return [
     { method: "GET", path: "/rules", handler: async () => ok(app.domain().rules.stats()) },
     { method: "GET", path: "/rules/runs", handler: list("rule", "rule") },
-    { method: "GET", path: "/scripts/logs", handler: list("script", "route") },
+    {
+      method: "GET",
+      path: "/scripts/logs",
+      handler: async ({ query }) => ok(await listScriptLogs(app, { source: qstr(query, "source"), ref: qstr(query, "ref") ?? qstr(query, "route"), limit: qint(query, "limit", 100, 1, 10_000) })),
+    },
   ];
 }

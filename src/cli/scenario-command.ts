@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { createApp } from "../app.js";
+import { systemClock } from "../core/clock.js";
 import { loadConfig } from "../config/index.js";
 import type { ScenarioReport } from "../scenarios/index.js";
 import type { DeliveryRecord } from "../storage/ports.js";
@@ -61,12 +62,12 @@ async function local(opts: { config: string; port?: number; var: Record<string, 
 async function remote(url: string, name: string, variables: Record<string, unknown>, waitMs: number) {
   const report = await adminCall<ScenarioReport>(url, "POST", `/scenarios/${encodeURIComponent(name)}/run?wait=true`, { variables });
   // The admin API waits on a filter, not on ids; poll each delivery, bounded by --wait-ms.
-  const until = Date.now() + waitMs;
+  const until = systemClock.now() + waitMs;
   let records: DeliveryRecord[] = [];
   for (;;) {
     records = await Promise.all(report.deliveries.map((id) => adminCall<DeliveryRecord>(url, "GET", `/deliveries/${id}`)));
-    if (records.every((d) => FINISHED.has(d.status)) || Date.now() > until) break;
-    await new Promise((r) => setTimeout(r, 200));
+    if (records.every((d) => FINISHED.has(d.status)) || systemClock.now() > until) break;
+    await systemClock.sleep(200);
   }
   return { report, deliveries: records };
 }
