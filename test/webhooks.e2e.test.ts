@@ -130,3 +130,25 @@ describe("an unreachable webhook target never affects the response", () => {
     }
   });
 });
+
+describe("MockForge as the receiver checks the signatures it got", () => {
+  it("verify-signature by journaled request id: ok with the secret, a reason without it", async () => {
+    const receiver = await startFromText(`routes: [{ path: /webhooks/orders, method: POST, response: { status: 200 } }]\n`);
+    const sender = await startFromText(config(`${receiver.url}/webhooks`).replace("/hooks/orders", "/orders"));
+    try {
+      await call(`${sender.url}/api/orders`, { body: { items: [1] } });
+      const got = await call(`${receiver.url}/__mockforge/requests/wait?path=/webhooks/orders&count=1&timeout_ms=5000`);
+      const id = got.body.requests[0].id;
+      const good = await call(`${receiver.url}/__mockforge/verify-signature`, { body: { secret: SECRET, request_id: id } });
+      expect(good.body).toEqual({ ok: true, reason: null });
+      const bad = await call(`${receiver.url}/__mockforge/verify-signature`, { body: { secret: "whsec_" + Buffer.from("another-secret-key-0123456789ab").toString("base64"), request_id: id } });
+      expect(bad.body.ok).toBe(false);
+      expect(bad.body.reason).toMatch(/signature/);
+      const missing = await call(`${receiver.url}/__mockforge/verify-signature`, { body: { request_id: id } });
+      expect(missing.status).toBe(400);
+    } finally {
+      await sender.close();
+      await receiver.close();
+    }
+  });
+});
