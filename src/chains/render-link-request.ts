@@ -2,10 +2,12 @@
  * Renders a link's request templates into what is sent (`OutboundRequest`) and what the run
  * record and `request.*` show. A string body is sent byte for byte; when it is JSON text it is
  * also parsed (so `{{request.body.customer_id}}` reads into it) and gets a JSON content type.
+ * The body is rendered before the headers (the delivery module's `renderBodyThenHeaders`), so a
+ * header template's `body` is the exact text sent: `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"`.
  */
 import type { EvalEnv } from "../expr/index.js";
 import type { OutboundRequest } from "../delivery/types.js";
-import { findHeader } from "./extract-path.js";
+import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { LinkRequestRecord } from "./chain-run.js";
 import type { PreparedLink } from "./prepared-chain.js";
 
@@ -18,6 +20,17 @@ export interface RequestScope {
   query?: Record<string, unknown>;
   headers?: Record<string, unknown>;
   body?: unknown;
+}
+
+export interface RenderLinkOptions {
+  /**
+   * True when this link's own request is `request.*` (the first link of a run with no triggering
+   * request): its header templates then read its method, URL and rendered body as `request.*`,
+   * so the seed's `{{hash(env.WEBHOOK_SECRET + request.body)}}` hashes the body it sends (an
+   * object joined to text is its JSON text, the same text that is sent). Method, URL and body
+   * cannot read themselves and see `request.*` as given in the scope.
+   */
+  selfIsRequest?: boolean;
 }
 
 export interface RenderedLinkRequest {
@@ -33,52 +46,31 @@ function text(v: unknown): string {
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-/** JSON text that parses to an object or array, else undefined. */
-function parseJsonText(s: string): unknown {
-  const t = s.trimStart();
-  if (!t.startsWith("{") && !t.startsWith("[")) return undefined;
-  try {
-    return JSON.parse(s) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Renders method, URL, headers and body over `scope`. Throws what the template evaluation
+ * Renders method, URL, body, then headers over `scope`. Throws what the template evaluation
  * throws (the caller marks the link `render_error`).
  *
  * @example
  * const r = renderLinkRequest(link, { chain: {}, variables: {}, env: {}, base_url: "http://127.0.0.1:3000" }, env);
- * r.outbound // { method: "POST", url: "http://127.0.0.1:3000/api/orders", headers: {}, body: { items: ["..."] } }
+ * r.outbound // { method: "POST", url: "http://127.0.0.1:3000/api/orders", headers: { "content-type": "application/json" }, body: { items: ["..."] } }
  */
-export function renderLinkRequest(link: PreparedLink, scope: Record<string, unknown>, env: EvalEnv): RenderedLinkRequest {
+export function renderLinkRequest(link: PreparedLink, scope: Record<string, unknown>, env: EvalEnv, options: RenderLinkOptions = {}): RenderedLinkRequest {
   const method = (text(link.method.render(scope, env)).trim() || "GET").toUpperCase();
   const url = text(link.url.render(scope, env)).trim();
-  const headers: Record<string, string> = {};
-  const renderedHeaders = link.headers?.render(scope, env);
-  if (renderedHeaders && typeof renderedHeaders === "object") {
-    for (const [k, v] of Object.entries(renderedHeaders)) headers[k] = text(v);
-  }
-  const hasBody = link.body !== null;
-  const rendered = hasBody ? link.body!.render(scope, env) : undefined;
-  let shown = rendered;
-  let json = rendered !== undefined && rendered !== null && typeof rendered !== "string";
-  if (typeof rendered === "string") {
-    const parsed = parseJsonText(rendered);
-    if (parsed !== undefined) {
-      shown = parsed;
-      json = true;
-    }
-  }
-  // Set here rather than left to the delivery engine so the run record shows the header that was sent.
-  if (json && findHeader(headers, "content-type") === undefined) headers["content-type"] = "application/json";
+  const where = { method, url, ...urlParts(url) };
+  const { body, headers } = renderBodyThenHeaders({ body: link.body, headers: link.headers }, scope, env, {
+    parseJsonText: true,
+    ...(options.selfIsRequest ? { headerScope: (b) => ({ request: { ...where, headers: {}, body: b.data ?? null } }) } : {}),
+  });
+  // The rendered value goes to the engine as it is: a string is sent byte for byte, a value is
+  // serialised with the same JSON.stringify, so the bytes sent are the text headers saw as `body`.
   const outbound: OutboundRequest = { method, url, headers };
-  if (hasBody && rendered !== undefined) outbound.body = rendered;
+  if (link.body !== null && body.value !== undefined) outbound.body = body.value;
+  const shown = body.data ?? null;
   return {
     outbound,
-    record: { method, url, headers, body: shown ?? null },
-    scope: { method, url, ...urlParts(url), headers, body: shown ?? null },
+    record: { method, url, headers, body: shown },
+    scope: { ...where, headers, body: shown },
   };
 }
 

@@ -189,7 +189,10 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
     running.set(link.id, { draft, mono });
     emit(() => ({ type: "link_started", runId: run.id, chainId: run.chainId, linkId: link.id, at: draft.startedAt! }));
     const env = linkEnv();
-    if (index === 0) env.onRequestRendered = (scope) => settleFirstRequest(scope);
+    if (index === 0) {
+      env.onRequestRendered = (scope) => settleFirstRequest(scope);
+      env.selfIsRequest = options.request === undefined;
+    }
     runLink(link, draft, env).then(
       (end) => finish(index, end, draft, mono),
       (e: unknown) => finish(index, { status: "failed", reason: "request_error", error: { code: "MFG_ERR_CHAIN_INVALID", message: String(e) } }, draft, mono),

@@ -26,6 +26,8 @@ export interface LinkRunEnv {
   requestScope(): RequestScope;
   /** Called once with the request as sent (the run uses the first link's as `request.*`). */
   onRequestRendered(scope: RequestScope): void;
+  /** True for the first link of a run with no triggering request: its own request is `request.*` for its headers. */
+  selfIsRequest?: boolean;
   deliveries: DeliveryEngine;
   clock: Clock;
   random: Random;
@@ -83,7 +85,7 @@ export async function runLink(link: PreparedLink, draft: LinkRun, run: LinkRunEn
 
   let rendered;
   try {
-    rendered = renderLinkRequest(link, scope(), evalEnv);
+    rendered = renderLinkRequest(link, scope(), evalEnv, { selfIsRequest: run.selfIsRequest === true });
   } catch (e) {
     return fail("render_error", describeError(e));
   }
@@ -96,6 +98,8 @@ export async function runLink(link: PreparedLink, draft: LinkRun, run: LinkRunEn
     result = await run.deliveries.send(rendered.outbound, {
       source: { kind: "chain", id: run.chain.id },
       ...(req.retry ? { retry: req.retry } : {}),
+      // Without its own, the engine signs with `webhooks.signing` when the config has one.
+      ...(req.signing ? { signing: req.signing } : {}),
       ...(req.timeout_ms !== undefined ? { timeout_ms: req.timeout_ms } : {}),
       traceId: run.traceId,
       traceDepth: run.traceDepth,

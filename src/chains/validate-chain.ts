@@ -4,6 +4,7 @@
  * a chain in one pass; a valid chain comes back as a `PreparedChain` ready to run.
  */
 import type { ChainConfig, ChainLinkConfig } from "../config/schema/chains.js";
+import { validateSigning } from "../config/schema/webhooks.js";
 import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import { compileCondition, compileTemplate } from "../template/index.js";
@@ -217,6 +218,8 @@ function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], opti
       errors.push(problem(["links", i, "condition"], `condition does not compile: ${problemText(e)}`, positionOf(e)));
     }
   }
+  const badSigning = validateSigning(l.request.signing);
+  if (badSigning) errors.push(problem(["links", i, "request", "signing"], `link '${l.request.id}': ${badSigning}`));
   for (const [name, p] of Object.entries(l.extract ?? {})) {
     const parsed = parseExtractPath(p);
     if ("error" in parsed) errors.push(problem(["links", i, "extract", name], `extract path ${parsed.error}`));

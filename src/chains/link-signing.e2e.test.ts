@@ -1,0 +1,202 @@
+/**
+ * Signing chain links, checked by a real receiver over real sockets: a custom header template
+ * over `body` (the exact text sent), per-link Standard Webhooks signing, and the seed's "Webhook
+ * Signing" fragment as written, whose `request.body` in its own headers is its own body.
+ */
+import { createHash, createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it } from "vitest";
+import { systemClock } from "../core/clock.js";
+import { memoryLogger } from "../core/logger.js";
+import { seededRandom } from "../core/random.js";
+import { createDeliveryEngine } from "../delivery/index.js";
+import { startReceiver, type Receiver } from "../delivery/test-support/receiver.js";
+import { createMemoryStorage } from "../storage/index.js";
+import type { ChainRun } from "./chain-run.js";
+import { parseChainText } from "./load-chain-file.js";
+import { runChain, type RunChainOptions } from "./run-chain.js";
+
+const SEED_12 = "/work/shared/seed/examples/12-webhook-signing.yaml";
+const SECRET = "whsec_" + Buffer.from("a-link-signing-secret-32-bytes!!").toString("base64");
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A receiver, a real delivery engine, and a runner for chain YAML (`RECEIVER` replaced by the receiver's URL). */
+async function setup(): Promise<{ receiver: Receiver; run(yaml: string, extra?: Partial<RunChainOptions>): Promise<ChainRun> }> {
+  const receiver = await startReceiver();
+  const storage = createMemoryStorage();
+  // Real time: standardwebhooks checks the signed timestamp against the clock it runs on.
+  const engine = createDeliveryEngine({ storage, clock: systemClock, random: seededRandom(5), logger: memoryLogger(), pollIntervalMs: 0 });
+  await engine.start();
+  cleanups.push(async () => {
+    await engine.stop();
+    await receiver.close();
+    await storage.close();
+  });
+  return {
+    receiver,
+    run: (yaml, extra = {}) => {
+      const { chain } = parseChainText(yaml.replaceAll("RECEIVER", receiver.url), "signed.yaml");
+      return runChain(chain, {
+        deliveries: engine,
+        runs: storage.runs,
+        clock: systemClock,
+        random: seededRandom(9),
+        logger: memoryLogger(),
+        env: { WEBHOOK_SECRET: "s3cret" },
+        baseUrl: receiver.url,
+        ...extra,
+      });
+    },
+  };
+}
+
+const header = (r: Receiver, i: number, name: string) => r.received[i]!.headers[name] as string | undefined;
+
+describe("chain links: custom signature headers", () => {
+  it("a header template's `body` is the exact text sent, verified by the receiver", async () => {
+    const { receiver, run } = await setup();
+    const result = await run(`id: custom
+links:
+  - request:
+      id: notify
+      method: POST
+      url: "RECEIVER/events"
+      headers:
+        X-Sig: "{{hmac_sha256('k', body)}}"
+      body:
+        event: order.created
+        total: 59.98
+        items: [{ sku: "a" }]
+  - request:
+      id: raw_text
+      method: POST
+      url: "RECEIVER/raw"
+      headers:
+        X-Sig: "{{hmac_sha256('k', body)}}"
+      body: '{"spaced": "json text", "n": 1}'
+    depends_on: notify
+`);
+    expect(result.status).toBe("succeeded");
+    expect(receiver.received).toHaveLength(2);
+    for (const [i, req] of receiver.received.entries()) {
+      expect(req.body.length).toBeGreaterThan(0);
+      expect(header(receiver, i, "x-sig")).toBe(createHmac("sha256", "k").update(req.body).digest("hex"));
+    }
+    // A JSON-text body goes out byte for byte, and is what was signed.
+    expect(receiver.received[1]!.body).toBe('{"spaced": "json text", "n": 1}');
+  });
+
+  it("a link without a body signs the empty text", async () => {
+    const { receiver, run } = await setup();
+    await run(`id: nobody
+links:
+  - request: { id: ping, method: GET, url: "RECEIVER/ping", headers: { X-Sig: "{{hmac_sha256('k', body)}}" } }
+`);
+    expect(header(receiver, 0, "x-sig")).toBe(createHmac("sha256", "k").update("").digest("hex"));
+  });
+});
+
+describe("chain links: per-link signing", () => {
+  it("signs with Standard Webhooks; the standardwebhooks package verifies the delivery", async () => {
+    const { receiver, run } = await setup();
+    const result = await run(`id: std
+links:
+  - request:
+      id: signed
+      method: POST
+      url: "RECEIVER/std"
+      signing: { scheme: standard-webhooks, secret: "${SECRET}" }
+      body: { event: order.created, order_id: ord_1 }
+  - request:
+      id: unsigned
+      method: POST
+      url: "RECEIVER/plain"
+      body: { event: other }
+    dependsOn: signed
+`);
+    expect(result.status).toBe("succeeded");
+    const [signed, unsigned] = receiver.received;
+    expect(new Webhook(SECRET).verify(signed!.body, { ...signed!.headers } as Record<string, string>)).toEqual({ event: "order.created", order_id: "ord_1" });
+    expect(signed!.headers["webhook-id"]).toMatch(/\S/);
+    // Signing is per link: the next link brings none (and no `webhooks.signing` default is set).
+    expect(unsigned!.headers["webhook-signature"]).toBeUndefined();
+  });
+
+  it("a signing block without a secret is a validation error naming the link", () => {
+    expect(() =>
+      parseChainText(`id: bad\nlinks:\n  - request: { id: a, url: "http://127.0.0.1:1/x", signing: { scheme: standard-webhooks } }\n`, "bad.yaml"),
+    ).toThrow(/links\[0\]\.request\.signing.*signing needs `secret` or `secrets`/s);
+  });
+});
+
+describe("seed: Webhook Signing (12), wrapped in the smallest chain", () => {
+  it("loads as written and sends X-Webhook-Signature = sha256hex(secret + the JSON text sent)", async () => {
+    const { receiver, run } = await setup();
+    const fragment = readFileSync(SEED_12, "utf8");
+    const indented = fragment
+      .split("\n")
+      .map((line) => (line ? `  ${line}` : line))
+      .join("\n");
+    const text = `id: signed\nlinks:\n${indented}`.replace("https://webhook.example.com", "RECEIVER");
+    const result = await run(text);
+    expect(result.status).toBe("succeeded");
+    expect(result.links[0]!.warnings).toEqual([]);
+    const [req] = receiver.received;
+    // `data: {...}` is a YAML flow map whose one key is "..." with no value.
+    expect(JSON.parse(req!.body)).toEqual({ event: "order.created", data: { "...": null } });
+    expect(header(receiver, 0, "x-webhook-signature")).toBe(createHash("sha256").update("s3cret" + req!.body).digest("hex"));
+    expect(header(receiver, 0, "x-webhook-timestamp")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it("with a triggering request, `request.body` is that request's body and `body` still the text sent", async () => {
+    const { receiver, run } = await setup();
+    const result = await run(
+      `id: trig
+links:
+  - request:
+      id: a
+      method: POST
+      url: "RECEIVER/a"
+      headers: { X-From-Request: "{{hash(request.body)}}", X-Sig: "{{hash(body)}}" }
+      body: { mine: true }
+  - request:
+      id: b
+      method: POST
+      url: "RECEIVER/b"
+      headers: { X-From-Request: "{{hash(request.body)}}" }
+      body: { theirs: true }
+`,
+      { request: { method: "POST", path: "/api/orders", body: { customer_id: "c1" } } },
+    );
+    expect(result.status).toBe("succeeded");
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    const byPath = (p: string) => receiver.received.find((r) => r.url === p)!;
+    expect(byPath("/a").headers["x-from-request"]).toBe(sha('{"customer_id":"c1"}'));
+    expect(byPath("/a").headers["x-sig"]).toBe(sha(byPath("/a").body));
+    expect(byPath("/b").headers["x-from-request"]).toBe(sha('{"customer_id":"c1"}'));
+  });
+
+  it("without one, a later link's `request.body` is the first link's body as sent", async () => {
+    const { receiver, run } = await setup();
+    const result = await run(`id: later
+links:
+  - request: { id: first, method: POST, url: "RECEIVER/first", body: { customer_id: c9, n: 2 } }
+  - request:
+      id: second
+      method: POST
+      url: "RECEIVER/second"
+      headers: { X-Sig: "{{hash(env.WEBHOOK_SECRET + request.body)}}" }
+      body: { who: "{{request.body.customer_id}}" }
+`);
+    expect(result.status).toBe("succeeded");
+    const first = receiver.received.find((r) => r.url === "/first")!;
+    const second = receiver.received.find((r) => r.url === "/second")!;
+    expect(JSON.parse(second.body)).toEqual({ who: "c9" });
+    expect(second.headers["x-sig"]).toBe(createHash("sha256").update("s3cret" + first.body).digest("hex"));
+  });
+});
