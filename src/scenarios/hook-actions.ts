@@ -5,6 +5,7 @@
  */
 import type { HookActionConfig, HookActionType } from "../config/schema/chaos.js";
 import { MockForgeError } from "../core/errors.js";
+import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { ExecutionContext } from "./execution-context.js";
 import type { ActionOutcome } from "./hook-result.js";
@@ -35,11 +36,13 @@ export const ACTION_EXECUTORS: Executors = {
     const t = compileHookTemplates(action);
     const scope = ctx.templateScope(services);
     const url = resolveUrl(String(t.url!.render(scope, env)), services.baseUrl);
-    const headers = stringRecord(t.headers!.render(scope, env));
-    const body = t.body!.render(scope, env);
+    // Body first, then headers with `body` = the exact text sent, so a custom signature header
+    // (`X-Sig: "{{hmac_sha256(env.SECRET, body)}}"`) signs what the receiver gets. The value is
+    // queued as rendered; the engine's JSON.stringify of it is that same text.
+    const { body, headers } = renderBodyThenHeaders({ body: t.body!, headers: t.headers! }, scope, env);
     const method = action.method.toUpperCase();
     const record = await services.deliveries.enqueue(
-      { method, url, headers, ...(body === undefined ? {} : { body }) },
+      { method, url, headers, ...(body.value === undefined ? {} : { body: body.value }) },
       {
         source: { kind: "hook", id: hookName },
         ...(action.retry ? { retry: action.retry } : {}),
@@ -111,13 +114,6 @@ export function resolveUrl(url: string, baseUrl: string | undefined): string {
     throw new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `'${url}' is not an http(s) URL`, { hint: "Only http:// and https:// URLs can be called." });
   }
   return parsed.toString();
-}
-
-/** Header values as strings (a template may render a number). */
-export function stringRecord(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) out[k] = typeof x === "string" ? x : JSON.stringify(x) ?? "";
-  return out;
 }
 
 function short(v: unknown): string {

@@ -35,7 +35,7 @@ describe("runHook: the seed's Conditional Webhooks", () => {
     expect(services.queued[0]!.request).toEqual({
       method: "POST",
       url: "http://127.0.0.1:4000/error",
-      headers: {},
+      headers: { "content-type": "application/json" },
       body: { error_code: "404", error_message: "order not found" },
     });
   });
@@ -93,7 +93,7 @@ describe("runHook: actions", () => {
     expect(services.queued[0]!.request).toEqual({
       method: "POST",
       url: "http://127.0.0.1:3999/hooks",
-      headers: { authorization: "Bearer tok_1" },
+      headers: { authorization: "Bearer tok_1", "content-type": "application/json" },
       body: { id: 'a"b', at: "2026-11-29T08:00:00.000Z" },
     });
   });

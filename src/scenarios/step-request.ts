@@ -6,11 +6,12 @@
 import type { StepRequestConfig } from "../config/schema/chaos.js";
 import { applyExtractPath, parseExtractPath } from "../chains/extract-path.js";
 import { describeError } from "../core/errors.js";
+import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { Headers } from "../storage/ports.js";
 import { compileTemplate, type Template } from "../template/index.js";
 import type { ExecutionContext } from "./execution-context.js";
-import { resolveUrl, stringRecord } from "./hook-actions.js";
+import { resolveUrl } from "./hook-actions.js";
 import type { HookServices } from "./hook-services.js";
 import { bodyValue } from "./hook-templates.js";
 import type { StepRequestReport } from "./scenario-report.js";
@@ -51,9 +52,10 @@ export async function sendStepRequest(
     const t = compiled(request, opts.path ?? "request");
     const scope = ctx.templateScope(services);
     report.url = resolveUrl(String(t.url.render(scope, opts.env)), services.baseUrl);
-    const rendered = t.body.render(scope, opts.env);
+    // Like every outbound call: header templates see `body` as the exact text sent.
+    const rendered = renderBodyThenHeaders({ body: t.body, headers: t.headers }, scope, opts.env);
     const result = await services.deliveries.send(
-      { method, url: report.url, headers: stringRecord(t.headers.render(scope, opts.env)), ...(rendered === undefined ? {} : { body: rendered }) },
+      { method, url: report.url, headers: rendered.headers, ...(rendered.body.value === undefined ? {} : { body: rendered.body.value }) },
       {
         source: { kind: "scenario", id: opts.source },
         ...(request.retry ? { retry: request.retry } : {}),
