@@ -5,6 +5,7 @@
  */
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
 import { MockForgeError } from "../core/errors.js";
+import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import { createScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
@@ -33,11 +34,15 @@ async function outbound({ rule, action, exchange, trace, services, env }: RuleAc
   const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
   const t = rule.templates;
   const url = checkUrl(String(t.url!.render(scope, env)), services.baseUrl);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries((t.headers!.render(scope, env) ?? {}) as Record<string, unknown>)) headers[k] = typeof v === "string" ? v : JSON.stringify(v) ?? "";
-  const body = t.body!.render(scope, env);
+  // In the action's url and body templates `body` is the triggering request's body (the
+  // condition's name, also `request.body`). In its HEADER templates `body` is the exact outbound
+  // body text, as for every outbound call, so `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"` signs
+  // what is sent; a header wanting the request's body writes `request.body`. Only this step
+  // changes it: conditions keep SPEC §7's `body`. The value is queued as rendered; the engine's
+  // JSON.stringify of it is the text the headers saw.
+  const { body, headers } = renderBodyThenHeaders({ body: t.body!, headers: t.headers! }, scope, env);
   const record = await services.deliveries.enqueue(
-    { method: action.method.toUpperCase(), url, headers, ...(body === undefined ? {} : { body }) },
+    { method: action.method.toUpperCase(), url, headers, ...(body.value === undefined ? {} : { body: body.value }) },
     {
       source: { kind: "rule", id: rule.name },
       ...(action.retry ? { retry: action.retry } : {}),

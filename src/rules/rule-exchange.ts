@@ -29,6 +29,8 @@ export const EXCHANGE_NAMES = ["method", "path", "status", "headers", "query", "
 /**
  * What action templates see: the condition's names, plus SPEC §8's `request.*` / `response.*`,
  * `env.*` and `base_url` (`{{response.body.id}}` and `{{request.body.customer_id}}` both work).
+ * One exception: outbound HEADER templates see `body` as the exact body text being sent (the
+ * delivery module's `renderBodyThenHeaders`), so custom signatures sign the wire bytes.
  */
 export function actionScope(x: RuleExchange, env: Record<string, string | undefined>, baseUrl: string): Record<string, unknown> {
   return {
