@@ -105,7 +105,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         baseUrl,
         maxTraceDepth: config.webhooks.max_trace_depth,
         decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
-        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000 }),
+        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
         afterResponse,
       });
       const admin = createAdminApi({ app, engine, token: config.http.admin_token });

@@ -37,6 +37,10 @@ routes:
       mockforge.response.body = { p: this.constructor.constructor("return typeof process")() };
   - path: /static
     response: { body: { ok: true } }
+  - path: /relative
+    script: |
+      const r = await mockforge.http.get("/static");
+      mockforge.response.body = { inner: r.body };
 chains:
   - seed-05.yaml
 `,
@@ -63,6 +67,11 @@ chains:
     const logs = await call(`${s.url}/__mockforge/scripts/logs?ref=${encodeURIComponent("POST /scripted")}`);
     expect(logs.body[0]).toMatchObject({ source: "route", ref: "POST /scripted" });
     expect(logs.body[0].logs.map((l: any) => l.message)).toContain("receiver said 200");
+  });
+
+  it("a relative URL in a script calls this server", async () => {
+    const r = await call(`${s.url}/relative`);
+    expect(r.body).toEqual({ inner: { ok: true } });
   });
 
   it("a runaway script is stopped at its deadline while the server keeps answering", async () => {

@@ -19,6 +19,8 @@ export interface ChainScriptContext {
   env: Record<string, string | undefined>;
   traceId: string;
   traceDepth: number;
+  /** `{{base_url}}`, for scripts' relative URLs. */
+  baseUrl?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function createChainScriptRunner(scripts: ChainScripts, ctx: ChainScriptC
           env,
           ...(options.timeoutMs !== undefined ? { limits: { timeout_ms: options.timeoutMs } } : {}),
         },
-        createScriptHttp({ deliveries: ctx.deliveries, sourceId: `${input.chainId}/${input.linkId}`, traceId: ctx.traceId, traceDepth: ctx.traceDepth }),
+        createScriptHttp({ deliveries: ctx.deliveries, sourceId: `${input.chainId}/${input.linkId}`, traceId: ctx.traceId, traceDepth: ctx.traceDepth, ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}) }),
         { signal: options.signal },
       );
       const logs = result.logs.map((l) => ({ level: l.level, message: l.message }));

@@ -137,7 +137,7 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
   const scripts: LinkScriptRunner | null = !options.scripts
     ? null
     : "runtime" in options.scripts
-      ? createChainScriptRunner(options.scripts, { deliveries: options.deliveries, env: options.env, traceId: run.traceId, traceDepth: options.traceDepth ?? 0 })
+      ? createChainScriptRunner(options.scripts, { deliveries: options.deliveries, env: options.env, traceId: run.traceId, traceDepth: options.traceDepth ?? 0, baseUrl: options.baseUrl })
       : options.scripts;
   const byId = new Map(run.links.map((l) => [l.id, l]));
   const running = new Map<string, { draft: LinkRun; mono: number }>();

@@ -14,6 +14,7 @@ export interface RouteScriptDeps {
   deps: Deps;
   /** Script runs kept (kind `script`). */
   keepRuns: number;
+  baseUrl: () => string;
 }
 
 /**
@@ -29,7 +30,7 @@ export function routeScriptRunner(o: RouteScriptDeps) {
     const trace = req.trace ?? { traceId: newId("trc", started, o.deps.random), depth: 0 };
     const result = await o.scripts().run(
       { code: route.script!, label: `route ${route.id} script`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv },
-      createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth }),
+      createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth, baseUrl: o.baseUrl() }),
     );
     const runId = newId("run", started, o.deps.random);
     o.runs

@@ -79,7 +79,7 @@ export const RULE_ACTIONS: Executors = {
       throw new MockForgeError("MFG_ERR_SCRIPT_RUNTIME", `Rule '${rule.name}' has a script, but no script runtime is available here`, { hint: "Scripts run inside the server, which provides the sandbox." });
     }
     const deliveries: string[] = [];
-    const http = createScriptHttp({ deliveries: services.deliveries, sourceId: `rule:${rule.name}`, traceId: trace.id, traceDepth: trace.depth, onDelivery: (id) => deliveries.push(id) });
+    const http = createScriptHttp({ deliveries: services.deliveries, sourceId: `rule:${rule.name}`, traceId: trace.id, traceDepth: trace.depth, onDelivery: (id) => deliveries.push(id), ...(services.baseUrl ? { baseUrl: services.baseUrl } : {}) });
     const result = await services.scripts.run(
       {
         code: action.script,

@@ -16,6 +16,8 @@ export interface ScriptHttpContext {
   traceDepth: number;
   /** Told the id of every delivery the script made (for run records). */
   onDelivery?: (deliveryId: string) => void;
+  /** `{{base_url}}`: a relative URL (`/api/orders`) is a call to this server, as in hooks and rules. */
+  baseUrl?: string;
 }
 
 /**
@@ -37,12 +39,13 @@ export function createScriptHttp(ctx: ScriptHttpContext): ScriptHttp {
       options.signing = s.data;
     }
     if (call.options?.timeout_ms !== undefined) options.timeout_ms = call.options.timeout_ms;
-    const result = await ctx.deliveries.send({ method: call.method, url: call.url, ...(call.headers ? { headers: call.headers } : {}), ...(call.body !== undefined ? { body: call.body } : {}) }, options);
+    const url = ctx.baseUrl && call.url.startsWith("/") ? `${ctx.baseUrl.replace(/\/$/, "")}${call.url}` : call.url;
+    const result = await ctx.deliveries.send({ method: call.method, url, ...(call.headers ? { headers: call.headers } : {}), ...(call.body !== undefined ? { body: call.body } : {}) }, options);
     ctx.onDelivery?.(result.deliveryId);
     if (result.status === 0) {
       const err = result.error ?? { code: "MFG_ERR_DELIVERY_CONNECT", message: "no response" };
       const code: ErrorCode = Object.hasOwn(CATALOGUE, err.code) ? (err.code as ErrorCode) : "MFG_ERR_DELIVERY_CONNECT";
-      throw new MockForgeError(code, `${call.method} ${call.url}: ${err.message}`, { deliveryId: result.deliveryId });
+      throw new MockForgeError(code, `${call.method} ${url}: ${err.message}`, { deliveryId: result.deliveryId });
     }
     return { status: result.status, headers: result.headers, body: result.body, deliveryId: result.deliveryId };
   };
