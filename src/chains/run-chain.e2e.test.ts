@@ -83,8 +83,8 @@ function barrier(world: FakeWorld, paths: string[], n: number, then: (req: World
  */
 function advanceOnRetries(engine: MockForgeDeliveryEngine, storage: Storage, clock: ManualClock): () => void {
   return engine.subscribe((r) => {
-    if (r.mode !== "awaited" || r.status !== "in_flight" || r.attemptCount === 0) return;
-    void storage.deliveries.attempts(r.id).then((attempts) => clock.advance(attempts[attempts.length - 1]!.nextDelayMs ?? 0));
+    if (r.mode !== "awaited" || r.status !== "in_flight" || r.attemptCount === 0 || r.nextAttemptAt === null) return;
+    void clock.advance(r.nextAttemptAt - clock.now());
   });
 }
 

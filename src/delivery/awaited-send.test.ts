@@ -70,7 +70,7 @@ describe("awaited send (real sockets)", () => {
     expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("dead");
   });
 
-  it("retries inline per its own retry (the seed's form) on the injected clock; stays in flight meanwhile", async () => {
+  it("retries inline per its own retry (the seed's form) on the injected clock; waiters see it in flight, the store when it ends", async () => {
     let calls = 0;
     receiver = await startReceiver((_r, res) => res.writeHead(++calls < 3 ? 500 : 200, { "content-type": "application/json" }).end('{"n":' + calls + "}"));
     fx = await engineFixture({ defaults: { retry: { jitter: false } } });
@@ -81,7 +81,8 @@ describe("awaited send (real sockets)", () => {
     const second = retried(2);
     await fx.clock.advance(5000);
     await second;
-    expect((await fx.storage.deliveries.get(rec.id))!.status).toBe("in_flight");
+    // Recorded in one write when it ends: nothing in the store while it retries.
+    expect(await fx.storage.deliveries.get(rec.id)).toBeUndefined();
     await fx.clock.advance(9999);
     expect(receiver.received).toHaveLength(2);
     await fx.clock.advance(1);
@@ -90,6 +91,7 @@ describe("awaited send (real sockets)", () => {
     const ids = new Set(receiver.received.map((r) => r.headers["webhook-id"]));
     expect(ids).toEqual(new Set([res.webhookId]));
     expect((await fx.storage.deliveries.attempts(res.deliveryId)).map((a) => a.nextDelayMs)).toEqual([5000, 10_000, null]);
+    expect((await fx.storage.deliveries.get(res.deliveryId))!).toMatchObject({ status: "succeeded", attemptCount: 3, lastStatus: 200, mode: "awaited" });
   });
 
   it("is cancelled by the caller's signal, during a request or a retry wait", async () => {

@@ -1,10 +1,12 @@
 /**
- * An awaited call: recorded like any delivery, retried inline on the injected clock, and
- * resolved with the answer. It stays `in_flight` between its retries so no sweeper claims it:
- * it belongs to the caller that waits for it.
+ * An awaited call: retried inline on the injected clock, resolved with the answer, and
+ * recorded like any delivery, in one write when it ends (the delivery with every attempt).
+ * Awaited calls are what chain links and scripts make, so one write instead of one per step
+ * is most of a link's overhead; and a call whose caller is gone after a crash has nothing to
+ * resume, so there is nothing to keep before it ends. Its waiters still hear every change.
  */
 import { describeError, MockForgeError } from "../core/errors.js";
-import type { DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
 import { buildResult } from "./delivery-result.js";
 import { lastErrorText, performAttempt, type AttemptDeps, type AttemptOutcome } from "./perform-attempt.js";
 import type { DeliveryResult } from "./types.js";
@@ -28,13 +30,14 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
   const signal = input.signal ? AbortSignal.any([input.signal, input.stopSignal]) : input.stopSignal;
   const t0 = clock.monotonic();
   let current: DeliveryRecord = { ...input.record, status: "in_flight" };
-  await store.insert(current);
+  const attempts: AttemptRecord[] = [];
   changed(current);
 
   let outcome: AttemptOutcome | null = null;
   let interruption: { code: string; message: string } | null = null;
   for (;;) {
-    outcome = (await performAttempt(deps, current, signal))!;
+    outcome = (await performAttempt(deps, current, signal, undefined, false))!;
+    attempts.push(outcome.attempt);
     const patch = {
       attemptCount: outcome.attempt.number,
       lastStatus: outcome.response?.status ?? null,
@@ -43,8 +46,8 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
     };
     current = { ...current, ...patch };
     if (outcome.next !== "retry") break;
-    await store.update(current.id, patch);
-    changed(current);
+    // Waiters hear when the next attempt will be; the stored record comes at the end.
+    changed({ ...current, nextAttemptAt: clock.now() + outcome.delayMs! });
     try {
       await clock.sleep(outcome.delayMs!, signal);
     } catch (e) {
@@ -58,7 +61,7 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
   const status: DeliveryStatus = interruption ? "failed" : (outcome.next as DeliveryStatus);
   const lastError = interruption ? `${interruption.code}: ${interruption.message}` : current.lastError;
   current = { ...current, status, lastError, nextAttemptAt: null, updatedAt: clock.now() };
-  await store.update(current.id, { status, lastError, attemptCount: current.attemptCount, lastStatus: current.lastStatus, nextAttemptAt: null, updatedAt: current.updatedAt });
+  await store.insertFinished(current, attempts);
   changed(current);
   return buildResult({
     deliveryId: current.id,

@@ -46,7 +46,8 @@ export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof
 }
 
 /**
- * Runs attempt number `record.attemptCount + 1` and records it. `abandon` says whether an
+ * Runs attempt number `record.attemptCount + 1` and records it (unless `store` is false: an
+ * awaited call writes its attempts with the delivery when it ends). `abandon` says whether an
  * abort means "engine stopping" (nothing is recorded, the delivery stays in flight for the
  * next start) rather than a cancelled caller; then this resolves to null.
  */
@@ -55,6 +56,7 @@ export async function performAttempt(
   record: DeliveryRecord,
   signal?: AbortSignal,
   abandon?: () => boolean,
+  store = true,
 ): Promise<AttemptOutcome | null> {
   const { clock, random } = deps;
   const settings = attemptSettings(record, deps.defaults);
@@ -92,7 +94,7 @@ export async function performAttempt(
     retryable: klass === "retryable",
     nextDelayMs: delayMs,
   };
-  await deps.storage.deliveries.addAttempt(attempt);
+  if (store) await deps.storage.deliveries.addAttempt(attempt);
   return { attempt, next, delayMs, response, error: described };
 }
 

@@ -69,6 +69,11 @@ export function createMemoryDeliveries(): DeliveryStore {
       for (const { record } of deliveries.values()) if (filter.status === undefined || record.status === filter.status) n++;
       return n;
     },
+    async insertFinished(d, list) {
+      if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
+      deliveries.set(d.id, { seq: ++seq, record: structuredClone(d) });
+      attempts.set(d.id, structuredClone(list));
+    },
     async addAttempt(a) {
       const list = attempts.get(a.deliveryId) ?? [];
       list.push(structuredClone(a));

@@ -76,6 +76,16 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       const where = new SqlWhere(POSTGRES_PARAMS).when(filter.status, "status = {}");
       return Number((await db.query(`SELECT COUNT(*) AS n FROM ${D} ${where}`, where.params)).rows[0]!.n);
     },
+    async insertFinished(d, list) {
+      try {
+        await db.transaction(async (query) => {
+          await query(`INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)]);
+          for (const a of list) await query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+        });
+      } catch (e) {
+        throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
+      }
+    },
     async addAttempt(a) {
       await db.query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
     },

@@ -64,6 +64,16 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       const where = new SqlWhere(SQLITE_PARAMS).when(filter.status, "status = {}");
       return Number(db.get(`SELECT COUNT(*) AS n FROM deliveries ${where}`, where.params)!.n);
     },
+    async insertFinished(d, list) {
+      try {
+        db.transaction(() => {
+          db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url]);
+          for (const a of list) db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+        });
+      } catch (e) {
+        throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
+      }
+    },
     async addAttempt(a) {
       db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
     },

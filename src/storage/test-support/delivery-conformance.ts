@@ -32,6 +32,19 @@ export function deliveryConformance(ctx: ConformanceContext): void {
       expect((await s.get(d.id))!.status).toBe("pending");
     });
 
+    it("insertFinished stores a finished delivery with its attempts at once; a taken id changes nothing", async () => {
+      const s = ctx.storage().deliveries;
+      const d = delivery({ status: "succeeded", mode: "awaited", attemptCount: 2, nextAttemptAt: null, lastStatus: 200 });
+      const tries = [attempt(d.id, { number: 1 }), attempt(d.id, { number: 2 })];
+      await s.insertFinished(d, tries);
+      expect(await s.get(d.id)).toEqual(d);
+      expect((await s.attempts(d.id)).map((a) => a.number)).toEqual([1, 2]);
+      const err = await s.insertFinished({ ...d, status: "dead" }, [attempt(d.id, { number: 3 })]).catch((e: unknown) => e);
+      expect(isMockForgeError(err, "MFG_ERR_STORAGE")).toBe(true);
+      expect((await s.get(d.id))!.status).toBe("succeeded");
+      expect(await s.attempts(d.id)).toHaveLength(2);
+    });
+
     it("update patches only the given fields, never the id; a missing id is a no-op", async () => {
       const s = ctx.storage().deliveries;
       const d = delivery();
