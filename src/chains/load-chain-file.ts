@@ -4,11 +4,10 @@
  * at `file:line:col` with a did-you-mean, and the chain's own problems (cycles, unknown ids,
  * templates) are located in the file too.
  */
-import { readFile } from "node:fs/promises";
+
 import path from "node:path";
-import { ConfigError, parseValueWithSchema, parseWithSchema, problemLine, type ConfigProblem, type ConfigSource, type ConfigWarning } from "../config/index.js";
+import { ConfigError, parseValueWithSchema, parseWithSchema, problemLine, readConfigFile, type ConfigProblem, type ConfigSource, type ConfigWarning } from "../config/index.js";
 import { chainSchema, type ChainConfig } from "../config/schema/chains.js";
-import { MockForgeError } from "../core/errors.js";
 import type { PreparedChain } from "./prepared-chain.js";
 import { validateChain, type ChainValidation, type ValidateChainOptions } from "./validate-chain.js";
 
@@ -91,13 +90,6 @@ export function parseChainValue(value: unknown, label: string, options: ChainLoa
  */
 export async function loadChainFile(file: string, options: ChainLoadOptions & { cwd?: string } = {}): Promise<LoadedChain> {
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code ?? String(e)})`;
-    throw new MockForgeError("MFG_ERR_CONFIG_NOT_FOUND", `Chain file ${file} ${why}`, { file, hint: "check the path (relative paths in a config are relative to the config file's folder)" }, { cause: e });
-  }
+  const text = await readConfigFile(absolute, file, "Chain file", "check the path (relative paths in a config are relative to the config file's folder)");
   return parseChainText(text, file, options);
 }

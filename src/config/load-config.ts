@@ -2,10 +2,9 @@
  * Loading a config file: read → parse (YAML or JSON) → normalise keys → schema → semantic
  * checks. Any problem ends in one `ConfigError` that lists them all with `file:line:col`.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { MockForgeError } from "../core/errors.js";
 import { problemLine } from "./config-error.js";
+import { readConfigFile } from "./read-config-file.js";
 import { parseValueWithSchema, parseWithSchema, type ConfigSource, type ConfigWarning } from "./parse-with-schema.js";
 import { configSchema, type MockForgeConfig } from "./schema/config.js";
 import { routeSchema, type RouteConfig } from "./schema/routes.js";
@@ -41,17 +40,7 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = resolve(options.cwd ?? process.cwd(), file);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code ?? String(e)})`;
-    throw new MockForgeError("MFG_ERR_CONFIG_NOT_FOUND", `Config file ${file} ${why}`, {
-      file,
-      hint: code === "EISDIR" ? "pass the config file inside it, e.g. mockforge.yaml" : "check the path, or pass --config <file>",
-    }, { cause: e });
-  }
+  const text = await readConfigFile(absolute, file, "Config file", "check the path, or pass --config <file>");
   return parseConfigText(text, file, { dir: dirname(absolute), absoluteFile: absolute });
 }
 

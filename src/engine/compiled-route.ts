@@ -1,4 +1,4 @@
-import { compileTemplate, compileCondition, type Template, type Condition } from "../template/index.js";
+import { compileTemplate, compileCondition, jsonTextAsValue, type Template, type Condition } from "../template/index.js";
 import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
 import { serializeBody } from "./serialize-body.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -47,7 +47,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   const base = `routes[${id}].response`;
   const status = compileTemplate(response.status ?? 200, `${base}.status`);
   const headers = compileTemplate(response.headers ?? {}, `${base}.headers`);
-  const bodySource = jsonStringAsValue(response.body);
+  const bodySource = jsonTextAsValue(response.body);
   const body = compileTemplate(bodySource, `${base}.body`);
   const templated = !(status.constant && headers.constant && body.constant);
 
@@ -78,7 +78,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     delayMs: response.delay_ms ?? 0,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
-      request: compileRequestSpec({ ...w, body: jsonStringAsValue(w.body) }, `routes[${id}].webhooks[${i}]`),
+      request: compileRequestSpec({ ...w, body: jsonTextAsValue(w.body) }, `routes[${id}].webhooks[${i}]`),
       condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
     })),
     script,
@@ -96,22 +96,6 @@ function compileConditionAt(src: string, path: string): Condition {
   }
 }
 
-/**
- * A body may be written as a YAML value or as a JSON string (SPEC §2). A JSON string is parsed
- * at load, so values inserted by templates are escaped as JSON rather than pasted into text
- * (`'{"name": "{{request.body.name}}"}'` stays valid JSON whatever the name holds). A string
- * that is not JSON (text, or JSON with a bare `{{ }}` outside quotes) stays a text template.
- */
-export function jsonStringAsValue(body: unknown): unknown {
-  if (typeof body !== "string") return body;
-  const t = body.trimStart();
-  if (t[0] !== "{" && t[0] !== "[") return body;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
-}
 
 function toStatus(v: unknown): number {
   const n = typeof v === "number" ? v : Number(v);

@@ -9,7 +9,7 @@ import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/r
 import { isMockForgeError, MockForgeError, type ErrorCode } from "../core/errors.js";
 import { BUILTIN_NAMES, parseExpression, type EvalEnv } from "../expr/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
-import { compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
+import { compileCondition, compileTemplate, jsonTextAsValue, type Condition, type Template } from "../template/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { EXCHANGE_NAMES } from "./rule-exchange.js";
 import { guardOf, type RuleGuard } from "./rule-index.js";
@@ -126,17 +126,6 @@ function compileActionTemplates(config: ConsistencyRuleConfig, index: number, is
   }
 }
 
-/** A body given as JSON text is templated as the value it holds, so inserted text cannot break its quoting. */
-export function jsonTextAsValue(body: unknown): unknown {
-  if (typeof body !== "string") return body;
-  const t = body.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return body;
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    return body;
-  }
-}
 
 function hintFor(root: string): string {
   if (root === "request") return "The request's fields are top-level names: write body.status, headers.x, method (not request.body.status).";

@@ -4,7 +4,7 @@
  * Compiled forms are cached per action object, so a hook run many times parses once.
  */
 import type { HookActionConfig } from "../config/schema/chaos.js";
-import { compileTemplate, type Template } from "../template/index.js";
+import { compileTemplate, jsonTextAsValue, type Template } from "../template/index.js";
 
 export interface ActionTemplates {
   url?: Template;
@@ -33,7 +33,7 @@ export function compileHookTemplates(action: HookActionConfig, path = ""): Actio
       compiled = {
         url: compileTemplate(action.url, at("url")),
         headers: compileTemplate(action.headers ?? {}, at("headers")),
-        body: compileTemplate(bodyValue(action.body), at("body")),
+        body: compileTemplate(jsonTextAsValue(action.body), at("body")),
       };
       break;
     case "set_variable":
@@ -57,17 +57,3 @@ export function compileHookTemplates(action: HookActionConfig, path = ""): Actio
   return compiled;
 }
 
-/**
- * A body given as JSON text (`body: '{"event": "x"}'`) is parsed first, so it is templated
- * like a YAML object and a value inserted into it cannot break its quoting. Other strings stay text.
- */
-export function bodyValue(body: unknown): unknown {
-  if (typeof body !== "string") return body;
-  const t = body.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return body;
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    return body;
-  }
-}

@@ -9,11 +9,10 @@ import { describeError } from "../core/errors.js";
 import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { Headers } from "../storage/ports.js";
-import { compileTemplate, type Template } from "../template/index.js";
+import { compileTemplate, jsonTextAsValue, type Template } from "../template/index.js";
 import type { ExecutionContext } from "./execution-context.js";
 import { resolveUrl } from "./hook-actions.js";
 import type { HookServices } from "./hook-services.js";
-import { bodyValue } from "./hook-templates.js";
 import type { StepRequestReport } from "./scenario-report.js";
 
 interface Compiled {
@@ -90,7 +89,7 @@ function compiled(request: StepRequestConfig, path: string): Compiled {
     c = {
       url: compileTemplate(request.url, `${path}.url`),
       headers: compileTemplate(request.headers ?? {}, `${path}.headers`),
-      body: compileTemplate(bodyValue(request.body), `${path}.body`),
+      body: compileTemplate(jsonTextAsValue(request.body), `${path}.body`),
     };
     cache.set(request, c);
   }
