@@ -121,9 +121,13 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       if (server) {
         const s = server;
         server = null;
+        // Stop accepting, let requests in progress finish for a moment, then cut what is left
+        // (a test's long-poll wait can hold a connection for minutes).
+        const closed = new Promise<void>((r) => s.close(() => r()));
         s.closeIdleConnections();
-        await new Promise<void>((r) => s.close(() => r()));
+        await Promise.race([closed, deps.clock.sleep(2_000)]);
         s.closeAllConnections();
+        await closed;
       }
       if (domain) await domain.close();
       if (deliveries) await deliveries.stop();

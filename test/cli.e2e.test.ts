@@ -86,6 +86,21 @@ describe("mockforge serve", () => {
     expect(r.stdout + r.stderr).not.toMatch(/MockForge serving/);
   });
 
+  it("says so, and exits 1, when the port is taken", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const cfg = join(import.meta.dirname, "fixtures", "seed", "13-using-mockforge-to-receive-webhooks.yaml");
+      const r = await runCli(["serve", "--config", cfg, "--port", String(port), "--ephemeral"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`Cannot listen on 127.0.0.1:${port}: it is already in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+
   it("serves the seed receiver, prints its routes and admin URL, and shuts down on SIGTERM", async () => {
     const cfg = join(import.meta.dirname, "fixtures", "seed", "13-using-mockforge-to-receive-webhooks.yaml");
     const state = join(dir, "state.db");
@@ -94,9 +109,12 @@ describe("mockforge serve", () => {
     expect(s.output()).toMatch(/__mockforge/);
     const res = await fetch(`${s.url}/webhooks/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"event":"order.created"}' });
     expect(res.status).toBe(200);
+    // A long-poll in progress must not hold the shutdown.
+    const pending = fetch(`${s.url}/__mockforge/requests/wait?path=/never&timeout_ms=60000`).catch(() => null);
     const exited = new Promise<number | null>((r) => s.proc.on("exit", (c) => r(c)));
     s.proc.kill("SIGTERM");
     expect(await exited).toBe(0);
+    await pending;
     expect(existsSync(state)).toBe(true);
   });
 });

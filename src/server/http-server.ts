@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Deps } from "../core/deps.js";
-import { describeError, internalError } from "../core/errors.js";
+import { describeError, internalError, MockForgeError } from "../core/errors.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import { readBody } from "./read-body.js";
@@ -82,7 +82,12 @@ function write(res: ServerResponse, r: MockResponse, close = false): void {
 /** Listens and resolves with the bound address (port 0 picks a free port). */
 export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE" || e.code === "EACCES" || e.code === "EADDRNOTAVAIL") {
+        const why = e.code === "EADDRINUSE" ? "is already in use" : e.code === "EACCES" ? "needs more privileges" : "is not an address of this machine";
+        reject(new MockForgeError("MFG_ERR_BAD_REQUEST", `Cannot listen on ${host}:${port}: it ${why}`, { hint: "Pass --port <n> (0 picks a free port) or change http.port / http.host in the config" }, { cause: e }));
+      } else reject(e);
+    };
     server.once("error", onError);
     server.listen(port, host, () => {
       server.off("error", onError);
