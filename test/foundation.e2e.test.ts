@@ -91,6 +91,9 @@ describe("routes, templates and the journal", () => {
     const put = await call(`${s.url}/__mockforge/routes/new`, { method: "PUT", body: { path: "/new", method: "GET", response: { body: { v: 2 } } } });
     expect(put.status).toBe(200);
     expect((await call(`${s.url}/new`)).body).toEqual({ v: 2 });
+    const notJson = await call(`${s.url}/__mockforge/routes`, { body: "{bad", headers: { "content-type": "application/json" } });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.message).toMatch(/malformed JSON/);
     const bad = await call(`${s.url}/__mockforge/routes`, { body: { path: "/bad", methd: "GET" } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/method/);

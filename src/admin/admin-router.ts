@@ -32,6 +32,9 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
         throw new MockForgeError("MFG_ERR_NOT_FOUND", `No admin endpoint ${req.method} ${req.path}`, { hint: "See docs/admin-api.md for the endpoints" });
       }
       const route = found.store as AdminRoute;
+      if (req.bodyError) {
+        throw new MockForgeError("MFG_ERR_BAD_REQUEST", `${req.method} ${req.path}: the request body could not be read: ${req.bodyError}`, { hint: "Send JSON with content-type: application/json (chains also take YAML as application/yaml)" });
+      }
       return toResponse(await route.handler({ req, params: found.params as Record<string, string>, query: req.query }));
     } catch (e) {
       if (isMockForgeError(e)) return toResponse({ status: e.status, body: e.toJSON() });
