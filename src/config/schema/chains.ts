@@ -6,7 +6,7 @@
  * known dependencies, cycles, template syntax) live in `src/chains/validate-chain.ts`.
  */
 import { z } from "zod";
-import { retrySchema, signingSchema } from "./webhooks.js";
+import { outboundCallFields } from "./webhooks.js";
 
 /** Link ids a link waits for: one id or a list (`dependsOn: [create_order]`). */
 const dependsOnSchema = z.union([z.string().min(1), z.array(z.string().min(1))]);
@@ -15,21 +15,11 @@ const dependsOnSchema = z.union([z.string().min(1), z.array(z.string().min(1))])
 export const chainRequestSchema = z.strictObject({
   /** The link's id, unique in the chain; also its name in `chain.<id>` unless `store_as` is given. */
   id: z.string().min(1),
+  // The fields every outbound call shares. For a link: `retry` absent means one attempt (an
+  // awaited call, SPEC §3); `signing` absent means `webhooks.signing` applies; a string `body`
+  // is sent exactly as written (JSON text gets a JSON content type).
+  ...outboundCallFields,
   method: z.string().min(1).default("GET"),
-  url: z.string().min(1),
-  /** Rendered after the body: here `body` is the exact text sent (`{{hmac_sha256(env.SECRET, body)}}`). */
-  headers: z.record(z.string(), z.string()).optional(),
-  /** Any YAML value (sent as JSON) or a string (sent as is; JSON text gets a JSON content type). */
-  body: z.unknown().optional(),
-  /** Awaited calls make one attempt unless this is given (SPEC §3). */
-  retry: retrySchema.optional(),
-  /**
-   * Standard Webhooks signing for this link's call; without it `webhooks.signing` (when set)
-   * applies. Custom schemes are header templates, where `body` is the exact text sent.
-   */
-  signing: signingSchema.optional(),
-  /** Time allowed per attempt. */
-  timeout_ms: z.number().int().min(1).optional(),
   /** Statuses that count as success; without it any 2xx/3xx does. */
   expected_status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).optional(),
   /** Same as the link's `depends_on` (the seed allows both places); the two are merged. */

@@ -7,7 +7,7 @@
  * lazy like `z.lazy` but keep `z.infer` exact.
  */
 import { z } from "zod";
-import { retrySchema, signingSchema } from "./webhooks.js";
+import { outboundCallFields, retrySchema } from "./webhooks.js";
 
 const probabilitySchema = z.number().min(0).max(1).default(1).describe("Share of requests affected, 0–1 (default 1: all)");
 
@@ -112,15 +112,8 @@ export type HookConditionInput = z.input<typeof hookConditionSchema>;
 /** Queued outbound call (SPEC §3); every string in it is a template. */
 export const httpRequestActionSchema = z.strictObject({
   type: z.literal("http_request"),
-  method: z.string().min(1).default("POST"),
-  url: z.string().min(1),
-  headers: z.record(z.string(), z.string()).optional(),
-  /** A YAML value (sent as JSON) or a string (JSON text is parsed first, so it is templated the same way). */
-  body: z.unknown().optional(),
+  ...outboundCallFields,
   condition: hookConditionSchema.optional(),
-  retry: retrySchema.optional(),
-  signing: signingSchema.optional(),
-  timeout_ms: z.number().int().min(1).optional(),
 });
 
 export const setVariableActionSchema = z.strictObject({

@@ -6,7 +6,7 @@
  * config normaliser can walk it.
  */
 import { z } from "zod";
-import { retrySchema, signingSchema } from "./webhooks.js";
+import { outboundCallFields } from "./webhooks.js";
 
 export const executeChainRuleActionSchema = z.strictObject({
   type: z.literal("execute_chain"),
@@ -15,21 +15,9 @@ export const executeChainRuleActionSchema = z.strictObject({
   variables: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The fields of a queued outbound call; `http_request` and `webhook` are the same action. */
-const outboundFields = {
-  method: z.string().min(1).default("POST"),
-  /** Template over the exchange: `request.*`, `response.*`, `env.*`, `now`, `base_url`. */
-  url: z.string().min(1),
-  headers: z.record(z.string(), z.string()).optional(),
-  /** A YAML value (sent as JSON) or a string (JSON text is parsed first, so it is templated the same way). */
-  body: z.unknown().optional(),
-  retry: retrySchema.optional(),
-  signing: signingSchema.optional(),
-  timeout_ms: z.number().int().min(1).optional(),
-};
-
-export const httpRequestRuleActionSchema = z.strictObject({ type: z.literal("http_request"), ...outboundFields });
-export const webhookRuleActionSchema = z.strictObject({ type: z.literal("webhook"), ...outboundFields });
+/** `http_request` and `webhook` are the same action: a queued outbound call over the exchange. */
+export const httpRequestRuleActionSchema = z.strictObject({ type: z.literal("http_request"), ...outboundCallFields });
+export const webhookRuleActionSchema = z.strictObject({ type: z.literal("webhook"), ...outboundCallFields });
 
 /** JavaScript run in the sandbox (SPEC §6) with the exchange as `mockforge.request` / `mockforge.response`. */
 export const scriptRuleActionSchema = z.strictObject({

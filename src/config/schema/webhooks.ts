@@ -45,19 +45,30 @@ export const webhooksConfigSchema = z.strictObject({
 });
 export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
 
-/** One entry of `routes[].webhooks[]`: fired after the route's response is sent. */
-export const routeWebhookSchema = z.strictObject({
-  url: z.string().min(1),
+/**
+ * The fields every outbound call shares, wherever it is written (route webhooks, hook and rule
+ * `http_request` actions, chain links): one definition, so they mean the same everywhere.
+ * Every string is a template; in `headers`, `body` is the exact body text sent.
+ */
+export const outboundCallFields = {
   method: z.string().min(1).default("POST"),
+  url: z.string().min(1),
   headers: z.record(z.string(), z.string()).optional(),
+  /** A YAML value (sent as JSON) or a string (JSON text is parsed first, so it is templated the same way). */
   body: z.unknown().optional(),
-  /** Wait this long before the first attempt. */
-  delay_ms: z.number().int().min(0).optional(),
   retry: retrySchema.optional(),
   signing: signingSchema.optional(),
+  /** Time allowed per attempt. */
+  timeout_ms: z.number().int().min(1).optional(),
+};
+
+/** One entry of `routes[].webhooks[]`: fired after the route's response is sent. */
+export const routeWebhookSchema = z.strictObject({
+  ...outboundCallFields,
+  /** Wait this long before the first attempt. */
+  delay_ms: z.number().int().min(0).optional(),
   /** Expression over `request.*` / `response.*`; the webhook fires only when it is true. */
   condition: z.string().optional(),
-  timeout_ms: z.number().int().min(1).optional(),
 });
 export type RouteWebhookConfig = z.infer<typeof routeWebhookSchema>;
 
