@@ -5,6 +5,7 @@ import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
 import { duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isSqliteConstraint, type SqliteDatabase } from "./sqlite-database.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 const DIALECT = { boolAsInt: true, replaceNul: false };
 const COLS = columnList(DELIVERY_COLUMNS);
@@ -19,13 +20,12 @@ const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
  * delivery survives a kill -9 of the process, which the outbox relies on.
  */
 export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
+  const writes = new WriteBatcher(db);
   return {
     async insert(d) {
+      const params = [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url];
       try {
-        db.run(
-          `INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`,
-          [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url],
-        );
+        await writes.write(() => db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, params));
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
       }
@@ -44,13 +44,15 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
         params.push(patch.request.url);
       }
       if (sets.length === 0) return;
-      db.run(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ?`, [...params, id]);
+      await writes.write(() => db.run(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ?`, [...params, id]));
     },
     async get(id) {
+      writes.flush();
       const row = db.get(`SELECT ${COLS} FROM deliveries WHERE id = ?`, [id]);
       return row ? toRecord(row) : undefined;
     },
     async list(filter = {}) {
+      writes.flush();
       const where = new SqlWhere(SQLITE_PARAMS)
         .when(filter.status, "status = {}")
         .when(filter.url, `instr(${DELIVERY_URL_COLUMN}, {}) > 0`)
@@ -61,12 +63,14 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       return db.all(sql, where.params).map(toRecord);
     },
     async count(filter = {}) {
+      writes.flush();
       const where = new SqlWhere(SQLITE_PARAMS).when(filter.status, "status = {}");
       return Number(db.get(`SELECT COUNT(*) AS n FROM deliveries ${where}`, where.params)!.n);
     },
     async insertFinished(d, list) {
       try {
-        db.transaction(() => {
+        // One savepoint in the batch's transaction: the delivery and its attempts, or nothing.
+        await writes.write(() => {
           db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url]);
           for (const a of list) db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
         });
@@ -75,14 +79,17 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       }
     },
     async addAttempt(a) {
-      db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+      const params = toParams(a, ATTEMPT_COLUMNS, DIALECT);
+      await writes.write(() => db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, params));
     },
     async attempts(deliveryId) {
+      writes.flush();
       return db
         .all(`SELECT ${ATT_COLS} FROM attempts WHERE delivery_id = ? ORDER BY number, started_at`, [deliveryId])
         .map((r) => fromRow(r, ATTEMPT_COLUMNS));
     },
     async claimDue(now, limit) {
+      writes.flush();
       // Select then update in one IMMEDIATE transaction: the write lock is held from the
       // select on, so another process cannot claim the same rows, and the select fixes the
       // oldest-due-first order (RETURNING order is unspecified).
@@ -102,19 +109,23 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       });
     },
     async nextDueAt() {
+      writes.flush();
       const row = db.get("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending'");
       return row?.t === null || row?.t === undefined ? null : Number(row.t);
     },
     async requeueInFlight(now) {
+      writes.flush();
       return db.run("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'in_flight'", [now, now]);
     },
     async delete(id) {
+      writes.flush();
       return db.transaction(() => {
         db.run("DELETE FROM attempts WHERE delivery_id = ?", [id]);
         return db.run("DELETE FROM deliveries WHERE id = ?", [id]) > 0;
       });
     },
     async prune(max) {
+      writes.flush();
       return db.transaction(() => {
         const doomed = `SELECT id FROM deliveries WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC LIMIT -1 OFFSET ?`;
         const keep = pruneKeep(max);
