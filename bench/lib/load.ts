@@ -10,7 +10,8 @@ export interface LoadResult {
 }
 
 /** Drives `url` with autocannon for `seconds` and returns the figures we report. */
-export async function load(url: string, opts: { connections: number; seconds: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
+/** `overallRate` fixes the offered load (requests/s across all connections) instead of going as fast as the server answers. */
+export async function load(url: string, opts: { connections: number; seconds: number; method?: string; body?: string; headers?: Record<string, string>; overallRate?: number }): Promise<LoadResult> {
   const r = await autocannon({
     url,
     connections: opts.connections,
@@ -18,6 +19,7 @@ export async function load(url: string, opts: { connections: number; seconds: nu
     method: (opts.method ?? "GET") as "GET",
     body: opts.body,
     headers: opts.headers,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
   });
   return {
     rps: r.requests.average,
