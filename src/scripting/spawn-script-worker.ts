@@ -1,19 +1,9 @@
-/**
- * Starts a script worker thread from compiled JS (`dist/scripting/worker/script-worker.js`)
- * or, when MockForge itself runs from its TypeScript sources (tsx, vitest), from
- * `script-worker.ts`. Worker threads do not inherit tsx's loader, so in that case a tiny
- * bootstrap registers tsx inside the worker before importing the entry.
- */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnWorker } from "../core/spawn-worker.js";
 import { WORKER_STACK_MB } from "./script-limits.js";
 import type { ScriptWorkerData } from "./worker-protocol.js";
 
+/** Starts a script worker thread (`worker/script-worker`), with the stack size scripts are allowed. */
 export function spawnScriptWorker(data: ScriptWorkerData): Worker {
-  const options = { workerData: data, resourceLimits: { stackSizeMb: WORKER_STACK_MB } };
-  const fromSource = import.meta.url.endsWith(".ts");
-  if (!fromSource) return new Worker(new URL("./worker/script-worker.js", import.meta.url), options);
-  const entry = new URL("./worker/script-worker.ts", import.meta.url).href;
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return spawnWorker(import.meta.url, "worker/script-worker", { workerData: data, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
 }

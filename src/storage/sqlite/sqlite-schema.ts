@@ -81,29 +81,38 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_kind_ref ON runs (kind, ref_id, started_at);
   CREATE INDEX runs_started ON runs (started_at, seq);
   `,
+  // 2: the journal moved to a file of its own, written by a worker thread (journal-file.ts).
+  `
+  DROP TABLE IF EXISTS journal;
+  `,
 ];
 
 /** The schema version this code writes. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the file's schema up to date, in one IMMEDIATE transaction so two processes
+ * Brings the state file's schema up to date, in one IMMEDIATE transaction so two processes
  * opening a new file at once do not both create it.
  */
 export function migrateSqlite(db: SqliteDatabase): void {
+  applyMigrations(db, MIGRATIONS, "state file");
+}
+
+/** Applies the `migrations` a file has not had yet, recording each in `schema_version`. */
+export function applyMigrations(db: SqliteDatabase, migrations: readonly string[], what: string): void {
   db.transaction(() => {
     db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
     const row = db.get("SELECT MAX(version) AS v FROM schema_version");
     const current = typeof row?.v === "number" ? row.v : 0;
-    if (current > MIGRATIONS.length) {
+    if (current > migrations.length) {
       throw new MockForgeError(
         "MFG_ERR_STORAGE",
-        `sqlite state file '${db.path}' has schema version ${current}, newer than this MockForge knows (${MIGRATIONS.length})`,
+        `sqlite ${what} '${db.path}' has schema version ${current}, newer than this MockForge knows (${migrations.length})`,
         { hint: "Upgrade MockForge, or point storage at another file." },
       );
     }
-    for (let v = current; v < MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v]!);
+    for (let v = current; v < migrations.length; v++) {
+      db.exec(migrations[v]!);
       db.run("INSERT INTO schema_version (version) VALUES (?)", [v + 1]);
     }
   });

@@ -4,6 +4,7 @@ import type { Storage } from "../ports.js";
 import { storageFailure } from "../storage-errors.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
+import { journalPathFor } from "./journal-file.js";
 import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { migrateSqlite } from "./sqlite-schema.js";
@@ -23,9 +24,10 @@ export interface SqliteStorageOptions {
 }
 
 /**
- * The embedded default store: one SQLite file (libsql), WAL mode, so the CLI can read the
- * state file of a running server from another process. Creates the parent folder and the
- * schema if needed.
+ * The embedded default store: SQLite (libsql) in WAL mode, so the CLI can read the state
+ * file of a running server from another process. Deliveries and runs are in `path`; the
+ * journal is in `state.journal.db` beside it (see `journalPathFor`), written by a worker
+ * thread. Creates the parent folder and the schemas if needed.
  *
  * @example
  * const storage = createSqliteStorage(".mockforge/state.db", { clock });
@@ -40,12 +42,19 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
     db.close();
     throw storageFailure("sqlite", `prepare the schema of '${path}'`, e, "Use a file that MockForge created, or a new path.");
   }
-  const journal = createSqliteJournal(db, {
-    clock: opts.clock ?? systemClock,
-    logger: opts.logger ?? silentLogger,
-    flushMs: opts.journalFlushMs ?? 20,
-    batchSize: opts.journalBatchSize ?? 200,
-  });
+  let journal: ReturnType<typeof createSqliteJournal>;
+  try {
+    journal = createSqliteJournal(journalPathFor(path), {
+      clock: opts.clock ?? systemClock,
+      logger: opts.logger ?? silentLogger,
+      flushMs: opts.journalFlushMs ?? 20,
+      batchSize: opts.journalBatchSize ?? 200,
+      busyTimeoutMs: opts.busyTimeoutMs ?? 5000,
+    });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   let closed = false;
   return {
     description: `sqlite:${path}`,

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteDatabase } from "./sqlite-database.js";
+import { T0, journalEntry } from "../test-support/storage-fixtures.js";
+import { JournalFile, journalPageInput, journalPathFor } from "./journal-file.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-file-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const freshPath = () => join(dir, `j-${++n}.journal.db`);
+const pageCount = (path: string) => {
+  const db = new SqliteDatabase(path, 1000);
+  try {
+    return Number(db.get("SELECT COUNT(*) AS n FROM journal_pages")!.n);
+  } finally {
+    db.close();
+  }
+};
+
+describe("journal file", () => {
+  it("sits beside the state file", () => {
+    expect(journalPathFor("/x/.mockforge/state.db")).toBe("/x/.mockforge/state.journal.db");
+    expect(journalPathFor("/x/state.sqlite")).toBe("/x/state.sqlite.journal.db");
+    expect(journalPathFor(":memory:")).toBe(":memory:");
+  });
+
+  it("stores the batches of one insert as one page, and splits past 500 entries", () => {
+    const path = freshPath();
+    const f = new JournalFile(path, 1000);
+    try {
+      f.insert([journalPageInput([journalEntry(), journalEntry()]), journalPageInput([journalEntry()])]);
+      expect(pageCount(path)).toBe(1);
+      const many = Array.from({ length: 700 }, (_, i) => journalEntry({ time: T0 + i }));
+      f.insert([journalPageInput(many.slice(0, 300)), journalPageInput(many.slice(300))]);
+      expect(pageCount(path)).toBe(3);
+      expect(f.count()).toBe(703);
+      expect(f.list({ limit: 1 })[0]!.time).toBe(T0 + 699);
+    } finally {
+      f.close();
+    }
+  });
+
+  it("prunes whole pages, and marks the dropped entries of the page it cuts through", () => {
+    const path = freshPath();
+    const f = new JournalFile(path, 1000);
+    try {
+      const entries = Array.from({ length: 30 }, (_, i) => journalEntry({ time: T0 + i }));
+      for (let i = 0; i < 30; i += 10) f.insert([journalPageInput(entries.slice(i, i + 10))]);
+      expect(f.prune(15)).toBe(15);
+      expect(pageCount(path)).toBe(2);
+      expect(f.count()).toBe(15);
+      expect(f.list({ limit: 100 }).map((e) => e.time)).toEqual(entries.slice(15).reverse().map((e) => e.time));
+      expect(f.get(entries[14]!.id)).toBeUndefined();
+      expect(f.get(entries[15]!.id)).toEqual(entries[15]);
+      // Reopened, the dead marks still hold.
+      f.close();
+      const again = new JournalFile(path, 1000);
+      expect(again.count()).toBe(15);
+      expect(again.prune(5)).toBe(10);
+      expect(again.list().map((e) => e.time)).toEqual([T0 + 29, T0 + 28, T0 + 27, T0 + 26, T0 + 25]);
+      again.close();
+    } finally {
+      f.close();
+    }
+  });
+
+  it("prunes by time across pages appended out of order, ties oldest-appended first", () => {
+    const f = new JournalFile(freshPath(), 1000);
+    try {
+      const late = journalEntry({ time: T0 + 50 });
+      const tieA = journalEntry({ time: T0 + 20 });
+      const tieB = journalEntry({ time: T0 + 20 });
+      f.insert([journalPageInput([late, tieA])]);
+      f.insert([journalPageInput([journalEntry({ time: T0 + 10 }), tieB])]);
+      expect(f.prune(2)).toBe(2);
+      expect(f.list().map((e) => e.id)).toEqual([late.id, tieB.id]);
+    } finally {
+      f.close();
+    }
+  });
+
+  it("stores an id once, even when another connection to the file stored it", () => {
+    const path = freshPath();
+    const a = new JournalFile(path, 1000);
+    const b = new JournalFile(path, 1000);
+    try {
+      const e = journalEntry();
+      a.insert([journalPageInput([e])]);
+      b.insert([journalPageInput([{ ...e, path: "/again" }, journalEntry()])]);
+      expect(a.count()).toBe(2);
+      expect(a.get(e.id)!.path).toBe(e.path);
+      // b's prune sees a's page, and a's next insert sees that b pruned it away.
+      expect(b.prune(1)).toBe(1);
+      a.insert([journalPageInput([journalEntry()])]);
+      expect(a.count()).toBe(2);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -1,0 +1,287 @@
+import { listLimit, pruneKeep } from "../limits.js";
+import type { JournalEntry, JournalFilter } from "../ports.js";
+import { SqliteDatabase } from "./sqlite-database.js";
+import { applyMigrations } from "./sqlite-schema.js";
+
+/**
+ * Schema of the journal file; never edit a shipped entry. The journal lives in a file of its
+ * own (see `journalPathFor`) so that its writer, a worker thread, never waits on the main
+ * thread's outbox writes for the one SQLite write lock.
+ *
+ * Entries are stored in pages: one row holds a JSON array of the entries appended together
+ * (a few hundred on a busy server), with their ids and times beside it. A served request
+ * costs one JSON.stringify instead of a row insert into five b-trees, which is what lets the
+ * journal keep up with the HTTP server. Reads parse pages newest first and stop as soon as
+ * no older page can change the answer; the journal is bounded, so that stays small.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE journal_pages (
+    seq INTEGER PRIMARY KEY,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    ids TEXT NOT NULL,
+    times TEXT NOT NULL,
+    entries TEXT NOT NULL,
+    dead TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX journal_pages_max_time ON journal_pages (max_time, seq);
+  `,
+];
+
+/** A batch of entries as the main thread sends it: JSON array text, plus each entry's id and time. */
+export interface JournalPageInput {
+  entries: string;
+  ids: string[];
+  times: number[];
+}
+
+/** Entries per stored page at most: a larger page makes the page that pruning rewrites costlier. */
+const MAX_PAGE_ENTRIES = 500;
+
+/** `state.db` → `state.journal.db`; `:memory:` stays in memory. */
+export function journalPathFor(statePath: string): string {
+  if (statePath === ":memory:") return statePath;
+  return `${statePath.endsWith(".db") ? statePath.slice(0, -3) : statePath}.journal.db`;
+}
+
+/** The journal text of `entries` with their ids and times, as JournalFile.insert takes it. */
+export function journalPageInput(entries: readonly JournalEntry[]): JournalPageInput {
+  return { entries: JSON.stringify(entries), ids: entries.map((e) => e.id), times: entries.map((e) => e.time) };
+}
+
+/** What the file keeps in memory about one stored page: enough to dedupe and prune without reading it. */
+interface PageMeta {
+  ids: string[];
+  times: number[];
+  dead: Set<number>;
+}
+/** Where an entry sits: its time, its page and its index there (the append order). */
+type Slot = { time: number; seq: number; idx: number };
+/** Newer first: later time, then later page, then later in the page. */
+const newerFirst = (a: Slot, b: Slot) => b.time - a.time || b.seq - a.seq || b.idx - a.idx;
+
+/**
+ * The journal file and every operation on it, synchronous (libsql). The journal worker runs
+ * it; tests can use it directly.
+ *
+ * It keeps each page's ids and times in memory, kept in step with the file at every write
+ * (another process may share the file): inserts skip ids already stored (a batch resent
+ * after a worker restart is stored once, as the JournalStore contract asks), and pruning
+ * never reads the pages themselves.
+ */
+export class JournalFile {
+  private readonly db: SqliteDatabase;
+  private readonly pages = new Map<number, PageMeta>();
+  private readonly ids = new Set<string>();
+
+  constructor(readonly path: string, busyTimeoutMs: number) {
+    this.db = new SqliteDatabase(path, busyTimeoutMs);
+    try {
+      // The journal is a bounded log for tests to read, not a record of truth: a commit need
+      // not survive an OS crash (a process crash loses nothing committed either way).
+      this.db.exec("PRAGMA synchronous = OFF");
+      applyMigrations(this.db, MIGRATIONS, "journal file");
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  /** Stores `batches` in one transaction, as one page per MAX_PAGE_ENTRIES entries. */
+  insert(batches: readonly JournalPageInput[]): void {
+    this.db.transaction(() => {
+      this.syncPages();
+      let page: JournalPageInput[] = [];
+      let size = 0;
+      for (const b of batches) {
+        const fresh = this.withoutKnownIds(b);
+        if (fresh.ids.length === 0) continue;
+        if (size + fresh.ids.length > MAX_PAGE_ENTRIES && page.length > 0) {
+          this.writePage(page);
+          page = [];
+          size = 0;
+        }
+        page.push(fresh);
+        size += fresh.ids.length;
+      }
+      if (page.length > 0) this.writePage(page);
+    });
+  }
+
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    const limit = listLimit(filter.limit);
+    if (limit === 0) return [];
+    const pages = this.db.all("SELECT seq, max_time FROM journal_pages WHERE max_time >= ? ORDER BY max_time DESC, seq DESC", [filter.since ?? -Number.MAX_SAFE_INTEGER]);
+    let found: (Slot & { entry: JournalEntry })[] = [];
+    for (const p of pages) {
+      // Pages come by their newest entry, so once `limit` entries newer than this page's
+      // newest are found, no remaining page can contribute.
+      if (found.length >= limit && Number(p.max_time) < found[limit - 1]!.time) break;
+      for (const { entry, idx } of this.pageEntries(Number(p.seq))) {
+        if (matches(entry, filter)) found.push({ entry, time: entry.time, seq: Number(p.seq), idx });
+      }
+      found.sort(newerFirst);
+      if (found.length > limit) found = found.slice(0, limit);
+    }
+    return found.map((f) => f.entry);
+  }
+
+  get(id: string): JournalEntry | undefined {
+    const rows = this.db.all("SELECT seq FROM journal_pages WHERE instr(ids, ?) > 0 ORDER BY seq", [JSON.stringify(id)]);
+    for (const r of rows) {
+      const hit = this.pageEntries(Number(r.seq)).find((e) => e.entry.id === id);
+      if (hit) return hit.entry;
+    }
+    return undefined;
+  }
+
+  count(): number {
+    return Number(this.db.get("SELECT COALESCE(SUM(count), 0) AS n FROM journal_pages")!.n);
+  }
+
+  clear(): number {
+    return this.db.transaction(() => {
+      const n = this.count();
+      this.db.run("DELETE FROM journal_pages");
+      this.pages.clear();
+      this.ids.clear();
+      return n;
+    });
+  }
+
+  /**
+   * Keeps the newest `max` entries (by time, then append order); returns how many were
+   * removed. It runs every thousand requests on a busy server, so it works from the page
+   * times in memory: one numeric sort finds the boundary, the pages wholly before it are
+   * deleted and the page it cuts through gets its dropped entries marked dead.
+   */
+  prune(max: number): number {
+    const keep = pruneKeep(max);
+    if (keep === 0) return this.clear();
+    return this.db.transaction(() => {
+      this.syncPages();
+      const live: number[] = [];
+      for (const p of this.pages.values()) p.times.forEach((t, idx) => p.dead.has(idx) || live.push(t));
+      const drop = live.length - keep;
+      if (drop <= 0) return 0;
+      // The newest dropped time; ties at it go oldest first (page order, then index).
+      const edge = Float64Array.from(live).sort()[drop - 1]!;
+      let tiesToDrop = drop - live.filter((t) => t < edge).length;
+      for (const [seq, p] of [...this.pages].sort((a, b) => a[0] - b[0])) {
+        let newlyDead = 0;
+        p.times.forEach((t, idx) => {
+          if (p.dead.has(idx) || t > edge || (t === edge && tiesToDrop === 0)) return;
+          if (t === edge) tiesToDrop--;
+          p.dead.add(idx);
+          newlyDead++;
+        });
+        if (newlyDead === 0) continue;
+        if (p.dead.size === p.times.length) {
+          this.db.run("DELETE FROM journal_pages WHERE seq = ?", [seq]);
+          this.forget(seq);
+        } else {
+          this.db.run("UPDATE journal_pages SET count = ?, dead = ? WHERE seq = ?", [p.times.length - p.dead.size, JSON.stringify([...p.dead]), seq]);
+        }
+      }
+      return drop;
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The live entries of a page, each with its index in the page (pruned ones are left out). */
+  private pageEntries(seq: number): { entry: JournalEntry; idx: number }[] {
+    const row = this.db.get("SELECT entries, dead FROM journal_pages WHERE seq = ?", [seq]);
+    if (!row) return [];
+    const dead = new Set(JSON.parse(String(row.dead)) as number[]);
+    const out: { entry: JournalEntry; idx: number }[] = [];
+    (JSON.parse(String(row.entries)) as JournalEntry[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: normalize(e), idx }));
+    return out;
+  }
+
+  private writePage(parts: readonly JournalPageInput[]): void {
+    const merged: JournalPageInput =
+      parts.length === 1
+        ? parts[0]!
+        : { entries: `[${parts.map((p) => p.entries.slice(1, -1)).join(",")}]`, ids: parts.flatMap((p) => p.ids), times: parts.flatMap((p) => p.times) };
+    this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, ?, ?, ?)", pageColumns(merged));
+    const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
+    this.remember(seq, { ids: merged.ids, times: merged.times, dead: new Set() });
+  }
+
+  /** `b` without the entries whose id is already stored (or earlier in `b`): usually `b` itself. */
+  private withoutKnownIds(b: JournalPageInput): JournalPageInput {
+    const seen = new Set<string>();
+    const keep = b.ids.map((id) => {
+      const fresh = !this.ids.has(id) && !seen.has(id);
+      seen.add(id);
+      return fresh;
+    });
+    if (keep.every(Boolean)) return b;
+    const entries = (JSON.parse(b.entries) as JournalEntry[]).filter((_, i) => keep[i]);
+    return journalPageInput(entries);
+  }
+
+  /**
+   * Brings the in-memory page index in step with the file: pages another process wrote are
+   * read (ids, times and dead marks only), pages it deleted are forgotten. Costs one small
+   * query when nothing changed.
+   */
+  private syncPages(): void {
+    const stored = new Set<number>();
+    const missing: number[] = [];
+    for (const r of this.db.all("SELECT seq FROM journal_pages")) {
+      const seq = Number(r.seq);
+      stored.add(seq);
+      if (!this.pages.has(seq)) missing.push(seq);
+    }
+    for (const seq of [...this.pages.keys()]) if (!stored.has(seq)) this.forget(seq);
+    for (const seq of missing) {
+      const r = this.db.get("SELECT ids, times, dead FROM journal_pages WHERE seq = ?", [seq])!;
+      this.remember(seq, { ids: JSON.parse(String(r.ids)), times: JSON.parse(String(r.times)), dead: new Set(JSON.parse(String(r.dead)) as number[]) });
+    }
+  }
+
+  private remember(seq: number, meta: PageMeta): void {
+    this.pages.set(seq, meta);
+    for (const id of meta.ids) this.ids.add(id);
+  }
+
+  private forget(seq: number): void {
+    const meta = this.pages.get(seq);
+    if (!meta) return;
+    this.pages.delete(seq);
+    for (const id of meta.ids) this.ids.delete(id);
+  }
+}
+
+function pageColumns(p: JournalPageInput): unknown[] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const t of p.times) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return [min, max, p.ids.length, JSON.stringify(p.ids), JSON.stringify(p.times), p.entries];
+}
+
+function matches(e: JournalEntry, f: JournalFilter): boolean {
+  return (
+    (f.method === undefined || e.method === f.method) &&
+    (f.path === undefined || e.path === f.path) &&
+    (f.routeId === undefined || e.routeId === f.routeId) &&
+    (f.since === undefined || e.time >= f.since)
+  );
+}
+
+/** JSON drops `undefined`; every entry read back has every field. */
+function normalize(e: JournalEntry): JournalEntry {
+  if (e.body === undefined) e.body = null;
+  if (e.routeId === undefined) e.routeId = null;
+  if (e.traceId === undefined) e.traceId = null;
+  return e;
+}
