@@ -14,7 +14,7 @@ import { createDeliveryEngine } from "./delivery/index.js";
 import type { DeliveryEngine } from "./delivery/types.js";
 import { checkDomain } from "./domain-checks.js";
 import { JournalRecorder } from "./engine/journal-recorder.js";
-import { MockEngine, type Exchange } from "./engine/mock-engine.js";
+import { MockEngine, type AfterResponse } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
 import { routeWebhookFirer } from "./engine/route-webhooks.js";
@@ -95,7 +95,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
 
       // Always on: routes with webhooks can be added at run time through the admin API.
-      const afterResponse: ((ex: Exchange) => void)[] = [routeWebhookFirer({ deliveries: d, deps, baseUrl })];
+      const afterResponse: AfterResponse[] = [routeWebhookFirer({ deliveries: d, deps, baseUrl })];
       if (dom.rules.size > 0) afterResponse.push(ruleEvaluator(dom.rules));
       const engine = new MockEngine({
         routes,

@@ -36,7 +36,7 @@ export interface CompiledRoute {
    * For a route with no templates and no script: the response as it goes on the wire, made
    * once at load (status, final headers, body text), so serving it renders and serializes nothing.
    */
-  fixed: { status: number; headers: Record<string, string>; body: string; value: unknown } | null;
+  fixed: { status: number; headers: Record<string, string>; wireHeaders: Record<string, string | number>; body: string; value: unknown } | null;
   render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
 }
 
@@ -66,7 +66,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   if (constant && !script) {
     const { text, contentType } = serializeBody(constant.body);
     const headers = contentType && !constant.headers["content-type"] ? { ...constant.headers, "content-type": contentType } : constant.headers;
-    fixed = { status: constant.status, headers, body: text, value: constant.body };
+    fixed = { status: constant.status, headers, wireHeaders: { ...headers, "content-length": Buffer.byteLength(text) }, body: text, value: constant.body };
   }
 
   return {

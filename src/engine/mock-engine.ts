@@ -38,7 +38,13 @@ export interface EngineOptions {
   /** Runs a route's `script:`; returns the (possibly changed) response and notes. */
   runRouteScript?: (route: CompiledRoute, scope: Record<string, unknown>, response: RenderedResponse, req: MockRequest) => Promise<{ response: RenderedResponse; notes: string[] }>;
   /** Route webhooks, consistency rules: run after the response is sent, never delaying it. */
-  afterResponse: ((ex: Exchange) => void)[];
+  afterResponse: AfterResponse[];
+}
+
+/** Work done after a response is sent. `wants` lets the engine skip building the exchange when nobody needs it. */
+export interface AfterResponse {
+  wants(route: CompiledRoute | null): boolean;
+  run(ex: Exchange): void;
 }
 
 export interface HandleResult {
@@ -55,53 +61,64 @@ export interface HandleResult {
 export class MockEngine {
   constructor(private readonly o: EngineOptions) {}
 
-  async handle(req: MockRequest): Promise<HandleResult> {
+  /**
+   * Answers `req`. The result is a plain value when nothing has to wait (the common case: no
+   * delay, no script, no injected latency), a promise otherwise; `await` works on both, and
+   * the server skips a promise round trip per request on the fast path.
+   */
+  handle(req: MockRequest): HandleResult | Promise<HandleResult> {
     const notes: string[] = [];
     if (req.bodyError) notes.push(req.bodyError);
     const match = this.o.routes.match(req.method, req.rawPath);
-
     if (match.kind !== "route") {
+      const unrouted = () => this.done(req, null, {}, match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req), null, notes);
       if (req.method === "GET" && req.path.endsWith("/logs")) {
-        const logs = await this.routeLogs(req);
-        if (logs) return this.done(req, null, {}, logs, null, notes);
+        return this.routeLogs(req).then((logs) => (logs ? this.done(req, null, {}, logs, null, notes) : unrouted()));
       }
-      const response = match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req);
-      return this.done(req, null, {}, response, null, notes);
+      return unrouted();
     }
-
     const { route, params } = match;
     const fault = this.o.decideFault?.(req.method, req.path, route.id) ?? null;
-    if (fault) {
-      if (fault.latencyMs > 0) await this.o.deps.clock.sleep(fault.latencyMs);
-      if (fault.drop) {
-        notes.push("chaos: connection dropped");
-        return this.done(req, route, params, { status: 0, headers: {}, body: "", drop: true }, null, notes);
-      }
-      if (fault.errorStatus) {
-        notes.push(`chaos: injected ${fault.errorStatus}`);
-        const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
-        return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
-      }
-    }
+    if (fault && fault.latencyMs > 0) return this.o.deps.clock.sleep(fault.latencyMs).then(() => this.routed(req, route, params, fault, notes));
+    return this.routed(req, route, params, fault, notes);
+  }
 
+  private routed(req: MockRequest, route: CompiledRoute, params: Record<string, string>, fault: FaultDecision | null, notes: string[]): HandleResult | Promise<HandleResult> {
+    if (fault?.drop) {
+      notes.push("chaos: connection dropped");
+      return this.done(req, route, params, { status: 0, headers: {}, body: "", drop: true }, null, notes);
+    }
+    if (fault?.errorStatus) {
+      notes.push(`chaos: injected ${fault.errorStatus}`);
+      const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
+      return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
+    }
     if (route.fixed) {
       // The static-route hot path: the response was made at load.
-      if (route.delayMs > 0) await this.o.deps.clock.sleep(route.delayMs);
       const f = route.fixed;
-      return this.done(req, route, params, { status: f.status, headers: f.headers, body: f.body }, { status: f.status, headers: f.headers, body: f.value }, notes);
+      const respond = () => this.done(req, route, params, { status: f.status, headers: f.headers, wireHeaders: f.wireHeaders, body: f.body }, { status: f.status, headers: f.headers, body: f.value }, notes);
+      return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
     }
     const scope = this.scope(req, params);
     const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
-    let rendered = route.render(scope, env);
+    const rendered = route.render(scope, env);
     if (route.script && this.o.runRouteScript) {
-      const out = await this.o.runRouteScript(route, scope, rendered, req);
-      rendered = out.response;
-      notes.push(...out.notes);
+      return this.o.runRouteScript(route, scope, rendered, req).then((out) => {
+        notes.push(...out.notes);
+        return this.rendered(req, route, params, out.response, notes);
+      });
     }
-    if (route.delayMs > 0) await this.o.deps.clock.sleep(route.delayMs);
-    const { text, contentType } = serializeBody(rendered.body);
-    const headers = contentType && !rendered.headers["content-type"] ? { ...rendered.headers, "content-type": contentType } : rendered.headers;
-    return this.done(req, route, params, { status: rendered.status, headers, body: text }, rendered, notes);
+    return this.rendered(req, route, params, rendered, notes);
+  }
+
+  /** Serializes a rendered response, after the route's delay. */
+  private rendered(req: MockRequest, route: CompiledRoute, params: Record<string, string>, rendered: RenderedResponse, notes: string[]): HandleResult | Promise<HandleResult> {
+    const respond = () => {
+      const { text, contentType } = serializeBody(rendered.body);
+      const headers = contentType && !rendered.headers["content-type"] ? { ...rendered.headers, "content-type": contentType } : rendered.headers;
+      return this.done(req, route, params, { status: rendered.status, headers, body: text }, rendered, notes);
+    };
+    return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
   }
 
   /** Journals a request the engine did not route (413 before routing), without after-response work. */
@@ -126,7 +143,7 @@ export class MockEngine {
       if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
       this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
       // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-      if (tooDeep || this.o.afterResponse.length === 0) return;
+      if (tooDeep || !this.o.afterResponse.some((a) => a.wants(route))) return;
       const exchange: Exchange = {
         request: req,
         route,
@@ -134,7 +151,7 @@ export class MockEngine {
         response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
         trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
       };
-      for (const fn of this.o.afterResponse) fn(exchange);
+      for (const a of this.o.afterResponse) if (a.wants(route)) a.run(exchange);
     };
     return { response, finish };
   }

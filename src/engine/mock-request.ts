@@ -40,4 +40,6 @@ export interface MockResponse {
   body: string | Buffer;
   /** Chaos: destroy the connection instead of answering. */
   drop?: boolean;
+  /** `headers` plus `content-length`, when made once at load (static routes): the server sends them as they are. */
+  wireHeaders?: Record<string, string | number>;
 }

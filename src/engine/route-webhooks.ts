@@ -2,7 +2,8 @@ import type { Deps } from "../core/deps.js";
 import { describeError } from "../core/errors.js";
 import type { DeliveryEngine } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { Exchange } from "./mock-engine.js";
+import type { CompiledRoute } from "./compiled-route.js";
+import type { AfterResponse, Exchange } from "./mock-engine.js";
 
 export interface RouteWebhookDeps {
   deliveries: DeliveryEngine;
@@ -17,11 +18,12 @@ export interface RouteWebhookDeps {
  * cannot even be rendered is logged with the route; an invalid URL after rendering is handed
  * to the engine, which records it as a failed delivery.
  */
-export function routeWebhookFirer(o: RouteWebhookDeps): (ex: Exchange) => void {
+export function routeWebhookFirer(o: RouteWebhookDeps): AfterResponse {
   const { deps } = o;
-  return (ex) => {
+  const wants = (route: CompiledRoute | null) => route !== null && route.webhooks.length > 0;
+  const run = (ex: Exchange) => {
     const route = ex.route;
-    if (!route || route.webhooks.length === 0) return;
+    if (!route || !wants(route)) return;
     const warnings: string[] = [];
     const env: EvalEnv = { clock: deps.clock, random: deps.random, warn: (msg) => warnings.push(msg) };
     const req = ex.request;
@@ -53,4 +55,5 @@ export function routeWebhookFirer(o: RouteWebhookDeps): (ex: Exchange) => void {
     });
     if (warnings.length > 0) deps.logger.warn({ route: route.id, warnings }, "route webhook templates referred to missing names (rendered empty)");
   };
+  return { wants, run };
 }

@@ -1,9 +1,10 @@
 import type { RuleEngine, RuleExchange } from "../rules/index.js";
-import type { Exchange } from "./mock-engine.js";
+import type { AfterResponse, Exchange } from "./mock-engine.js";
 
 /** After-response hook that hands every served exchange to the consistency rules. */
-export function ruleEvaluator(rules: RuleEngine): (ex: Exchange) => void {
-  return (ex) => {
+export function ruleEvaluator(rules: RuleEngine): AfterResponse {
+  // Rules see every served exchange, unmatched ones (404/405) included.
+  const run = (ex: Exchange) => {
     const req = ex.request;
     const exchange: RuleExchange = {
       method: req.method,
@@ -19,4 +20,5 @@ export function ruleEvaluator(rules: RuleEngine): (ex: Exchange) => void {
     };
     rules.evaluate(exchange);
   };
+  return { wants: () => true, run };
 }

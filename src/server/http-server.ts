@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Deps } from "../core/deps.js";
 import { describeError, internalError, MockForgeError } from "../core/errors.js";
-import type { MockEngine } from "../engine/mock-engine.js";
+import type { HandleResult, MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
-import { readBody } from "./read-body.js";
+import { hasNoBody, readBody } from "./read-body.js";
 import { toMockRequest } from "./to-mock-request.js";
 
 export const ADMIN_PREFIX = "/__mockforge";
@@ -24,7 +24,18 @@ export interface HttpServerOptions {
  */
 export function createHttpServer(o: HttpServerOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
-    void serve(o, req, res);
+    const started = o.deps.clock.monotonic();
+    // Most mocked requests (GETs) carry no body: answer them in this turn, without a read.
+    if (hasNoBody(req)) {
+      serve(o, req, res, EMPTY_BODY, false, started);
+      return;
+    }
+    readBody(req, o.bodyLimitBytes)
+      .then(({ body, tooLarge, error }) => {
+        if (error) res.destroy();
+        else serve(o, req, res, body, tooLarge, started);
+      })
+      .catch((e: unknown) => failed(o, req, res, e));
   });
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
@@ -33,17 +44,16 @@ export function createHttpServer(o: HttpServerOptions): Server {
   return server;
 }
 
-async function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = o.deps.clock.monotonic();
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Routes a request whose body is read: admin API, 413, or the engine (synchronously when it can answer at once). */
+function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean, started: number): void {
   try {
-    const { body, tooLarge, error } = await readBody(req, o.bodyLimitBytes);
-    if (error) {
-      res.destroy();
-      return;
-    }
     const mreq = toMockRequest(req, body, tooLarge, o.deps, started);
     if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`)) {
-      write(res, await o.admin(mreq, req.socket.remoteAddress));
+      o.admin(mreq, req.socket.remoteAddress)
+        .then((r) => write(res, r))
+        .catch((e: unknown) => failed(o, req, res, e));
       return;
     }
     if (tooLarge) {
@@ -52,14 +62,24 @@ async function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResp
       finish();
       return;
     }
-    const { response, finish } = await o.engine.handle(mreq);
-    write(res, response);
-    finish();
+    const result = o.engine.handle(mreq);
+    if (result instanceof Promise) result.then((r) => answer(res, r)).catch((e: unknown) => failed(o, req, res, e));
+    else answer(res, result);
   } catch (e) {
-    o.deps.logger.error({ err: describeError(e), url: req.url }, "request failed inside MockForge");
-    if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: internalError(e) }) });
-    else res.destroy();
+    failed(o, req, res, e);
   }
+}
+
+function answer(res: ServerResponse, { response, finish }: HandleResult): void {
+  write(res, response);
+  finish();
+}
+
+/** Nothing a request does can take the listener down: a failure is a 500 with a coded body. */
+function failed(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  o.deps.logger.error({ err: describeError(e), url: req.url }, "request failed inside MockForge");
+  if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: internalError(e) }) });
+  else res.destroy();
 }
 
 function tooLargeResult(o: HttpServerOptions, req: MockRequest) {
@@ -73,8 +93,7 @@ function write(res: ServerResponse, r: MockResponse, close = false): void {
     res.socket?.destroy();
     return;
   }
-  const headers: Record<string, string | number> = { ...r.headers, "content-length": Buffer.byteLength(r.body) };
-  if (close) headers.connection = "close";
+  const headers = r.wireHeaders && !close ? r.wireHeaders : { ...r.headers, "content-length": Buffer.byteLength(r.body), ...(close ? { connection: "close" } : {}) };
   res.writeHead(r.status, headers);
   res.end(r.body);
 }
