@@ -4,6 +4,8 @@ import { load, ratio } from "../lib/load.js";
 import { freePort, peakRssMiB, startChild, startMockForge } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
 
+const ROUNDS = 5;
+
 interface Stats {
   count: number;
   distinct: number;
@@ -56,13 +58,16 @@ export async function webhookFanout(tmp: string, seconds: number): Promise<Recor
     // One measurement swings widely on this machine: alternate relay and MockForge over rounds
     // and report medians (each round drains fully before the next starts).
     const rounds: { relay: Stats & { rate: number; rps: number; total: number }; mockforge: Stats & { rate: number; rps: number; total: number } }[] = [];
-    const measure = async (url: string, overallRate?: number) => {
+    const measure = async (url: string, overallRate?: number, forSeconds = seconds) => {
       await fetch(`${rx}/reset`);
-      const l = await load(url, overallRate ? { ...opts, overallRate } : opts);
+      const l = await load(url, { ...opts, seconds: forSeconds, ...(overallRate ? { overallRate } : {}) });
       const st = await drain(rx, l.total);
       return { ...st, rate: st.distinct / Math.max(0.001, st.span_ms / 1000), rps: l.rps, total: l.total };
     };
-    for (let i = 0; i < 3; i++) {
+    // Warm both up (JIT, connection pools, the outbox file) before measuring, as the static section does.
+    await measure(`http://127.0.0.1:${relayPort}/api/orders`, undefined, 1);
+    await measure(`${mf.url}/api/orders`, undefined, 1);
+    for (let i = 0; i < ROUNDS; i++) {
       const relay = await measure(`http://127.0.0.1:${relayPort}/api/orders`);
       const mockforge = await measure(`${mf.url}/api/orders`);
       rounds.push({ relay, mockforge });

@@ -91,13 +91,21 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   }
 
   /** One queued attempt for a delivery this process holds in flight. */
-  async function runQueued(record: DeliveryRecord): Promise<void> {
+  /** `stored` resolves once the delivery's row is committed (already true for claimed ones). */
+  async function runQueued(record: DeliveryRecord, stored: Promise<unknown> = Promise.resolve()): Promise<void> {
     if (record.mode === "awaited") {
       // Claimed after a restart: the caller that awaited it is gone, so sending it now helps nobody.
       await finish(record, { status: "failed", nextAttemptAt: null, lastError: INTERRUPTED_REASON });
       return;
     }
-    const outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped");
+    let outcome: Awaited<ReturnType<typeof performAttempt>>;
+    try {
+      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored);
+    } catch (e) {
+      // The row never committed: enqueue rejected and its caller reported it; nothing to record.
+      if (await stored.then(() => false, () => true)) return;
+      throw e;
+    }
     if (!outcome) return; // engine stopping: left in flight, resumed on the next start
     const now = clock.now();
     const retry = outcome.next === "retry";
@@ -146,17 +154,18 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     const rec: DeliveryRecord = immediate
       ? { ...record, status: "in_flight", nextAttemptAt: null }
       : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs) };
-    try {
-      await store.insert(rec);
-    } catch (e) {
-      if (immediate) dispatcher.release();
-      throw e;
-    }
+    const stored = store.insert(rec);
+    // Sent at once, while the outbox row commits: waiting for the commit first would add an
+    // event-loop turn to every webhook's latency. The attempt and status records wait for
+    // the row (see runQueued). A crash before the commit loses the record either way, so
+    // sending first never loses a delivery that waiting would have kept.
+    if (immediate) dispatcher.launch(rec, stored);
+    await stored;
     waiters.notify(rec);
-    if (immediate) dispatcher.launch(rec);
-    else dispatcher.wakeAt(rec.nextAttemptAt!);
+    if (!immediate) dispatcher.wakeAt(rec.nextAttemptAt!);
     return { ...rec };
   }
+
 
   const engine: MockForgeDeliveryEngine = {
     async enqueue(request, options) {

@@ -16,8 +16,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Safety sweep for deliveries written by other processes; 0 turns it off. */
   pollIntervalMs: number;
-  /** Sends one claimed delivery and moves its status; must not reject for delivery faults. */
-  run: (record: DeliveryRecord) => Promise<void>;
+  /** Sends one claimed delivery and moves its status; must not reject for delivery faults. `stored`: see launch. */
+  run: (record: DeliveryRecord, stored?: Promise<unknown>) => Promise<void>;
 }
 
 export interface Dispatcher {
@@ -25,8 +25,8 @@ export interface Dispatcher {
   tryReserve(): boolean;
   /** Gives back a slot taken by `tryReserve` and not used. */
   release(): void;
-  /** Runs a delivery in a slot taken by `tryReserve`. */
-  launch(record: DeliveryRecord): void;
+  /** Runs a delivery in a slot taken by `tryReserve`; `stored` resolves when its row is committed, if it is not yet. */
+  launch(record: DeliveryRecord, stored?: Promise<unknown>): void;
   /** Something becomes due at `at` (epoch ms): make sure a sweep happens then. */
   wakeAt(at: number): void;
   start(): void;
@@ -56,9 +56,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let backlog = false;
   const claimBatch = Math.max(1, Math.floor(o.concurrency / 8));
 
-  function launch(record: DeliveryRecord): void {
+  function launch(record: DeliveryRecord, stored?: Promise<unknown>): void {
     const p = o
-      .run(record)
+      .run(record, stored)
       .catch((e: unknown) => logger.error({ err: e, deliveryId: record.id }, "delivery run failed unexpectedly"))
       .finally(() => {
         active--;

@@ -47,7 +47,8 @@ export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof
 
 /**
  * Runs attempt number `record.attemptCount + 1` and records it (unless `store` is false: an
- * awaited call writes its attempts with the delivery when it ends). `abandon` says whether an
+ * awaited call writes its attempts with the delivery when it ends), once `stored` says the
+ * delivery's own row is committed. `abandon` says whether an
  * abort means "engine stopping" (nothing is recorded, the delivery stays in flight for the
  * next start) rather than a cancelled caller; then this resolves to null.
  */
@@ -57,6 +58,7 @@ export async function performAttempt(
   signal?: AbortSignal,
   abandon?: () => boolean,
   store = true,
+  stored: Promise<unknown> = Promise.resolve(),
 ): Promise<AttemptOutcome | null> {
   const { clock, random } = deps;
   const settings = attemptSettings(record, deps.defaults);
@@ -94,7 +96,10 @@ export async function performAttempt(
     retryable: klass === "retryable",
     nextDelayMs: delayMs,
   };
-  if (store) await deps.storage.deliveries.addAttempt(attempt);
+  if (store) {
+    await stored;
+    await deps.storage.deliveries.addAttempt(attempt);
+  }
   return { attempt, next, delayMs, response, error: described };
 }
 

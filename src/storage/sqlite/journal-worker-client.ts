@@ -67,6 +67,10 @@ export class JournalWorkerClient {
   }
 
   private settle(reply: JournalReply): void {
+    if (reply.id === 0 && !reply.ok) {
+      this.logger.warn({ err: reply.error.message }, "sqlite background checkpoint failed; the state file's WAL grows until one succeeds");
+      return;
+    }
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);

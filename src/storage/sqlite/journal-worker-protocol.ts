@@ -5,6 +5,11 @@ import type { JournalPageInput } from "./journal-file.js";
 export interface JournalWorkerData {
   path: string;
   busyTimeoutMs: number;
+  /**
+   * The state file whose WAL this worker checkpoints every `everyMs` (see sqlite-storage.ts):
+   * a checkpoint copies megabytes and syncs the disk, which would stall the main thread.
+   */
+  checkpoint?: { path: string; everyMs: number };
 }
 
 /** What the main thread asks of the journal worker; every request gets one reply with its `id`. */
@@ -23,4 +28,5 @@ export interface JournalWorkerError {
   hint?: string;
 }
 
+/** `id` 0 is not a reply but a report from the worker itself (a failed background checkpoint). */
 export type JournalReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: JournalWorkerError };

@@ -2,16 +2,19 @@
  * The journal worker thread: owns the journal file and does every write and read of it, so
  * the main thread only encodes rows and posts them (a few µs per request instead of the
  * insert itself). Requests are handled in arrival order; appends that queued up while the
- * worker was busy share one transaction.
+ * worker was busy share one transaction. It also checkpoints the state file's WAL, the one
+ * slow disk operation the main thread's outbox writes would otherwise run into.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { isMockForgeError } from "../../core/errors.js";
 import { JournalFile } from "./journal-file.js";
+import { SqliteDatabase } from "./sqlite-database.js";
 import type { JournalReply, JournalRequest, JournalWorkerData, JournalWorkerError } from "./journal-worker-protocol.js";
 
 const port = parentPort!;
 const data = workerData as JournalWorkerData;
 const file = new JournalFile(data.path, data.busyTimeoutMs);
+if (data.checkpoint) startCheckpoints(data.checkpoint);
 let queue: JournalRequest[] = [];
 let scheduled = false;
 
@@ -66,6 +69,25 @@ function handle(req: Exclude<JournalRequest, { op: "append" }>): unknown {
       throw new Error(`unknown journal request ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * Checkpoints the state file's WAL from this thread. PASSIVE never waits for locks: it copies
+ * what it can and leaves the rest for the next round, so the main thread's writes go on.
+ */
+function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): void {
+  const state = new SqliteDatabase(c.path, data.busyTimeoutMs);
+  let reported = false;
+  setInterval(() => {
+    try {
+      state.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      reported = false;
+    } catch (e) {
+      // Once per failure streak: the main connection's own (rarer) checkpoints still bound the WAL.
+      if (!reported) port.postMessage({ id: 0, ok: false, error: { message: `checkpoint of '${c.path}' failed: ${e instanceof Error ? e.message : String(e)}` } } satisfies JournalReply);
+      reported = true;
+    }
+  }, c.everyMs);
 }
 
 /** Runs `fn` and sends its result (or its error) to every request in `reqs`. */

@@ -3,6 +3,7 @@ import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { storageFailure } from "../storage-errors.js";
 import { JournalFile, journalPageInput } from "./journal-file.js";
 import { JournalWorkerClient } from "./journal-worker-client.js";
+import type { JournalWorkerData } from "./journal-worker-protocol.js";
 
 /** A sqlite journal that also exposes `close`, for the storage's close. */
 export interface SqliteJournal extends JournalStore {
@@ -20,8 +21,8 @@ export interface SqliteJournal extends JournalStore {
  */
 export function createSqliteJournal(
   path: string,
-  opts: Omit<JournalBufferOptions, "backend"> & { busyTimeoutMs: number },
-  worker = new JournalWorkerClient({ path, busyTimeoutMs: opts.busyTimeoutMs }, opts.logger),
+  opts: Omit<JournalBufferOptions, "backend"> & { busyTimeoutMs: number; checkpoint?: JournalWorkerData["checkpoint"] },
+  worker = new JournalWorkerClient({ path, busyTimeoutMs: opts.busyTimeoutMs, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, opts.logger),
 ): SqliteJournal {
   if (path !== ":memory:") {
     try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { ManualClock } from "../../core/clock.js";
 import { isMockForgeError } from "../../core/errors.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { T0, journalEntry } from "../test-support/storage-fixtures.js";
+import { T0, delivery, journalEntry } from "../test-support/storage-fixtures.js";
 import { createSqliteStorage } from "./sqlite-storage.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
@@ -77,6 +77,23 @@ describe("sqlite storage specifics", () => {
     } finally {
       await reader.close();
       await writer.close();
+    }
+  });
+
+  it("checkpoints the state file's WAL from the journal worker, not on the main thread", async () => {
+    const path = freshPath();
+    const storage = createSqliteStorage(path);
+    try {
+      await storage.journal.append(journalEntry());
+      await storage.journal.count(); // the worker is running
+      const before = statSync(path).size;
+      for (let i = 0; i < 50; i++) await storage.deliveries.insert(delivery({ request: { method: "POST", url: "http://127.0.0.1:9/x", headers: {}, body: "x".repeat(4000) } }));
+      // The main connection's own threshold is 16,000 pages: only the worker copies these into the file.
+      const until = Date.now() + 5000;
+      while (statSync(path).size <= before + 100_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(statSync(path).size).toBeGreaterThan(before + 100_000);
+    } finally {
+      await storage.close();
     }
   });
 

@@ -14,7 +14,11 @@ interface QueuedWrite {
  * and every promise resolves only after the commit: "durable when it resolves" still holds.
  * Readers call `flush()` first, so a read always sees the writes issued before it.
  *
- * `setImmediate` is scheduling, not time: the flush runs right after this turn's I/O callbacks.
+ * `setImmediate` is scheduling, not time. The flush runs in the check phase of the NEXT loop
+ * iteration, not this one: undici writes a request on a reused keep-alive socket from an
+ * immediate queued in this iteration (it first lets pending bytes on the idle socket arrive),
+ * so a flush queued here would run first and hold every webhook of the turn behind the commit.
+ * Deferring it lets those sends go out first and gathers one more turn of writes per commit.
  */
 export class WriteBatcher {
   private queue: QueuedWrite[] = [];
@@ -27,7 +31,7 @@ export class WriteBatcher {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setTimeout(() => this.flush(), 0);
       }
     });
   }
