@@ -169,6 +169,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: controller.signal,
       });
       phase = "response";
+      // Handle the answer after the writes queued in this turn: undici sends a request on a
+      // reused keep-alive socket from the check phase, so every µs spent here in the poll
+      // phase would hold back the webhooks other requests of this turn just triggered.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
