@@ -92,7 +92,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
 
   /** One queued attempt for a delivery this process holds in flight. */
   /** `stored` resolves once the delivery's row is committed (already true for claimed ones). */
-  async function runQueued(record: DeliveryRecord, stored: Promise<unknown> = Promise.resolve()): Promise<void> {
+  async function runQueued(record: DeliveryRecord, stored: Promise<unknown> = Promise.resolve(), sent: () => void = () => undefined): Promise<void> {
     if (record.mode === "awaited") {
       // Claimed after a restart: the caller that awaited it is gone, so sending it now helps nobody.
       await finish(record, { status: "failed", nextAttemptAt: null, lastError: INTERRUPTED_REASON });
@@ -100,7 +100,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     }
     let outcome: Awaited<ReturnType<typeof performAttempt>>;
     try {
-      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored);
+      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored, sent);
     } catch (e) {
       // The row never committed: enqueue rejected and its caller reported it; nothing to record.
       if (await stored.then(() => false, () => true)) return;

@@ -16,8 +16,12 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Safety sweep for deliveries written by other processes; 0 turns it off. */
   pollIntervalMs: number;
-  /** Sends one claimed delivery and moves its status; must not reject for delivery faults. `stored`: see launch. */
-  run: (record: DeliveryRecord, stored?: Promise<unknown>) => Promise<void>;
+  /**
+   * Sends one claimed delivery and moves its status; must not reject for delivery faults.
+   * `stored`: see launch. `sent` gives the slot back once the HTTP exchange is over, so
+   * recording the attempt does not hold a sending slot (called again at the end, harmlessly).
+   */
+  run: (record: DeliveryRecord, stored: Promise<unknown> | undefined, sent: () => void) => Promise<void>;
 }
 
 export interface Dispatcher {
@@ -57,14 +61,20 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const claimBatch = Math.max(1, Math.floor(o.concurrency / 8));
 
   function launch(record: DeliveryRecord, stored?: Promise<unknown>): void {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      active--;
+      // Claim in batches rather than one slot at a time: each claim is a storage round trip.
+      if (running && backlog && (o.concurrency - active >= claimBatch || active === 0)) void sweep();
+    };
     const p = o
-      .run(record, stored)
+      .run(record, stored, release)
       .catch((e: unknown) => logger.error({ err: e, deliveryId: record.id }, "delivery run failed unexpectedly"))
       .finally(() => {
-        active--;
+        release();
         runs.delete(p);
-        // Claim in batches rather than one slot at a time: each claim is a storage round trip.
-        if (running && backlog && (o.concurrency - active >= claimBatch || active === 0)) void sweep();
       });
     runs.add(p);
   }

@@ -48,7 +48,7 @@ export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof
 /**
  * Runs attempt number `record.attemptCount + 1` and records it (unless `store` is false: an
  * awaited call writes its attempts with the delivery when it ends), once `stored` says the
- * delivery's own row is committed. `abandon` says whether an
+ * delivery's own row is committed. `exchanged` is called as soon as the HTTP exchange is over. `abandon` says whether an
  * abort means "engine stopping" (nothing is recorded, the delivery stays in flight for the
  * next start) rather than a cancelled caller; then this resolves to null.
  */
@@ -59,6 +59,7 @@ export async function performAttempt(
   abandon?: () => boolean,
   store = true,
   stored: Promise<unknown> = Promise.resolve(),
+  exchanged: () => void = () => undefined,
 ): Promise<AttemptOutcome | null> {
   const { clock, random } = deps;
   const settings = attemptSettings(record, deps.defaults);
@@ -75,6 +76,7 @@ export async function performAttempt(
   } catch (e) {
     error = e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_CONNECT", describeError(e).message, {}, { cause: e });
   }
+  exchanged();
   const interrupted = error?.code === "MFG_ERR_DELIVERY_STOPPED" || error?.code === "MFG_ERR_DELIVERY_ABORTED";
   if (interrupted && abandon?.()) return null;
   const durationMs = Math.max(0, clock.monotonic() - t0);
