@@ -6,7 +6,7 @@ import { JournalBuffer } from "./journal-buffer.js";
 import type { JournalEntry } from "./ports.js";
 import { journalEntry } from "./test-support/storage-fixtures.js";
 
-function setup(batchSize = 3) {
+function setup(batchSize = 3, maxBuffered?: number) {
   const clock = new ManualClock();
   const logger = memoryLogger();
   const written: JournalEntry[][] = [];
@@ -19,7 +19,7 @@ function setup(batchSize = 3) {
       }
       written.push(batch);
     },
-    { clock, logger, flushMs: 20, batchSize, backend: "test" },
+    { clock, logger, flushMs: 20, batchSize, backend: "test", ...(maxBuffered ? { maxBuffered } : {}) },
   );
   return { clock, logger, written, buffer, failAfter: (n: number) => (failNext = n) };
 }
@@ -69,6 +69,23 @@ describe("JournalBuffer", () => {
     await expect(buffer.flush()).rejects.toThrow("disk full");
     await buffer.flush();
     expect(written.flat()).toHaveLength(3);
+  });
+
+  it("bounds memory while writes keep failing: drops the oldest, says so once, and again when writes work", async () => {
+    const { logger, written, buffer, failAfter } = setup(1000, 100);
+    failAfter(1000);
+    const entries = Array.from({ length: 250 }, (_, i) => journalEntry({ time: i }));
+    for (const e of entries) buffer.push(e);
+    await expect(buffer.flush()).rejects.toThrow("disk full");
+    const dropping = logger.lines.filter((l) => /dropping the oldest/.test(l.msg ?? ""));
+    expect(dropping).toHaveLength(1);
+    failAfter(0);
+    await buffer.flush();
+    const kept = written.flat();
+    expect(kept.length).toBeLessThanOrEqual(100);
+    expect(kept.at(-1)!.id).toBe(entries.at(-1)!.id); // the newest survive
+    expect(kept.map((e) => e.time)).toEqual([...kept.map((e) => e.time)].sort((a, b) => a - b));
+    expect(logger.lines.some((l) => l.level === "warn" && /were dropped meanwhile/.test(l.msg ?? ""))).toBe(true);
   });
 
   it("close flushes, leaves no timer, and refuses later pushes", async () => {

@@ -13,10 +13,17 @@ export interface JournalBufferOptions {
   batchSize: number;
   /** `sqlite`, `postgres`: for messages. */
   backend: string;
+  /**
+   * Most entries kept in memory while writes fail (default 100,000, ten times the default
+   * journal size): past it the oldest are dropped, so a store that stays down cannot exhaust
+   * memory. Retention would prune them anyway once the store is back.
+   */
+  maxBuffered?: number;
 }
 
 /** Longest wait between retries of a failing background write. */
 const MAX_RETRY_MS = 5000;
+const DEFAULT_MAX_BUFFERED = 100_000;
 
 /**
  * Journal appends are the hot path (one per served request), so the SQL backends collect
@@ -33,6 +40,8 @@ export class JournalBuffer {
   private queued: Promise<void> | undefined;
   private failures = 0;
   private closed = false;
+  /** Entries dropped since the last successful write (for the log line). */
+  private dropped = 0;
 
   constructor(
     private readonly write: (batch: JournalEntry[]) => void | Promise<void>,
@@ -47,6 +56,16 @@ export class JournalBuffer {
     }
     // No copy: appending hands the entry over (see JournalStore.append).
     this.entries.push(entry);
+    const max = this.opts.maxBuffered ?? DEFAULT_MAX_BUFFERED;
+    if (this.entries.length > max) {
+      // Drop a tenth at once: one splice per many appends, not one per append.
+      const drop = Math.max(1, Math.ceil(max / 10));
+      this.entries.splice(0, drop);
+      if (this.dropped === 0) {
+        this.opts.logger.error({ buffered: this.entries.length, dropped: drop }, `journal: ${this.opts.backend} writes keep failing; dropping the oldest unwritten entries to bound memory`);
+      }
+      this.dropped += drop;
+    }
     if (this.entries.length >= this.opts.batchSize) this.flushInBackground();
     else this.schedule(this.opts.flushMs);
   }
@@ -95,6 +114,10 @@ export class JournalBuffer {
       }
     }
     this.failures = 0;
+    if (this.dropped > 0) {
+      this.opts.logger.warn({ dropped: this.dropped }, `journal: ${this.opts.backend} writes work again; ${this.dropped} unwritten entries were dropped meanwhile`);
+      this.dropped = 0;
+    }
   }
 
   private flushInBackground(): void {
