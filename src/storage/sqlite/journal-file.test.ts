@@ -95,6 +95,12 @@ describe("journal file", () => {
       expect(b.prune(1)).toBe(1);
       a.insert([journalPageInput([journalEntry()])]);
       expect(a.count()).toBe(2);
+      // A page b cuts through: a's own prune keeps b's marks instead of writing its stale ones back.
+      a.insert([journalPageInput(Array.from({ length: 6 }, (_, i) => journalEntry({ time: T0 + 100 + i })))]);
+      expect(b.prune(5)).toBe(3);
+      expect(a.prune(4)).toBe(1);
+      expect(a.count()).toBe(4);
+      expect(b.count()).toBe(4);
     } finally {
       a.close();
       b.close();

@@ -234,10 +234,17 @@ export class JournalFile {
   private syncPages(): void {
     const stored = new Set<number>();
     const missing: number[] = [];
-    for (const r of this.db.all("SELECT seq FROM journal_pages")) {
+    for (const r of this.db.all("SELECT seq, dead FROM journal_pages")) {
       const seq = Number(r.seq);
       stored.add(seq);
-      if (!this.pages.has(seq)) missing.push(seq);
+      const meta = this.pages.get(seq);
+      if (!meta) missing.push(seq);
+      // Another process may have pruned part of a page we know: take its marks, or our next
+      // write of this page's marks would bring its entries back.
+      else if (String(r.dead) !== "[]") {
+        const dead = JSON.parse(String(r.dead)) as number[];
+        if (dead.length !== meta.dead.size) meta.dead = new Set(dead); // marks only ever grow
+      }
     }
     for (const seq of [...this.pages.keys()]) if (!stored.has(seq)) this.forget(seq);
     for (const seq of missing) {
@@ -245,6 +252,7 @@ export class JournalFile {
       this.remember(seq, { ids: JSON.parse(String(r.ids)), times: JSON.parse(String(r.times)), dead: new Set(JSON.parse(String(r.dead)) as number[]) });
     }
   }
+
 
   private remember(seq: number, meta: PageMeta): void {
     this.pages.set(seq, meta);
