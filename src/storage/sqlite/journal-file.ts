@@ -91,7 +91,7 @@ export class JournalFile {
 
   /** Stores `batches` in one transaction, as one page per MAX_PAGE_ENTRIES entries. */
   insert(batches: readonly JournalPageInput[]): void {
-    this.db.transaction(() => {
+    this.inTransaction(() => {
       this.syncPages();
       let page: JournalPageInput[] = [];
       let size = 0;
@@ -142,7 +142,7 @@ export class JournalFile {
   }
 
   clear(): number {
-    return this.db.transaction(() => {
+    return this.inTransaction(() => {
       const n = this.count();
       this.db.run("DELETE FROM journal_pages");
       this.pages.clear();
@@ -160,7 +160,7 @@ export class JournalFile {
   prune(max: number): number {
     const keep = pruneKeep(max);
     if (keep === 0) return this.clear();
-    return this.db.transaction(() => {
+    return this.inTransaction(() => {
       this.syncPages();
       const live: number[] = [];
       for (const p of this.pages.values()) p.times.forEach((t, idx) => p.dead.has(idx) || live.push(t));
@@ -191,6 +191,20 @@ export class JournalFile {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * One transaction; if it fails, the page index in memory may hold what was rolled back,
+   * so it is dropped and read again from the file at the next write.
+   */
+  private inTransaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn);
+    } catch (e) {
+      this.pages.clear();
+      this.ids.clear();
+      throw e;
+    }
   }
 
   /** The live entries of a page, each with its index in the page (pruned ones are left out). */
