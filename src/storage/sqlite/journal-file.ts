@@ -23,8 +23,10 @@ const MIGRATIONS: readonly string[] = [
     count INTEGER NOT NULL,
     ids TEXT NOT NULL,
     times TEXT NOT NULL,
-    entries TEXT NOT NULL,
-    dead TEXT NOT NULL DEFAULT '[]'
+    dead TEXT NOT NULL DEFAULT '[]',
+    -- Last: a page's entries span many overflow pages, which SQLite walks to reach any
+    -- column after them. Everything read without the entries comes first.
+    entries TEXT NOT NULL
   );
   CREATE INDEX journal_pages_max_time ON journal_pages (max_time, seq);
   `,
@@ -55,6 +57,8 @@ export function journalPageInput(entries: readonly JournalEntry[]): JournalPageI
 interface PageMeta {
   ids: string[];
   times: number[];
+  /** The oldest of `times`. */
+  minTime: number;
   dead: Set<number>;
 }
 /** Where an entry sits: its time, its page and its index there (the append order). */
@@ -162,14 +166,29 @@ export class JournalFile {
     if (keep === 0) return this.clear();
     return this.inTransaction(() => {
       this.syncPages();
-      const live: number[] = [];
-      for (const p of this.pages.values()) p.times.forEach((t, idx) => p.dead.has(idx) || live.push(t));
-      const drop = live.length - keep;
+      let total = 0;
+      for (const p of this.pages.values()) total += p.times.length - p.dead.size;
+      const drop = total - keep;
       if (drop <= 0) return 0;
+      // The newest time to drop is among the oldest pages: read times from pages in order of
+      // their oldest entry until `drop` are in hand and no later page starts before the newest
+      // of them (usually a page or two, not the whole journal).
+      const byOldest = [...this.pages.values()].sort((a, b) => a.minTime - b.minTime);
+      const candidates: number[] = [];
+      let newestCandidate = -Infinity;
+      for (const p of byOldest) {
+        if (candidates.length >= drop && p.minTime >= newestCandidate) break;
+        p.times.forEach((t, idx) => {
+          if (p.dead.has(idx)) return;
+          candidates.push(t);
+          if (t > newestCandidate) newestCandidate = t;
+        });
+      }
       // The newest dropped time; ties at it go oldest first (page order, then index).
-      const edge = Float64Array.from(live).sort()[drop - 1]!;
-      let tiesToDrop = drop - live.filter((t) => t < edge).length;
+      const edge = Float64Array.from(candidates).sort()[drop - 1]!;
+      let tiesToDrop = drop - candidates.filter((t) => t < edge).length;
       for (const [seq, p] of [...this.pages].sort((a, b) => a[0] - b[0])) {
+        if (p.minTime > edge) continue;
         let newlyDead = 0;
         p.times.forEach((t, idx) => {
           if (p.dead.has(idx) || t > edge || (t === edge && tiesToDrop === 0)) return;
@@ -224,7 +243,7 @@ export class JournalFile {
         : { entries: `[${parts.map((p) => p.entries.slice(1, -1)).join(",")}]`, ids: parts.flatMap((p) => p.ids), times: parts.flatMap((p) => p.times) };
     this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, ?, ?, ?)", pageColumns(merged));
     const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
-    this.remember(seq, { ids: merged.ids, times: merged.times, dead: new Set() });
+    this.remember(seq, { ids: merged.ids, times: merged.times, minTime: Math.min(...merged.times), dead: new Set() });
   }
 
   /** `b` without the entries whose id is already stored (or earlier in `b`): usually `b` itself. */
@@ -263,7 +282,8 @@ export class JournalFile {
     for (const seq of [...this.pages.keys()]) if (!stored.has(seq)) this.forget(seq);
     for (const seq of missing) {
       const r = this.db.get("SELECT ids, times, dead FROM journal_pages WHERE seq = ?", [seq])!;
-      this.remember(seq, { ids: JSON.parse(String(r.ids)), times: JSON.parse(String(r.times)), dead: new Set(JSON.parse(String(r.dead)) as number[]) });
+      const times = JSON.parse(String(r.times)) as number[];
+      this.remember(seq, { ids: JSON.parse(String(r.ids)), times, minTime: Math.min(...times), dead: new Set(JSON.parse(String(r.dead)) as number[]) });
     }
   }
 
