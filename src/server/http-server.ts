@@ -93,7 +93,12 @@ function write(res: ServerResponse, r: MockResponse, close = false): void {
     res.socket?.destroy();
     return;
   }
-  const headers = r.wireHeaders && !close ? r.wireHeaders : { ...r.headers, "content-length": Buffer.byteLength(r.body), ...(close ? { connection: "close" } : {}) };
+  let headers: Record<string, string | number>;
+  if (r.wireHeaders && !close) headers = r.wireHeaders;
+  else {
+    headers = { ...r.headers, "content-length": Buffer.byteLength(r.body) };
+    if (close) headers.connection = "close";
+  }
   res.writeHead(r.status, headers);
   res.end(r.body);
 }
