@@ -14,7 +14,7 @@ import type { JournalReply, JournalRequest, JournalWorkerData, JournalWorkerErro
 const port = parentPort!;
 const data = workerData as JournalWorkerData;
 const file = new JournalFile(data.path, data.busyTimeoutMs);
-if (data.checkpoint) startCheckpoints(data.checkpoint);
+const stopCheckpoints = data.checkpoint ? startCheckpoints(data.checkpoint) : () => undefined;
 let queue: JournalRequest[] = [];
 let scheduled = false;
 
@@ -62,6 +62,9 @@ function handle(req: Exclude<JournalRequest, { op: "append" }>): unknown {
     case "prune":
       return file.prune(req.max);
     case "close":
+      // Close both connections: SQLite tracks locks per process, and a connection left open
+      // by a terminated thread would keep the main thread's close from cleaning up the WAL.
+      stopCheckpoints();
       file.close();
       return null;
     default: {
@@ -75,10 +78,10 @@ function handle(req: Exclude<JournalRequest, { op: "append" }>): unknown {
  * Checkpoints the state file's WAL from this thread. PASSIVE never waits for locks: it copies
  * what it can and leaves the rest for the next round, so the main thread's writes go on.
  */
-function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): void {
+function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): () => void {
   const state = new SqliteDatabase(c.path, data.busyTimeoutMs);
   let reported = false;
-  setInterval(() => {
+  const timer = setInterval(() => {
     try {
       state.exec("PRAGMA wal_checkpoint(PASSIVE)");
       reported = false;
@@ -88,6 +91,10 @@ function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): void
       reported = true;
     }
   }, c.everyMs);
+  return () => {
+    clearInterval(timer);
+    state.close();
+  };
 }
 
 /** Runs `fn` and sends its result (or its error) to every request in `reqs`. */
