@@ -90,9 +90,12 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     return next;
   }
 
-  /** One queued attempt for a delivery this process holds in flight. */
-  /** `stored` resolves once the delivery's row is committed (already true for claimed ones). */
-  async function runQueued(record: DeliveryRecord, stored: Promise<unknown> = Promise.resolve(), sent: () => void = () => undefined): Promise<void> {
+  /**
+   * One queued attempt for a delivery this process holds in flight. `stored` resolves once the
+   * delivery's row is committed (already true for claimed ones); `exchanged` gives the
+   * dispatcher slot back as soon as the HTTP exchange is over.
+   */
+  async function runQueued(record: DeliveryRecord, stored: Promise<unknown> = Promise.resolve(), exchanged: () => void = () => undefined): Promise<void> {
     if (record.mode === "awaited") {
       // Claimed after a restart: the caller that awaited it is gone, so sending it now helps nobody.
       await finish(record, { status: "failed", nextAttemptAt: null, lastError: INTERRUPTED_REASON });
@@ -100,7 +103,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     }
     let outcome: Awaited<ReturnType<typeof performAttempt>>;
     try {
-      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored, sent);
+      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored, exchanged);
     } catch (e) {
       // The row never committed: enqueue rejected and its caller reported it; nothing to record.
       if (await stored.then(() => false, () => true)) return;
@@ -165,7 +168,6 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     if (!immediate) dispatcher.wakeAt(rec.nextAttemptAt!);
     return { ...rec };
   }
-
 
   const engine: MockForgeDeliveryEngine = {
     async enqueue(request, options) {

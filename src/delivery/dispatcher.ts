@@ -18,10 +18,10 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /**
    * Sends one claimed delivery and moves its status; must not reject for delivery faults.
-   * `stored`: see launch. `sent` gives the slot back once the HTTP exchange is over, so
+   * `stored`: see launch. `exchanged` gives the slot back once the HTTP exchange is over, so
    * recording the attempt does not hold a sending slot (called again at the end, harmlessly).
    */
-  run: (record: DeliveryRecord, stored: Promise<unknown> | undefined, sent: () => void) => Promise<void>;
+  run: (record: DeliveryRecord, stored: Promise<unknown> | undefined, exchanged: () => void) => Promise<void>;
 }
 
 export interface Dispatcher {

@@ -48,9 +48,10 @@ export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof
 /**
  * Runs attempt number `record.attemptCount + 1` and records it (unless `store` is false: an
  * awaited call writes its attempts with the delivery when it ends), once `stored` says the
- * delivery's own row is committed. `exchanged` is called as soon as the HTTP exchange is over. `abandon` says whether an
- * abort means "engine stopping" (nothing is recorded, the delivery stays in flight for the
- * next start) rather than a cancelled caller; then this resolves to null.
+ * delivery's own row is committed. `exchanged` is called as soon as the HTTP exchange is
+ * over. `abandon` says whether an abort means "engine stopping" (nothing is recorded, the
+ * delivery stays in flight for the next start) rather than a cancelled caller; then this
+ * resolves to null.
  */
 export async function performAttempt(
   deps: AttemptDeps,

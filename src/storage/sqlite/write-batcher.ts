@@ -14,11 +14,11 @@ interface QueuedWrite {
  * and every promise resolves only after the commit: "durable when it resolves" still holds.
  * Readers call `flush()` first, so a read always sees the writes issued before it.
  *
- * `setImmediate` is scheduling, not time. The flush runs in the check phase of the NEXT loop
- * iteration, not this one: undici writes a request on a reused keep-alive socket from an
- * immediate queued in this iteration (it first lets pending bytes on the idle socket arrive),
- * so a flush queued here would run first and hold every webhook of the turn behind the commit.
- * Deferring it lets those sends go out first and gathers one more turn of writes per commit.
+ * The flush runs from a zero-delay timer: at the start of the next loop iteration, after this
+ * one's check phase. That is where undici writes a request on a reused keep-alive socket (from
+ * an immediate: it first lets bytes pending on the idle socket arrive); a flush queued as an
+ * immediate would run before those writes and hold every webhook of the turn behind the
+ * commit. It is scheduling, not time, so it is not on the injected clock.
  */
 export class WriteBatcher {
   private queue: QueuedWrite[] = [];
