@@ -50,7 +50,30 @@ export function journalPathFor(statePath: string): string {
 
 /** The journal text of `entries` with their ids and times, as JournalFile.insert takes it. */
 export function journalPageInput(entries: readonly JournalEntry[]): JournalPageInput {
-  return { entries: JSON.stringify(entries), ids: entries.map((e) => e.id), times: entries.map((e) => e.time) };
+  return { entries: JSON.stringify(entries.map(compactEntry)), ids: entries.map((e) => e.id), times: entries.map((e) => e.time) };
+}
+
+/**
+ * An entry as stored: fields that have their usual value (no query, no body, no notes…) are
+ * left out, and `expandEntry` puts them back. Encoding costs per property, and a GET to a
+ * static route has eight of sixteen at their usual value.
+ */
+function compactEntry(e: JournalEntry): Partial<JournalEntry> {
+  const c: Partial<JournalEntry> = { id: e.id, time: e.time, method: e.method, path: e.path, headers: e.headers, routeId: e.routeId, status: e.status, durationMs: e.durationMs };
+  if (e.url !== e.path) c.url = e.url;
+  if (!isEmptyObject(e.query)) c.query = e.query;
+  if (!isEmptyObject(e.params)) c.params = e.params;
+  if (e.rawBody !== "") c.rawBody = e.rawBody;
+  if (e.rawBodyEncoding !== "utf8") c.rawBodyEncoding = e.rawBodyEncoding;
+  if (e.body !== null && e.body !== undefined) c.body = e.body;
+  if (e.notes.length > 0) c.notes = e.notes;
+  if (e.traceId !== null && e.traceId !== undefined) c.traceId = e.traceId;
+  return c;
+}
+
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** What the file keeps in memory about one stored page: enough to dedupe and prune without reading it. */
@@ -232,7 +255,7 @@ export class JournalFile {
     if (!row) return [];
     const dead = new Set(JSON.parse(String(row.dead)) as number[]);
     const out: { entry: JournalEntry; idx: number }[] = [];
-    (JSON.parse(String(row.entries)) as JournalEntry[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: normalize(e), idx }));
+    (JSON.parse(String(row.entries)) as Partial<JournalEntry>[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: normalize(e), idx }));
     return out;
   }
 
@@ -255,8 +278,9 @@ export class JournalFile {
       return fresh;
     });
     if (keep.every(Boolean)) return b;
-    const entries = (JSON.parse(b.entries) as JournalEntry[]).filter((_, i) => keep[i]);
-    return journalPageInput(entries);
+    // The stored (compact) form, kept as it is.
+    const entries = (JSON.parse(b.entries) as unknown[]).filter((_, i) => keep[i]);
+    return { entries: JSON.stringify(entries), ids: b.ids.filter((_, i) => keep[i]), times: b.times.filter((_, i) => keep[i]) };
   }
 
   /**
@@ -320,10 +344,24 @@ function matches(e: JournalEntry, f: JournalFilter): boolean {
   );
 }
 
-/** JSON drops `undefined`; every entry read back has every field. */
-function normalize(e: JournalEntry): JournalEntry {
-  if (e.body === undefined) e.body = null;
-  if (e.routeId === undefined) e.routeId = null;
-  if (e.traceId === undefined) e.traceId = null;
-  return e;
+/** An entry read back, every field present and in the usual order (see compactEntry). */
+function normalize(c: Partial<JournalEntry>): JournalEntry {
+  return {
+    id: c.id!,
+    time: c.time!,
+    method: c.method!,
+    path: c.path!,
+    url: c.url ?? c.path!,
+    query: c.query ?? {},
+    params: c.params ?? {},
+    headers: c.headers ?? {},
+    rawBody: c.rawBody ?? "",
+    rawBodyEncoding: c.rawBodyEncoding ?? "utf8",
+    body: c.body ?? null,
+    routeId: c.routeId ?? null,
+    status: c.status!,
+    durationMs: c.durationMs!,
+    notes: c.notes ?? [],
+    traceId: c.traceId ?? null,
+  };
 }
