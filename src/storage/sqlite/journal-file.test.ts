@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { T0, journalEntry } from "../test-support/storage-fixtures.js";
-import { JournalFile, journalPageInput, journalPathFor } from "./journal-file.js";
+import { JournalFile, journalPathFor } from "./journal-file.js";
+import { journalPageInput } from "./journal-page-codec.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

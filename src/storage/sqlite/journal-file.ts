@@ -2,6 +2,7 @@ import { listLimit, pruneKeep } from "../limits.js";
 import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
+import { expandEntry, type JournalPageInput } from "./journal-page-codec.js";
 
 /**
  * Schema of the journal file; never edit a shipped entry. The journal lives in a file of its
@@ -32,48 +33,16 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** A batch of entries as the main thread sends it: JSON array text, plus each entry's id and time. */
-export interface JournalPageInput {
-  entries: string;
-  ids: string[];
-  times: number[];
-}
-
-/** Entries per stored page at most: a larger page makes the page that pruning rewrites costlier. */
+/**
+ * Entries per stored page at most. Reads parse whole pages, and a page leaves the file only
+ * once pruning has marked all its entries dead, so pages stay a few hundred entries long.
+ */
 const MAX_PAGE_ENTRIES = 500;
 
 /** `state.db` → `state.journal.db`; `:memory:` stays in memory. */
 export function journalPathFor(statePath: string): string {
   if (statePath === ":memory:") return statePath;
   return `${statePath.endsWith(".db") ? statePath.slice(0, -3) : statePath}.journal.db`;
-}
-
-/** The journal text of `entries` with their ids and times, as JournalFile.insert takes it. */
-export function journalPageInput(entries: readonly JournalEntry[]): JournalPageInput {
-  return { entries: JSON.stringify(entries.map(compactEntry)), ids: entries.map((e) => e.id), times: entries.map((e) => e.time) };
-}
-
-/**
- * An entry as stored: fields that have their usual value (no query, no body, no notes…) are
- * left out, and `expandEntry` puts them back. Encoding costs per property, and a GET to a
- * static route has eight of sixteen at their usual value.
- */
-function compactEntry(e: JournalEntry): Partial<JournalEntry> {
-  const c: Partial<JournalEntry> = { id: e.id, time: e.time, method: e.method, path: e.path, headers: e.headers, routeId: e.routeId, status: e.status, durationMs: e.durationMs };
-  if (e.url !== e.path) c.url = e.url;
-  if (!isEmptyObject(e.query)) c.query = e.query;
-  if (!isEmptyObject(e.params)) c.params = e.params;
-  if (e.rawBody !== "") c.rawBody = e.rawBody;
-  if (e.rawBodyEncoding !== "utf8") c.rawBodyEncoding = e.rawBodyEncoding;
-  if (e.body !== null && e.body !== undefined) c.body = e.body;
-  if (e.notes.length > 0) c.notes = e.notes;
-  if (e.traceId !== null && e.traceId !== undefined) c.traceId = e.traceId;
-  return c;
-}
-
-function isEmptyObject(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
 }
 
 /** What the file keeps in memory about one stored page: enough to dedupe and prune without reading it. */
@@ -255,7 +224,7 @@ export class JournalFile {
     if (!row) return [];
     const dead = new Set(JSON.parse(String(row.dead)) as number[]);
     const out: { entry: JournalEntry; idx: number }[] = [];
-    (JSON.parse(String(row.entries)) as Partial<JournalEntry>[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: normalize(e), idx }));
+    (JSON.parse(String(row.entries)) as Partial<JournalEntry>[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: expandEntry(e), idx }));
     return out;
   }
 
@@ -342,26 +311,4 @@ function matches(e: JournalEntry, f: JournalFilter): boolean {
     (f.routeId === undefined || e.routeId === f.routeId) &&
     (f.since === undefined || e.time >= f.since)
   );
-}
-
-/** An entry read back, every field present and in the usual order (see compactEntry). */
-function normalize(c: Partial<JournalEntry>): JournalEntry {
-  return {
-    id: c.id!,
-    time: c.time!,
-    method: c.method!,
-    path: c.path!,
-    url: c.url ?? c.path!,
-    query: c.query ?? {},
-    params: c.params ?? {},
-    headers: c.headers ?? {},
-    rawBody: c.rawBody ?? "",
-    rawBodyEncoding: c.rawBodyEncoding ?? "utf8",
-    body: c.body ?? null,
-    routeId: c.routeId ?? null,
-    status: c.status!,
-    durationMs: c.durationMs!,
-    notes: c.notes ?? [],
-    traceId: c.traceId ?? null,
-  };
 }

@@ -1,5 +1,5 @@
 import type { JournalFilter } from "../ports.js";
-import type { JournalPageInput } from "./journal-file.js";
+import type { JournalPageInput } from "./journal-page-codec.js";
 
 /** What the journal worker is started with. */
 export interface JournalWorkerData {

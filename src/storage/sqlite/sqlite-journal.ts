@@ -1,7 +1,8 @@
 import type { JournalEntry, JournalFilter, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { storageFailure } from "../storage-errors.js";
-import { JournalFile, journalPageInput } from "./journal-file.js";
+import { JournalFile } from "./journal-file.js";
+import { journalPageInput } from "./journal-page-codec.js";
 import { JournalWorkerClient } from "./journal-worker-client.js";
 import type { JournalWorkerData } from "./journal-worker-protocol.js";
 
