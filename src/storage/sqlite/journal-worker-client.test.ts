@@ -63,6 +63,22 @@ describe("journal worker", () => {
     }
   });
 
+  it("keeps journaling when it cannot checkpoint the state file, and says so", async () => {
+    const stateDir = join(dir, "not-a-state-file");
+    mkdirSync(stateDir, { recursive: true });
+    const logger = memoryLogger();
+    const client = new JournalWorkerClient({ path: join(dir, "nockpt.journal.db"), busyTimeoutMs: 1000, checkpoint: { path: stateDir, everyMs: 10 } }, logger);
+    try {
+      await client.call({ op: "append", ...journalPageInput([journalEntry()]) });
+      expect(await client.call({ op: "count" })).toBe(1);
+      const warned = () => logger.lines.some((l) => l.level === "warn" && /checkpoint failed/.test(l.msg ?? "") && String((l.obj as { err?: string }).err).includes(stateDir));
+      for (let i = 0; i < 100 && !warned(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(warned()).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("reports a journal file it cannot open when the storage opens, with the path", () => {
     mkdirSync(join(dir, "bad", "state.journal.db"), { recursive: true });
     let err: unknown;

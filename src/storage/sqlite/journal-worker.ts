@@ -79,7 +79,16 @@ function handle(req: Exclude<JournalRequest, { op: "append" }>): unknown {
  * what it can and leaves the rest for the next round, so the main thread's writes go on.
  */
 function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): () => void {
-  const state = new SqliteDatabase(c.path, data.busyTimeoutMs);
+  const report = (what: string, e: unknown) =>
+    port.postMessage({ id: 0, ok: false, error: { message: `${what} '${c.path}' failed: ${e instanceof Error ? e.message : String(e)}` } } satisfies JournalReply);
+  let state: SqliteDatabase;
+  try {
+    state = new SqliteDatabase(c.path, data.busyTimeoutMs);
+  } catch (e) {
+    // The journal still works; the main connection's own (rarer) checkpoints bound the WAL.
+    report("opening the state file for checkpoints", e);
+    return () => undefined;
+  }
   let reported = false;
   const timer = setInterval(() => {
     try {
@@ -87,7 +96,7 @@ function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): () =
       reported = false;
     } catch (e) {
       // Once per failure streak: the main connection's own (rarer) checkpoints still bound the WAL.
-      if (!reported) port.postMessage({ id: 0, ok: false, error: { message: `checkpoint of '${c.path}' failed: ${e instanceof Error ? e.message : String(e)}` } } satisfies JournalReply);
+      if (!reported) report("checkpoint of", e);
       reported = true;
     }
   }, c.everyMs);
