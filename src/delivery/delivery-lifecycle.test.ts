@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
+import { delivery } from "../storage/test-support/storage-fixtures.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { DeliveryRecord } from "../storage/ports.js";
 import { INTERRUPTED_REASON } from "./restart-recovery.js";
@@ -130,26 +131,19 @@ describe("drain", () => {
 
 describe("restart", () => {
   function leftover(over: Partial<DeliveryRecord>, url: string, now: number): DeliveryRecord {
-    return {
+    return delivery({
       id: `dlv_${over.webhookId}`,
-      webhookId: "msg_x",
-      mode: "queued",
-      sourceKind: "route",
       sourceId: null,
       request: { method: "POST", url, headers: {}, body: "{}" },
       options: {},
       status: "in_flight",
-      attemptCount: 0,
       nextAttemptAt: null,
       createdAt: now,
       updatedAt: now,
-      lastStatus: null,
-      lastError: null,
-      traceId: null,
-      replayOf: null,
       ...over,
-    };
+    });
   }
+
 
   it("resumes queued deliveries left in flight or pending, and fails awaited ones instead of re-sending them", async () => {
     receiver = await startReceiver(answer(200));

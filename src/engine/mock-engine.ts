@@ -143,7 +143,7 @@ export class MockEngine {
       if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
       this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
       // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-      if (tooDeep || !this.o.afterResponse.some((a) => a.wants(route))) return;
+      if (tooDeep || !this.wanted(route)) return;
       const exchange: Exchange = {
         request: req,
         route,
@@ -154,6 +154,12 @@ export class MockEngine {
       for (const a of this.o.afterResponse) if (a.wants(route)) a.run(exchange);
     };
     return { response, finish };
+  }
+
+  /** Whether any after-response work wants this route's exchange (runs per request: no closure). */
+  private wanted(route: CompiledRoute | null): boolean {
+    for (const a of this.o.afterResponse) if (a.wants(route)) return true;
+    return false;
   }
 
   private async routeLogs(req: MockRequest): Promise<MockResponse | null> {
