@@ -26,3 +26,8 @@ export function driverErrorCode(e: unknown): string | undefined {
   const inner = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
   return typeof inner === "string" ? inner : undefined;
 }
+
+/** A store written by a newer MockForge: refused rather than misread. `what` names it ("sqlite state file 'x'"). */
+export function schemaTooNew(what: string, current: number, known: number, hint: string): MockForgeError {
+  return new MockForgeError("MFG_ERR_STORAGE", `${what} has schema version ${current}, newer than this MockForge knows (${known})`, { hint });
+}

@@ -1,5 +1,5 @@
 import type { PgDatabase, PgTables } from "./postgres-database.js";
-import { MockForgeError } from "../../core/errors.js";
+import { schemaTooNew } from "../storage-errors.js";
 
 /**
  * Schema migrations for postgres, applied in order at open. Numbers are DOUBLE PRECISION
@@ -99,11 +99,7 @@ export async function migratePostgres(db: PgDatabase, t: PgTables): Promise<void
     const { rows } = await query(`SELECT MAX(version) AS v FROM ${t.schemaVersion}`);
     const current = rows[0]?.v === null || rows[0]?.v === undefined ? 0 : Number(rows[0].v);
     if (current > MIGRATIONS.length) {
-      throw new MockForgeError(
-        "MFG_ERR_STORAGE",
-        `postgres tables ${t.schemaVersion} have schema version ${current}, newer than this MockForge knows (${MIGRATIONS.length})`,
-        { hint: "Upgrade MockForge, or use another table prefix." },
-      );
+      throw schemaTooNew(`postgres table ${t.schemaVersion}`, current, MIGRATIONS.length, "Upgrade MockForge, or use another table prefix.");
     }
     for (let v = current; v < MIGRATIONS.length; v++) {
       await query(MIGRATIONS[v]!(t));

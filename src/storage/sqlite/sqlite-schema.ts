@@ -1,4 +1,4 @@
-import { MockForgeError } from "../../core/errors.js";
+import { schemaTooNew } from "../storage-errors.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 /**
@@ -105,11 +105,7 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly string[
     const row = db.get("SELECT MAX(version) AS v FROM schema_version");
     const current = typeof row?.v === "number" ? row.v : 0;
     if (current > migrations.length) {
-      throw new MockForgeError(
-        "MFG_ERR_STORAGE",
-        `sqlite ${what} '${db.path}' has schema version ${current}, newer than this MockForge knows (${migrations.length})`,
-        { hint: "Upgrade MockForge, or point storage at another file." },
-      );
+      throw schemaTooNew(`sqlite ${what} '${db.path}'`, current, migrations.length, "Upgrade MockForge, or point storage at another file.");
     }
     for (let v = current; v < migrations.length; v++) {
       db.exec(migrations[v]!);
