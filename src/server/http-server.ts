@@ -4,7 +4,7 @@ import type { Deps } from "../core/deps.js";
 import { describeError, internalError, MockForgeError } from "../core/errors.js";
 import type { HandleResult, MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
-import { hasNoBody, readBody } from "./read-body.js";
+import { EMPTY_BODY, hasNoBody, readBody } from "./read-body.js";
 import { toMockRequest } from "./to-mock-request.js";
 
 export const ADMIN_PREFIX = "/__mockforge";
@@ -43,8 +43,6 @@ export function createHttpServer(o: HttpServerOptions): Server {
   });
   return server;
 }
-
-const EMPTY_BODY = Buffer.alloc(0);
 
 /** Routes a request whose body is read: admin API, 413, or the engine (synchronously when it can answer at once). */
 function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean, started: number): void {

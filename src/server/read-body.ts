@@ -6,7 +6,9 @@ import type { IncomingMessage } from "node:http";
  */
 export type BodyResult = { body: Buffer; tooLarge: boolean; error: Error | null };
 
-const EMPTY: BodyResult = Object.freeze({ body: Buffer.alloc(0), tooLarge: false, error: null }) as BodyResult;
+/** The body of a request that has none (shared: nobody writes into a request body). */
+export const EMPTY_BODY = Buffer.alloc(0);
+const EMPTY: BodyResult = Object.freeze({ body: EMPTY_BODY, tooLarge: false, error: null }) as BodyResult;
 
 /**
  * True when the request announces no body (no content-length or 0, not chunked): most GETs.
