@@ -6,6 +6,16 @@ import type { Random } from "./random.js";
  */
 export type IdPrefix = "req" | "dlv" | "msg" | "att" | "run" | "trc" | "log";
 
+// Every served request takes an id, and a busy server makes many within one millisecond:
+// the hex of the last millisecond is kept rather than formatted again.
+let lastMs = Number.NaN;
+let lastMsHex = "";
+
 export function newId(prefix: IdPrefix, now: number, random: Random): string {
-  return `${prefix}_${Math.floor(now).toString(16).padStart(12, "0")}${random.hex(4)}`;
+  const ms = Math.floor(now);
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastMsHex = ms.toString(16).padStart(12, "0");
+  }
+  return `${prefix}_${lastMsHex}${random.hex(4)}`;
 }

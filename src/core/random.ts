@@ -20,13 +20,17 @@ const POOL_SIZE = 4096;
 let pool = randomBytes(POOL_SIZE);
 let poolOffset = 0;
 
+/** "00".."ff": hex through a table costs a few loads, not a Buffer encode call per id. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function pooledHex(n: number): string {
   if (n > POOL_SIZE) return randomBytes(n).toString("hex");
   if (poolOffset + n > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);
     poolOffset = 0;
   }
-  const s = pool.toString("hex", poolOffset, poolOffset + n);
+  let s = "";
+  for (let i = poolOffset, end = poolOffset + n; i < end; i++) s += BYTE_HEX[pool[i]!]!;
   poolOffset += n;
   return s;
 }

@@ -38,6 +38,11 @@ export interface CompiledRoute {
    */
   fixed: { status: number; headers: Record<string, string>; wireHeaders: Record<string, string | number>; body: string; value: unknown } | null;
   render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
+  /**
+   * Rendered headers with `content-type` set from the body when they name none. For headers
+   * that are not templated the merged object is made once per type and shared: read-only.
+   */
+  withContentType(headers: Record<string, string>, contentType: string | null): Record<string, string>;
 }
 
 export function compileRoute(config: RouteConfig): CompiledRoute {
@@ -53,13 +58,24 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
 
   // Without templates the response is the same for every request: build it once.
   const constant: RenderedResponse | null = templated ? null : { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: bodySource };
+  // Most templated routes template only the body: their status and headers are made once.
+  const constantStatus = status.constant ? toStatus(response.status ?? 200) : null;
+  const constantHeaders = headers.constant ? toHeaders(response.headers ?? {}) : null;
   const render = constant
     ? () => constant
     : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
-        status: toStatus(status.render(scope, env)),
-        headers: toHeaders(headers.render(scope, env)),
+        status: constantStatus ?? toStatus(status.render(scope, env)),
+        headers: constantHeaders ?? toHeaders(headers.render(scope, env)),
         body: body.render(scope, env),
       });
+  const withType = new Map<string, Record<string, string>>();
+  const withContentType = (h: Record<string, string>, contentType: string | null): Record<string, string> => {
+    if (!contentType || h["content-type"]) return h;
+    if (h !== constantHeaders) return { ...h, "content-type": contentType };
+    let merged = withType.get(contentType);
+    if (!merged) withType.set(contentType, (merged = { ...h, "content-type": contentType }));
+    return merged;
+  };
 
   const script = config.script ?? null;
   let fixed: CompiledRoute["fixed"] = null;
@@ -84,6 +100,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     script,
     templated,
     render,
+    withContentType,
   };
 }
 

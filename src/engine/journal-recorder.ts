@@ -23,7 +23,7 @@ export class JournalRecorder {
   }
 
   record(req: MockRequest, routeId: string | null, params: Record<string, string>, status: number, durationMs: number, notes: string[]): JournalEntry {
-    const raw = encodeRawBody(req.rawBody);
+    const raw = encodeRawBody(req.rawBody, req.rawText);
     const entry: JournalEntry = {
       id: req.id,
       time: req.receivedAt,

@@ -115,7 +115,7 @@ export class MockEngine {
   private rendered(req: MockRequest, route: CompiledRoute, params: Record<string, string>, rendered: RenderedResponse, notes: string[]): HandleResult | Promise<HandleResult> {
     const respond = () => {
       const { text, contentType } = serializeBody(rendered.body);
-      const headers = contentType && !rendered.headers["content-type"] ? { ...rendered.headers, "content-type": contentType } : rendered.headers;
+      const headers = route.withContentType(rendered.headers, contentType);
       return this.done(req, route, params, { status: rendered.status, headers, body: text }, rendered, notes);
     };
     return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();

@@ -24,6 +24,8 @@ export interface MockRequest {
   /** Lower-cased header names, as node gives them. */
   headers: HeaderMap;
   rawBody: Buffer;
+  /** `rawBody` as UTF-8 text ("" when empty), null when it is not valid UTF-8: decoded once, for parsing and the journal. */
+  rawText: string | null;
   /** Parsed body (see body-parser.ts); null when absent or unparsable. */
   body: unknown;
   /** Why the body could not be parsed, if it could not. */

@@ -30,12 +30,10 @@ export function createHttpServer(o: HttpServerOptions): Server {
       serve(o, req, res, EMPTY_BODY, false, started);
       return;
     }
-    readBody(req, o.bodyLimitBytes)
-      .then(({ body, tooLarge, error }) => {
-        if (error) res.destroy();
-        else serve(o, req, res, body, tooLarge, started);
-      })
-      .catch((e: unknown) => failed(o, req, res, e));
+    readBody(req, o.bodyLimitBytes, ({ body, tooLarge, error }) => {
+      if (error) res.destroy();
+      else serve(o, req, res, body, tooLarge, started);
+    });
   });
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

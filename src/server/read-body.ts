@@ -19,28 +19,37 @@ export function hasNoBody(req: IncomingMessage): boolean {
   return (len === undefined || len === "0") && req.headers["transfer-encoding"] === undefined;
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  if (hasNoBody(req)) return Promise.resolve(EMPTY);
+/**
+ * Calls `done` once with the body. A callback, not a promise: this runs for every request with
+ * a body, and a promise adds an allocation and a microtask hop to each.
+ */
+export function readBody(req: IncomingMessage, limit: number, done: (r: BodyResult) => void): void {
+  if (hasNoBody(req)) return done(EMPTY);
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true, error: null });
+    return done({ body: EMPTY_BODY, tooLarge: true, error: null });
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve({ body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), tooLarge, error: null }));
-    req.on("error", (error) => resolve({ body: Buffer.alloc(0), tooLarge, error }));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  let settled = false;
+  const settle = (r: BodyResult) => {
+    // A stream can report an error after its end (a reset socket): answer once.
+    if (settled) return;
+    settled = true;
+    done(r);
+  };
+  req.on("data", (chunk: Buffer) => {
+    if (tooLarge) return;
+    size += chunk.length;
+    if (size > limit) {
+      tooLarge = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
   });
+  req.on("end", () => settle({ body: tooLarge ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), tooLarge, error: null }));
+  req.on("error", (error) => settle({ body: EMPTY_BODY, tooLarge, error }));
 }
