@@ -6,6 +6,8 @@ import { SqliteDatabase } from "./sqlite-database.js";
 import { T0, journalEntry } from "../test-support/storage-fixtures.js";
 import { JournalFile, journalPathFor } from "./journal-file.js";
 import { journalPageInput } from "./journal-page-codec.js";
+import { newId } from "../../core/ids.js";
+import { seededRandom } from "../../core/random.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,6 +107,71 @@ describe("journal file", () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it("stores an id once when a batch repeats one from the millisecond the last batch ended in", () => {
+    const f = new JournalFile(freshPath(), 1000);
+    try {
+      const last = journalEntry({ time: T0 + 5 });
+      f.insert([journalPageInput([journalEntry({ time: T0 + 4 }), last])]);
+      // Same time as the newest stored entry: checked against the ids kept for that time.
+      f.insert([journalPageInput([{ ...last, path: "/again" }, journalEntry({ time: T0 + 5 }), journalEntry({ time: T0 + 6 })])]);
+      expect(f.count()).toBe(4);
+      expect(f.get(last.id)!.path).toBe(last.path);
+    } finally {
+      f.close();
+    }
+  });
+
+  it("stores a resent batch once, even one older than what was stored since", () => {
+    const f = new JournalFile(freshPath(), 1000);
+    try {
+      const early = [journalEntry({ time: T0 + 1 }), journalEntry({ time: T0 + 2 })];
+      f.insert([journalPageInput(early)]);
+      f.insert([journalPageInput([journalEntry({ time: T0 + 9 })])]);
+      // A batch that may have been written before its worker died is sent again, with one more entry.
+      f.insert([journalPageInput([...early, journalEntry({ time: T0 + 3 })])]);
+      expect(f.count()).toBe(4);
+      // Reopened (nothing known in memory), a resend is still stored once.
+      const again = new JournalFile(f.path, 1000);
+      again.insert([journalPageInput(early)]);
+      expect(again.count()).toBe(4);
+      again.close();
+    } finally {
+      f.close();
+    }
+  });
+
+  it("finds an entry by id from the time its id carries, and any other id by reading every page", () => {
+    const f = new JournalFile(freshPath(), 1000);
+    try {
+      const random = seededRandom(7);
+      const entries = Array.from({ length: 40 }, (_, i) => journalEntry({ id: newId("req", T0 + i * 1000, random), time: T0 + i * 1000 }));
+      for (let i = 0; i < 40; i += 8) f.insert([journalPageInput(entries.slice(i, i + 8))]);
+      const plain = journalEntry({ id: "custom-id", time: T0 });
+      f.insert([journalPageInput([plain])]);
+      expect(f.get(entries[17]!.id)).toEqual(entries[17]);
+      expect(f.get("custom-id")).toEqual(plain);
+      expect(f.get(newId("req", T0 + 17_000, random))).toBeUndefined();
+    } finally {
+      f.close();
+    }
+  });
+
+  it("reads pages written before entries were packed", () => {
+    const path = freshPath();
+    const f = new JournalFile(path, 1000);
+    const db = new SqliteDatabase(path, 1000);
+    try {
+      const e = journalEntry({ query: {}, url: "/webhooks/orders", notes: ["n"] });
+      const older = { id: e.id, time: e.time, method: e.method, path: e.path, headers: e.headers, routeId: e.routeId, status: e.status, durationMs: e.durationMs, rawBody: e.rawBody, body: e.body, notes: e.notes };
+      db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, 1, ?, ?, ?)", [e.time, e.time, JSON.stringify([e.id]), JSON.stringify([e.time]), JSON.stringify([older])]);
+      expect(f.list()).toEqual([e]);
+      expect(f.get(e.id)).toEqual(e);
+    } finally {
+      db.close();
+      f.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { listLimit, pruneKeep } from "../limits.js";
 import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
-import { expandEntry, type JournalPageInput } from "./journal-page-codec.js";
+import { expandEntry, pageIds, type JournalPageInput } from "./journal-page-codec.js";
 
 /**
  * Schema of the journal file; never edit a shipped entry. The journal lives in a file of its
@@ -10,7 +10,8 @@ import { expandEntry, type JournalPageInput } from "./journal-page-codec.js";
  * thread's outbox writes for the one SQLite write lock.
  *
  * Entries are stored in pages: one row holds a JSON array of the entries appended together
- * (a few hundred on a busy server), with their ids and times beside it. A served request
+ * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their times
+ * beside it. A served request
  * costs one JSON.stringify instead of a row insert into five b-trees, which is what lets the
  * journal keep up with the HTTP server. Reads parse pages newest first and stop as soon as
  * no older page can change the answer; the journal is bounded, so that stays small.
@@ -45,13 +46,19 @@ export function journalPathFor(statePath: string): string {
   return `${statePath.endsWith(".db") ? statePath.slice(0, -3) : statePath}.journal.db`;
 }
 
-/** What the file keeps in memory about one stored page: enough to dedupe and prune without reading it. */
+/** What the file keeps in memory about one stored page: enough to prune without reading it. */
 interface PageMeta {
-  ids: string[];
   times: number[];
-  /** The oldest of `times`. */
+  /** The oldest and newest of `times`. */
   minTime: number;
+  maxTime: number;
   dead: Set<number>;
+}
+
+/** The ids stored at the newest stored time: what a new batch's entries at that time are checked against. */
+interface NewestIds {
+  time: number;
+  ids: Set<string>;
 }
 /** Where an entry sits: its time, its page and its index there (the append order). */
 type Slot = { time: number; seq: number; idx: number };
@@ -62,15 +69,20 @@ const newerFirst = (a: Slot, b: Slot) => b.time - a.time || b.seq - a.seq || b.i
  * The journal file and every operation on it, synchronous (libsql). The journal worker runs
  * it; tests can use it directly.
  *
- * It keeps each page's ids and times in memory, kept in step with the file at every write
- * (another process may share the file): inserts skip ids already stored (a batch resent
- * after a worker restart is stored once, as the JournalStore contract asks), and pruning
- * never reads the pages themselves.
+ * It keeps each page's times in memory, kept in step with the file at every write (another
+ * process may share the file), so pruning never reads the pages themselves.
+ *
+ * Inserts skip ids already stored (a batch resent after a worker restart is stored once, as
+ * the JournalStore contract asks) without holding every stored id: an entry's id and time
+ * never change, so only entries no newer than the newest stored one can repeat one. Those
+ * at the newest time (a batch that starts in the millisecond the last one ended) are checked
+ * against the ids kept for that time; anything older, a rare resend, reads the pages it overlaps.
  */
 export class JournalFile {
   private readonly db: SqliteDatabase;
   private readonly pages = new Map<number, PageMeta>();
-  private readonly ids = new Set<string>();
+  /** Null when not known (a fresh index, or pages another process wrote at that time). */
+  private newest: NewestIds | null = null;
 
   constructor(readonly path: string, busyTimeoutMs: number) {
     this.db = new SqliteDatabase(path, busyTimeoutMs);
@@ -92,7 +104,7 @@ export class JournalFile {
       let page: JournalPageInput[] = [];
       let size = 0;
       for (const b of batches) {
-        const fresh = this.withoutKnownIds(b);
+        const fresh = this.withoutStoredIds(b);
         if (fresh.ids.length === 0) continue;
         if (size + fresh.ids.length > MAX_PAGE_ENTRIES && page.length > 0) {
           this.writePage(page);
@@ -124,10 +136,16 @@ export class JournalFile {
     return found.map((f) => f.entry);
   }
 
+  /**
+   * A MockForge id carries its millisecond (see core/ids.ts), and an entry's time is the one its
+   * id was made with: the pages around that time are read first, the rest only if it is not there.
+   */
   get(id: string): JournalEntry | undefined {
-    const rows = this.db.all("SELECT seq FROM journal_pages WHERE instr(ids, ?) > 0 ORDER BY seq", [JSON.stringify(id)]);
-    for (const r of rows) {
-      const hit = this.pageEntries(Number(r.seq)).find((e) => e.entry.id === id);
+    const ms = /^[a-z]+_([0-9a-f]{12})[0-9a-f]{8}$/.exec(id);
+    const t = ms ? parseInt(ms[1]!, 16) : Number.NaN;
+    const seqs = this.db.all("SELECT seq, min_time, max_time FROM journal_pages ORDER BY seq").map((r) => ({ seq: Number(r.seq), near: Number(r.min_time) < t + 1 && Number(r.max_time) >= t }));
+    for (const { seq } of [...seqs.filter((p) => p.near), ...seqs.filter((p) => !p.near)]) {
+      const hit = this.pageEntries(seq).find((e) => e.entry.id === id);
       if (hit) return hit.entry;
     }
     return undefined;
@@ -142,7 +160,7 @@ export class JournalFile {
       const n = this.count();
       this.db.run("DELETE FROM journal_pages");
       this.pages.clear();
-      this.ids.clear();
+      this.newest = null;
       return n;
     });
   }
@@ -213,7 +231,7 @@ export class JournalFile {
       return this.db.transaction(fn);
     } catch (e) {
       this.pages.clear();
-      this.ids.clear();
+      this.newest = null;
       throw e;
     }
   }
@@ -224,7 +242,7 @@ export class JournalFile {
     if (!row) return [];
     const dead = new Set(JSON.parse(String(row.dead)) as number[]);
     const out: { entry: JournalEntry; idx: number }[] = [];
-    (JSON.parse(String(row.entries)) as Partial<JournalEntry>[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: expandEntry(e), idx }));
+    (JSON.parse(String(row.entries)) as Parameters<typeof expandEntry>[0][]).forEach((e, idx) => dead.has(idx) || out.push({ entry: expandEntry(e), idx }));
     return out;
   }
 
@@ -233,23 +251,64 @@ export class JournalFile {
       parts.length === 1
         ? parts[0]!
         : { entries: `[${parts.map((p) => p.entries.slice(1, -1)).join(",")}]`, ids: parts.flatMap((p) => p.ids), times: parts.flatMap((p) => p.times) };
-    this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, ?, ?, ?)", pageColumns(merged));
+    const { minTime, maxTime } = timeRange(merged.times);
+    // The ids column is no longer read (ids are checked from NewestIds and the pages); it stays for older files.
+    this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, '[]', ?, ?)", [minTime, maxTime, merged.times.length, JSON.stringify(merged.times), merged.entries]);
     const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
-    this.remember(seq, { ids: merged.ids, times: merged.times, minTime: Math.min(...merged.times), dead: new Set() });
+    this.pages.set(seq, { times: merged.times, minTime, maxTime, dead: new Set() });
+    this.noteNewest(merged, maxTime);
   }
 
-  /** `b` without the entries whose id is already stored (or earlier in `b`): usually `b` itself. */
-  private withoutKnownIds(b: JournalPageInput): JournalPageInput {
+  /** Keeps `newest` in step after `b` was stored with its newest time `maxTime`. */
+  private noteNewest(b: JournalPageInput, maxTime: number): void {
+    const known = this.newest;
+    if (known !== null && maxTime < known.time) return;
+    // Unknown before: known from now on only if no other page reaches this time.
+    if (known === null && maxTime <= this.maxStoredTime(b)) return;
+    const ids = known !== null && known.time === maxTime ? known.ids : new Set<string>();
+    b.times.forEach((t, i) => t === maxTime && ids.add(b.ids[i]!));
+    this.newest = { time: maxTime, ids };
+  }
+
+  /** The newest time stored in pages other than the one just written for `b` (-Infinity for none). */
+  private maxStoredTime(b?: JournalPageInput): number {
+    let max = -Infinity;
+    for (const p of this.pages.values()) if (p.maxTime > max && p.times !== b?.times) max = p.maxTime;
+    return max;
+  }
+
+  /**
+   * `b` without the entries whose id is already stored or earlier in `b`: usually `b` itself.
+   * Only entries no newer than the newest stored one can be stored already (see the class).
+   */
+  private withoutStoredIds(b: JournalPageInput): JournalPageInput {
+    const newestStored = this.maxStoredTime();
     const seen = new Set<string>();
-    const keep = b.ids.map((id) => {
-      const fresh = !this.ids.has(id) && !seen.has(id);
+    let olderThanNewest = Infinity;
+    const keep = b.ids.map((id, i) => {
+      const fresh = !seen.has(id);
       seen.add(id);
-      return fresh;
+      const t = b.times[i]!;
+      if (!fresh || t > newestStored) return fresh;
+      if (this.newest !== null && t === this.newest.time) return !this.newest.ids.has(id);
+      if (t < olderThanNewest) olderThanNewest = t;
+      return true;
     });
+    if (olderThanNewest !== Infinity) {
+      const stored = this.storedIdsSince(olderThanNewest);
+      b.ids.forEach((id, i) => keep[i] && stored.has(id) && (keep[i] = false));
+    }
     if (keep.every(Boolean)) return b;
-    // The stored (compact) form, kept as it is.
+    // The stored (packed) form, kept as it is.
     const entries = (JSON.parse(b.entries) as unknown[]).filter((_, i) => keep[i]);
     return { entries: JSON.stringify(entries), ids: b.ids.filter((_, i) => keep[i]), times: b.times.filter((_, i) => keep[i]) };
+  }
+
+  /** Every id stored in a page holding an entry at `since` or later (pruned ones too): the slow path of a resend. */
+  private storedIdsSince(since: number): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.db.all("SELECT entries FROM journal_pages WHERE max_time >= ?", [since])) for (const id of pageIds(String(r.entries))) ids.add(id);
+    return ids;
   }
 
   /**
@@ -274,34 +333,32 @@ export class JournalFile {
     }
     for (const seq of [...this.pages.keys()]) if (!stored.has(seq)) this.forget(seq);
     for (const seq of missing) {
-      const r = this.db.get("SELECT ids, times, dead FROM journal_pages WHERE seq = ?", [seq])!;
+      const r = this.db.get("SELECT times, dead FROM journal_pages WHERE seq = ?", [seq])!;
       const times = JSON.parse(String(r.times)) as number[];
-      this.remember(seq, { ids: JSON.parse(String(r.ids)), times, minTime: Math.min(...times), dead: new Set(JSON.parse(String(r.dead)) as number[]) });
+      const meta: PageMeta = { times, ...timeRange(times), dead: new Set(JSON.parse(String(r.dead)) as number[]) };
+      this.pages.set(seq, meta);
+      // Ids this file did not write may sit at the newest time: check against the pages instead.
+      if (this.newest !== null && meta.maxTime >= this.newest.time) this.newest = null;
     }
-  }
-
-
-  private remember(seq: number, meta: PageMeta): void {
-    this.pages.set(seq, meta);
-    for (const id of meta.ids) this.ids.add(id);
   }
 
   private forget(seq: number): void {
     const meta = this.pages.get(seq);
     if (!meta) return;
     this.pages.delete(seq);
-    for (const id of meta.ids) this.ids.delete(id);
+    // Its ids may no longer be stored: stop answering "stored" for them from memory.
+    if (this.newest !== null && meta.maxTime >= this.newest.time) this.newest = null;
   }
 }
 
-function pageColumns(p: JournalPageInput): unknown[] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of p.times) {
-    if (t < min) min = t;
-    if (t > max) max = t;
+function timeRange(times: readonly number[]): { minTime: number; maxTime: number } {
+  let minTime = Infinity;
+  let maxTime = -Infinity;
+  for (const t of times) {
+    if (t < minTime) minTime = t;
+    if (t > maxTime) maxTime = t;
   }
-  return [min, max, p.ids.length, JSON.stringify(p.ids), JSON.stringify(p.times), p.entries];
+  return { minTime, maxTime };
 }
 
 function matches(e: JournalEntry, f: JournalFilter): boolean {

@@ -2,7 +2,7 @@ import type { JournalEntry } from "../ports.js";
 
 /**
  * A batch of journal entries as the main thread sends it to the journal worker and a page
- * stores it: JSON array text of compact entries (see compactEntry), plus each entry's id and
+ * stores it: JSON array text of packed entries (see packEntry), plus each entry's id and
  * time beside it.
  */
 export interface JournalPageInput {
@@ -13,25 +13,42 @@ export interface JournalPageInput {
 
 /** The journal text of `entries` with their ids and times, as JournalFile.insert takes it. */
 export function journalPageInput(entries: readonly JournalEntry[]): JournalPageInput {
-  return { entries: JSON.stringify(entries.map(compactEntry)), ids: entries.map((e) => e.id), times: entries.map((e) => e.time) };
+  const packed: PackedEntry[] = new Array(entries.length);
+  const ids: string[] = new Array(entries.length);
+  const times: number[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    packed[i] = packEntry(e);
+    ids[i] = e.id;
+    times[i] = e.time;
+  }
+  return { entries: JSON.stringify(packed), ids, times };
 }
 
 /**
- * An entry as stored: fields that have their usual value (no query, no body, no notes…) are
- * left out, and expandEntry puts them back. Encoding costs per property, and a GET to a
- * static route has eight of sixteen at their usual value.
+ * An entry as a page stores it: an array of the fields every entry has, in a fixed order,
+ * then one object with only the fields that are not at their usual value (no query, no
+ * body, no notes…), left out when there are none. Encoding costs per property name and per
+ * value, and this runs on the main thread for every served request: a GET to a static route
+ * is an array of eight values, against sixteen named properties as a JournalEntry.
  */
-function compactEntry(e: JournalEntry): Partial<JournalEntry> {
-  const c: Partial<JournalEntry> = { id: e.id, time: e.time, method: e.method, path: e.path, headers: e.headers, routeId: e.routeId, status: e.status, durationMs: e.durationMs };
-  if (e.url !== e.path) c.url = e.url;
-  if (!isEmptyObject(e.query)) c.query = e.query;
-  if (!isEmptyObject(e.params)) c.params = e.params;
-  if (e.rawBody !== "") c.rawBody = e.rawBody;
-  if (e.rawBodyEncoding !== "utf8") c.rawBodyEncoding = e.rawBodyEncoding;
-  if (e.body !== null && e.body !== undefined) c.body = e.body;
-  if (e.notes.length > 0) c.notes = e.notes;
-  if (e.traceId !== null && e.traceId !== undefined) c.traceId = e.traceId;
-  return c;
+type PackedEntry =
+  | [id: string, time: number, method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number]
+  | [id: string, time: number, method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number, rest: Partial<JournalEntry>];
+
+function packEntry(e: JournalEntry): PackedEntry {
+  let rest: Partial<JournalEntry> | undefined;
+  if (e.url !== e.path) (rest ??= {}).url = e.url;
+  if (!isEmptyObject(e.query)) (rest ??= {}).query = e.query;
+  if (!isEmptyObject(e.params)) (rest ??= {}).params = e.params;
+  if (e.rawBody !== "") (rest ??= {}).rawBody = e.rawBody;
+  if (e.rawBodyEncoding !== "utf8") (rest ??= {}).rawBodyEncoding = e.rawBodyEncoding;
+  if (e.body !== null && e.body !== undefined) (rest ??= {}).body = e.body;
+  if (e.notes.length > 0) (rest ??= {}).notes = e.notes;
+  if (e.traceId !== null && e.traceId !== undefined) (rest ??= {}).traceId = e.traceId;
+  return rest === undefined
+    ? [e.id, e.time, e.method, e.path, e.headers, e.routeId, e.status, e.durationMs]
+    : [e.id, e.time, e.method, e.path, e.headers, e.routeId, e.status, e.durationMs, rest];
 }
 
 function isEmptyObject(o: object): boolean {
@@ -39,8 +56,14 @@ function isEmptyObject(o: object): boolean {
   return true;
 }
 
-/** An entry read back, every field present and in the usual order (see compactEntry). */
-export function expandEntry(c: Partial<JournalEntry>): JournalEntry {
+/**
+ * An entry read back from a page, every field present and in the usual order. Pages written
+ * before entries were packed hold objects with the usual values left out; both read the same.
+ */
+export function expandEntry(stored: PackedEntry | Partial<JournalEntry>): JournalEntry {
+  const c: Partial<JournalEntry> = Array.isArray(stored)
+    ? { id: stored[0], time: stored[1], method: stored[2], path: stored[3], headers: stored[4], routeId: stored[5], status: stored[6], durationMs: stored[7], ...stored[8] }
+    : stored;
   return {
     id: c.id!,
     time: c.time!,
@@ -59,4 +82,9 @@ export function expandEntry(c: Partial<JournalEntry>): JournalEntry {
     notes: c.notes ?? [],
     traceId: c.traceId ?? null,
   };
+}
+
+/** The ids of a page's entries, in order, from its stored text (either form). */
+export function pageIds(text: string): string[] {
+  return (JSON.parse(text) as (PackedEntry | Partial<JournalEntry>)[]).map((e) => (Array.isArray(e) ? e[0] : e.id!));
 }
