@@ -83,6 +83,8 @@ export class JournalFile {
   private readonly pages = new Map<number, PageMeta>();
   /** Null when not known (a fresh index, or pages another process wrote at that time). */
   private newest: NewestIds | null = null;
+  /** SQLite's data_version when the index was last read: it changes only when another connection commits. */
+  private syncedVersion: unknown = undefined;
 
   constructor(readonly path: string, busyTimeoutMs: number) {
     this.db = new SqliteDatabase(path, busyTimeoutMs);
@@ -232,6 +234,7 @@ export class JournalFile {
     } catch (e) {
       this.pages.clear();
       this.newest = null;
+      this.syncedVersion = undefined;
       throw e;
     }
   }
@@ -313,10 +316,13 @@ export class JournalFile {
 
   /**
    * Brings the in-memory page index in step with the file: pages another process wrote are
-   * read (ids, times and dead marks only), pages it deleted are forgotten. Costs one small
-   * query when nothing changed.
+   * read (times and dead marks only), pages it deleted are forgotten. When no other
+   * connection committed since the last look (the usual case) it costs one pragma.
    */
   private syncPages(): void {
+    const version = this.db.pragma("data_version");
+    if (version === this.syncedVersion) return;
+    this.syncedVersion = version;
     const stored = new Set<number>();
     const missing: number[] = [];
     for (const r of this.db.all("SELECT seq, dead FROM journal_pages")) {
