@@ -12,14 +12,16 @@ export function bodyText(raw: Buffer): string | null {
 /**
  * Parses a request body by its content type. Never throws: a malformed JSON body is still
  * served and journaled, with `body: null` and the reason in `error`. `text` is
- * `bodyText(raw)`, passed when the caller has it already.
+ * `bodyText(raw)`, passed when the caller has it already. `fromJsonText` says the body is
+ * `JSON.parse(text)`, which the journal can then store once (see BODY_IS_PARSED_RAW).
  */
-export function parseBody(raw: Buffer, contentType: string | undefined, text: string | null = bodyText(raw)): { body: unknown; error: string | null } {
+export function parseBody(raw: Buffer, contentType: string | undefined, text: string | null = bodyText(raw)): { body: unknown; error: string | null; fromJsonText?: true } {
   if (raw.length === 0) return { body: null, error: null };
   const type = mediaType(contentType);
   if (type === "application/json" || type.endsWith("+json") || (type === "" && looksLikeJson(raw))) {
     try {
-      return { body: JSON.parse(text ?? raw.toString("utf8")), error: null };
+      if (text !== null) return { body: JSON.parse(text), error: null, fromJsonText: true };
+      return { body: JSON.parse(raw.toString("utf8")), error: null };
     } catch (e) {
       return { body: null, error: `malformed JSON body: ${(e as Error).message}` };
     }

@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalStore } from "../storage/ports.js";
+import { BODY_IS_PARSED_RAW, type JournalEntry, type JournalStore } from "../storage/index.js";
 import { encodeRawBody } from "./body-parser.js";
 import type { MockRequest } from "./mock-request.js";
 
@@ -41,6 +41,7 @@ export class JournalRecorder {
       durationMs: Math.round(durationMs * 1000) / 1000,
       notes,
       traceId: req.trace?.traceId ?? null,
+      [BODY_IS_PARSED_RAW]: req.bodyFromJsonText,
     };
     this.store.append(entry).catch(this.onError);
     for (const fn of this.listeners) fn(entry);

@@ -30,6 +30,8 @@ export interface MockRequest {
   body: unknown;
   /** Why the body could not be parsed, if it could not. */
   bodyError: string | null;
+  /** True when `body` is `JSON.parse(rawText)`. */
+  bodyFromJsonText: boolean;
   /** Set when the body was over the limit and was not read. */
   bodyTooLarge: boolean;
   /** From `x-mockforge-trace` when a MockForge call caused this request (loop guard). */

@@ -5,7 +5,7 @@ import { parseTraceHeader, TRACE_HEADER } from "../delivery/index.js";
 import { bodyText, parseBody } from "../engine/body-parser.js";
 import type { MockRequest } from "../engine/mock-request.js";
 
-const NO_BODY = { body: null, error: null };
+const NO_BODY: ReturnType<typeof parseBody> = { body: null, error: null };
 
 /** Adapts a node request (and its already-read body) to the engine's `MockRequest`. */
 export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boolean, deps: Deps, startedMono: number): MockRequest {
@@ -32,6 +32,7 @@ export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boole
     rawText: text,
     body: parsed.body,
     bodyError: parsed.error,
+    bodyFromJsonText: parsed.fromJsonText === true,
     bodyTooLarge: tooLarge,
     trace: typeof traceHeader === "string" ? parseTraceHeader(traceHeader) : null,
   };

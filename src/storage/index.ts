@@ -20,6 +20,7 @@ export type {
   Storage,
   StoredRequest,
 } from "./ports.js";
+export { BODY_IS_PARSED_RAW } from "./ports.js";
 
 // Opening a store from the config's `storage` value.
 export { openStorage, STORAGE_SPEC_FORMS, type OpenStorageDeps } from "./open-storage.js";

@@ -8,6 +8,13 @@
 export type Headers = Record<string, string | string[]>;
 
 /** One request the server received, as the journal keeps it. */
+/**
+ * Set by the recorder on an entry it appends when `body` is `JSON.parse(rawBody)`: a store
+ * may then keep `rawBody` only and parse it back when the entry is read, instead of encoding
+ * the same body twice. A symbol, so it never shows in what reads return.
+ */
+export const BODY_IS_PARSED_RAW: unique symbol = Symbol("mockforge.journal.bodyIsParsedRaw");
+
 export interface JournalEntry {
   id: string;
   /** Epoch ms when the request arrived. */
@@ -32,6 +39,7 @@ export interface JournalEntry {
   /** Why something unusual happened ("body too large", "loop guard: depth 9 > 8, no webhooks"). */
   notes: string[];
   traceId: string | null;
+  [BODY_IS_PARSED_RAW]?: boolean;
 }
 
 export interface JournalFilter {

@@ -6,6 +6,7 @@ import { SqliteDatabase } from "./sqlite-database.js";
 import { T0, journalEntry } from "../test-support/storage-fixtures.js";
 import { JournalFile, journalPathFor } from "./journal-file.js";
 import { journalPageInput } from "./journal-page-codec.js";
+import { BODY_IS_PARSED_RAW } from "../ports.js";
 import { newId } from "../../core/ids.js";
 import { seededRandom } from "../../core/random.js";
 
@@ -171,6 +172,29 @@ describe("journal file", () => {
       expect(f.get(e.id)).toEqual(e);
     } finally {
       db.close();
+      f.close();
+    }
+  });
+});
+
+describe("journal page codec", () => {
+  it("stores a body that is its raw text parsed once, and reads it back parsed", () => {
+    const f = new JournalFile(freshPath(), 1000);
+    try {
+      const rawBody = '{ "order": { "id": "o-1", "qty": 2 } }';
+      const e = journalEntry({ rawBody, body: JSON.parse(rawBody), [BODY_IS_PARSED_RAW]: true });
+      const page = journalPageInput([e]);
+      expect(page.entries).not.toContain('"body"');
+      f.insert([page]);
+      const { [BODY_IS_PARSED_RAW]: _, ...read } = e;
+      expect(f.get(e.id)).toEqual(read);
+      // Without the mark (or with a base64 raw body) the body is stored as it is.
+      const form = journalEntry({ rawBody: "a=1", body: { a: "1" } });
+      expect(journalPageInput([form]).entries).toContain('"body":{"a":"1"}');
+      const binary = journalEntry({ rawBody: "/w==", rawBodyEncoding: "base64", body: null, [BODY_IS_PARSED_RAW]: true });
+      f.insert([journalPageInput([binary])]);
+      expect(f.get(binary.id)!.body).toBeNull();
+    } finally {
       f.close();
     }
   });

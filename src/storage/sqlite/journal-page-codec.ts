@@ -1,4 +1,4 @@
-import type { JournalEntry } from "../ports.js";
+import { BODY_IS_PARSED_RAW, type JournalEntry } from "../ports.js";
 
 /**
  * A batch of journal entries as the main thread sends it to the journal worker and a page
@@ -34,16 +34,20 @@ export function journalPageInput(entries: readonly JournalEntry[]): JournalPageI
  */
 type PackedEntry =
   | [id: string, time: number, method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number]
-  | [id: string, time: number, method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number, rest: Partial<JournalEntry>];
+  | [id: string, time: number, method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number, rest: Rest];
+
+/** The fields not at their usual value; `bodyIsRawJson` stands for a body that is `JSON.parse(rawBody)`. */
+type Rest = Partial<Omit<JournalEntry, typeof BODY_IS_PARSED_RAW>> & { bodyIsRawJson?: 1 };
 
 function packEntry(e: JournalEntry): PackedEntry {
-  let rest: Partial<JournalEntry> | undefined;
+  let rest: Rest | undefined;
   if (e.url !== e.path) (rest ??= {}).url = e.url;
   if (!isEmptyObject(e.query)) (rest ??= {}).query = e.query;
   if (!isEmptyObject(e.params)) (rest ??= {}).params = e.params;
   if (e.rawBody !== "") (rest ??= {}).rawBody = e.rawBody;
   if (e.rawBodyEncoding !== "utf8") (rest ??= {}).rawBodyEncoding = e.rawBodyEncoding;
-  if (e.body !== null && e.body !== undefined) (rest ??= {}).body = e.body;
+  if (e[BODY_IS_PARSED_RAW] === true && e.rawBodyEncoding === "utf8") (rest ??= {}).bodyIsRawJson = 1;
+  else if (e.body !== null && e.body !== undefined) (rest ??= {}).body = e.body;
   if (e.notes.length > 0) (rest ??= {}).notes = e.notes;
   if (e.traceId !== null && e.traceId !== undefined) (rest ??= {}).traceId = e.traceId;
   return rest === undefined
@@ -61,7 +65,7 @@ function isEmptyObject(o: object): boolean {
  * before entries were packed hold objects with the usual values left out; both read the same.
  */
 export function expandEntry(stored: PackedEntry | Partial<JournalEntry>): JournalEntry {
-  const c: Partial<JournalEntry> = Array.isArray(stored)
+  const c: Rest = Array.isArray(stored)
     ? { id: stored[0], time: stored[1], method: stored[2], path: stored[3], headers: stored[4], routeId: stored[5], status: stored[6], durationMs: stored[7], ...stored[8] }
     : stored;
   return {
@@ -75,7 +79,7 @@ export function expandEntry(stored: PackedEntry | Partial<JournalEntry>): Journa
     headers: c.headers ?? {},
     rawBody: c.rawBody ?? "",
     rawBodyEncoding: c.rawBodyEncoding ?? "utf8",
-    body: c.body ?? null,
+    body: c.bodyIsRawJson === 1 ? JSON.parse(c.rawBody!) : (c.body ?? null),
     routeId: c.routeId ?? null,
     status: c.status!,
     durationMs: c.durationMs!,
