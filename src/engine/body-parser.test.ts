@@ -12,10 +12,18 @@ describe("body parsing", () => {
   });
 
   it("parses JSON by media type, parameters and case aside", () => {
-    expect(parseBody(json, "application/json")).toEqual({ body: { a: 1 }, error: null });
-    expect(parseBody(json, "Application/JSON; charset=utf-8")).toEqual({ body: { a: 1 }, error: null });
-    expect(parseBody(json, "application/vnd.api+json")).toEqual({ body: { a: 1 }, error: null });
-    expect(parseBody(json, undefined)).toEqual({ body: { a: 1 }, error: null });
+    const parsed = { body: { a: 1 }, error: null, fromJsonText: true };
+    expect(parseBody(json, "application/json")).toEqual(parsed);
+    expect(parseBody(json, "Application/JSON; charset=utf-8")).toEqual(parsed);
+    expect(parseBody(json, "application/vnd.api+json")).toEqual(parsed);
+    expect(parseBody(json, undefined)).toEqual(parsed);
+  });
+
+  it("says a body is its text parsed only when the text is the body's exact bytes", () => {
+    const latin1 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]); // {"a":"<é in latin-1>"}
+    const r = parseBody(latin1, "application/json");
+    expect(r.fromJsonText).toBeUndefined();
+    expect(r.body).toEqual({ a: "\ufffd" });
   });
 
   it("keeps a malformed JSON body unparsed, with the reason", () => {
