@@ -3,7 +3,7 @@ import { load, ratio, type LoadResult } from "../lib/load.js";
 import { freePort, peakRssMiB, startChild, startMockForge } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
  * Issue 2: a static JSON route and a templated echo route, each against a bare node:http
