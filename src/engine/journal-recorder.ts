@@ -43,8 +43,12 @@ export class JournalRecorder {
       traceId: req.trace?.traceId ?? null,
       [BODY_IS_PARSED_RAW]: req.bodyFromJsonText,
     };
-    this.store.append(entry).catch(this.onError);
-    for (const fn of this.listeners) fn(entry);
+    try {
+      this.store.append(entry);
+    } catch (e) {
+      this.onError(e);
+    }
+    if (this.listeners.size > 0) for (const fn of this.listeners) fn(entry);
     if (++this.sincePrune >= 1000 && this.maxEntries > 0) {
       this.sincePrune = 0;
       this.store.prune(this.maxEntries).catch(this.onError);

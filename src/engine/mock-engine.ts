@@ -48,9 +48,9 @@ export interface AfterResponse {
 }
 
 export interface HandleResult {
-  response: MockResponse;
+  readonly response: MockResponse;
   /** Call once the response has been written: journals it and fires webhooks/rules. */
-  finish: () => void;
+  finish(): void;
 }
 
 /**
@@ -136,24 +136,26 @@ export class MockEngine {
   }
 
   private done(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): HandleResult {
-    const finish = () => {
-      const duration = this.o.deps.clock.monotonic() - req.startedMono;
-      const status = response.drop ? 0 : response.status;
-      const tooDeep = req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
-      if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
-      this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
-      // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-      if (tooDeep || !this.wanted(route)) return;
-      const exchange: Exchange = {
-        request: req,
-        route,
-        params,
-        response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
-        trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
-      };
-      for (const a of this.o.afterResponse) if (a.wants(route)) a.run(exchange);
+    return new Served(this, req, route, params, response, rendered, notes);
+  }
+
+  /** What `HandleResult.finish` does: journal the exchange, then hand it to after-response work. */
+  afterServed(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): void {
+    const duration = this.o.deps.clock.monotonic() - req.startedMono;
+    const status = response.drop ? 0 : response.status;
+    const tooDeep = req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
+    if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
+    this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
+    // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
+    if (tooDeep || !this.wanted(route)) return;
+    const exchange: Exchange = {
+      request: req,
+      route,
+      params,
+      response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
+      trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
     };
-    return { response, finish };
+    for (const a of this.o.afterResponse) if (a.wants(route)) a.run(exchange);
   }
 
   /** Whether any after-response work wants this route's exchange (runs per request: no closure). */
@@ -186,6 +188,23 @@ export class MockEngine {
   private methodNotAllowed(req: MockRequest, allow: string[]): MockResponse {
     const body = { error: { code: "MFG_ERR_ROUTE_NOT_FOUND", message: `${req.path} does not answer ${req.method}`, allow } };
     return { status: 405, headers: { "content-type": "application/json", allow: allow.join(", ") }, body: JSON.stringify(body) };
+  }
+}
+
+/** A handled request waiting for its response to be written: one object per request, no closures. */
+class Served implements HandleResult {
+  constructor(
+    private readonly engine: MockEngine,
+    private readonly req: MockRequest,
+    private readonly route: CompiledRoute | null,
+    private readonly params: Record<string, string>,
+    readonly response: MockResponse,
+    private readonly rendered: RenderedResponse | null,
+    private readonly notes: string[],
+  ) {}
+
+  finish(): void {
+    this.engine.afterServed(this.req, this.route, this.params, this.response, this.rendered, this.notes);
   }
 }
 

@@ -53,9 +53,9 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
       return;
     }
     if (tooLarge) {
-      const { response, finish } = tooLargeResult(o, mreq);
-      write(res, response, true);
-      finish();
+      const result = tooLargeResult(o, mreq);
+      write(res, result.response, true);
+      result.finish();
       return;
     }
     const result = o.engine.handle(mreq);
@@ -66,9 +66,9 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-function answer(res: ServerResponse, { response, finish }: HandleResult): void {
-  write(res, response);
-  finish();
+function answer(res: ServerResponse, result: HandleResult): void {
+  write(res, result.response);
+  result.finish();
 }
 
 /** Nothing a request does can take the listener down: a failure is a 500 with a coded body. */

@@ -58,8 +58,10 @@ export interface JournalStore {
    * Records an entry. May buffer; `list` and `count` always see every appended entry.
    * The store takes the object as it is (this runs once per served request, so nothing is
    * copied): the caller must not change it afterwards. Reads always hand out copies.
+   * Synchronous (every store buffers; a failed write is retried and logged by the store), so
+   * a served request costs no promise; it throws only once the store is closed.
    */
-  append(entry: JournalEntry): Promise<void>;
+  append(entry: JournalEntry): void;
   /** Newest first. */
   list(filter?: JournalFilter): Promise<JournalEntry[]>;
   get(id: string): Promise<JournalEntry | undefined>;

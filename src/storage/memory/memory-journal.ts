@@ -16,7 +16,7 @@ export function createMemoryJournal(): JournalStore {
       .map((x) => x.e);
 
   return {
-    async append(entry) {
+    append(entry) {
       // An id already journaled is ignored, as the SQL backends do (ON CONFLICT DO NOTHING).
       if (ids.has(entry.id)) return;
       ids.add(entry.id);

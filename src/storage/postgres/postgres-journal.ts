@@ -36,7 +36,7 @@ export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<Jo
 
   return {
     close: () => buffer.close(),
-    async append(entry) {
+    append(entry) {
       buffer.push(entry);
     },
     list: (filter = {}) =>

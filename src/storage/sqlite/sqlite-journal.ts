@@ -45,7 +45,7 @@ export function createSqliteJournal(
         await worker.close();
       }
     },
-    async append(entry) {
+    append(entry) {
       buffer.push(entry);
     },
     async list(filter: JournalFilter = {}) {
