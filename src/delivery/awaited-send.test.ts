@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
 import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryStorage } from "../storage/memory/memory-storage.js";
+import { createSqliteStorage } from "../storage/sqlite/sqlite-storage.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStore } from "../storage/ports.js";
 
 let receiver: Receiver | undefined;
 let fx: EngineFixture | undefined;
@@ -126,5 +132,79 @@ describe("awaited send (real sockets)", () => {
     expect(res).toMatchObject({ ok: false, error: { code: "MFG_ERR_DELIVERY_STOPPED" } });
     expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("failed");
     await expect(fx.engine.send({ method: "GET", url: receiver.url }, chain)).rejects.toMatchObject({ code: "MFG_ERR_DELIVERY_STOPPED" });
+  });
+});
+
+describe("awaited send: the record's commit", () => {
+  /** The memory store, its insertFinished held until `release` (and failing when asked). */
+  function heldStorage(readsSeeIssuedWrites: boolean, fail = false) {
+    const storage = createMemoryStorage();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inner = storage.deliveries;
+    const deliveries: DeliveryStore = Object.assign(Object.create(inner) as DeliveryStore, {
+      readsSeeIssuedWrites,
+      insertFinished: async (d: DeliveryRecord, list: AttemptRecord[]) => {
+        await gate;
+        if (fail) throw new Error("disk full");
+        return inner.insertFinished(d, list);
+      },
+    });
+    return { storage: { ...storage, deliveries }, release };
+  }
+
+  it("answers without waiting for the commit where reads see issued writes; stop waits for it", async () => {
+    receiver = await startReceiver(answer(200, "{}"));
+    const held = heldStorage(true);
+    fx = await engineFixture({ storage: held.storage });
+    const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    expect(res.ok).toBe(true);
+    let stopped = false;
+    const stopping = fx.engine.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false);
+    held.release();
+    await stopping;
+    expect((await held.storage.deliveries.get(res.deliveryId))!.status).toBe("succeeded");
+  });
+
+  it("logs a record that fails to commit, and the call still answers", async () => {
+    receiver = await startReceiver(answer(200, "{}"));
+    const held = heldStorage(true, true);
+    fx = await engineFixture({ storage: held.storage });
+    const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    expect(res.ok).toBe(true);
+    held.release();
+    await fx.engine.stop();
+    expect(fx.logs.lines.some((l) => l.msg === "recording a finished awaited call failed")).toBe(true);
+  });
+
+  it("waits for the commit where a read may not see an issued write (postgres)", async () => {
+    receiver = await startReceiver(answer(200, "{}"));
+    const held = heldStorage(false);
+    fx = await engineFixture({ storage: held.storage });
+    let answered = false;
+    const sending = fx.engine.send({ method: "GET", url: receiver.url }, chain).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    held.release();
+    const res = await sending;
+    expect((await held.storage.deliveries.get(res.deliveryId))!.status).toBe("succeeded");
+  });
+
+  it("is read back at once from SQLite, before its group commit ran", async () => {
+    receiver = await startReceiver(answer(200, "{}"));
+    const dir = mkdtempSync(join(tmpdir(), "mockforge-awaited-"));
+    const storage = createSqliteStorage(join(dir, "state.db"));
+    try {
+      fx = await engineFixture({ storage });
+      const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+      expect((await storage.deliveries.get(res.deliveryId))!.status).toBe("succeeded");
+      expect(await storage.deliveries.attempts(res.deliveryId)).toHaveLength(1);
+    } finally {
+      await fx?.engine.stop();
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@
  * Awaited calls are what chain links and scripts make, so one write instead of one per step
  * is most of a link's overhead; and a call whose caller is gone after a crash has nothing to
  * resume, so there is nothing to keep before it ends. Its waiters still hear every change.
+ * Where every read sees an issued write (SQLite, memory), the answer does not wait for the
+ * record's commit either: the engine tracks it (see `recording`).
  */
 import { describeError, MockForgeError } from "../core/errors.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
@@ -20,6 +22,11 @@ export interface AwaitedSendInput {
   stopSignal: AbortSignal;
   /** Tells the engine about each status change. */
   changed: (record: DeliveryRecord) => void;
+  /**
+   * Takes the write of the finished record when the call does not wait for its commit (the
+   * engine logs a failure and waits for it before stopping).
+   */
+  recording: (written: Promise<void>, record: DeliveryRecord) => void;
 }
 
 /** Never rejects for network faults: those resolve with `ok: false`, `status: 0`, `error` set. */
@@ -61,7 +68,12 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
   const status: DeliveryStatus = interruption ? "failed" : (outcome.next as DeliveryStatus);
   const lastError = interruption ? `${interruption.code}: ${interruption.message}` : current.lastError;
   current = { ...current, status, lastError, nextAttemptAt: null, updatedAt: clock.now() };
-  await store.insertFinished(current, attempts);
+  // Where reads see a write once issued, the caller need not wait for the commit (a chain
+  // link's next call goes out meanwhile): its record is in every later read either way, and a
+  // crash before the commit loses only a call whose caller is gone too.
+  const written = store.insertFinished(current, attempts);
+  if (store.readsSeeIssuedWrites) input.recording(written, current);
+  else await written;
   changed(current);
   return buildResult({
     deliveryId: current.id,

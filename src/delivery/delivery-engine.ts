@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
-import { MockForgeError } from "../core/errors.js";
+import { describeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { Random } from "../core/random.js";
@@ -62,6 +62,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   // Every attempt in flight listens on this one signal; hundreds at once are normal.
   setMaxListeners(0, stopController.signal);
   const awaitedRuns = new Set<Promise<unknown>>();
+  const records = new Set<Promise<void>>();
   let state: "new" | "running" | "stopped" = "new";
 
   const dispatcher = createDispatcher({
@@ -177,7 +178,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     async send(request, options) {
       if (state === "stopped") throw stoppedError();
       const record = newRecord(request, options, "awaited");
-      const run = sendAwaited({ deps, record, signal: options.signal, stopSignal: stopController.signal, changed });
+      const run = sendAwaited({ deps, record, signal: options.signal, stopSignal: stopController.signal, changed, recording });
       awaitedRuns.add(run);
       try {
         return await run;
@@ -247,6 +248,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       stopController.abort(stoppedError());
       await dispatcher.stop();
       await Promise.allSettled([...awaitedRuns]);
+      await Promise.allSettled([...records]);
       waiters.cancelAll(stoppedError());
       await retention.settle();
       await http.close();
@@ -254,6 +256,14 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
 
     subscribe: (listener) => waiters.subscribe(listener),
   };
+
+  /** An awaited call's record being written while its caller goes on (see sendAwaited). */
+  function recording(written: Promise<void>, record: DeliveryRecord): void {
+    const settled: Promise<void> = written
+      .catch((e: unknown) => logger.error({ err: describeError(e), deliveryId: record.id, url: record.request.url }, "recording a finished awaited call failed"))
+      .finally(() => records.delete(settled));
+    records.add(settled);
+  }
 
   /** Lets running attempts finish for up to `ms` before they are cut off. */
   async function graceful(ms: number): Promise<void> {

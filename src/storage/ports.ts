@@ -142,6 +142,12 @@ export interface DeliveryFilter {
 }
 
 export interface DeliveryStore {
+  /**
+   * True when every read of this store sees a write as soon as it is issued, before its
+   * commit resolves (SQLite commits queued writes before any read; memory writes at once).
+   * A caller that needs only later reads to see a record then need not wait for the commit.
+   */
+  readonly readsSeeIssuedWrites: boolean;
   /** Must be durable when it resolves: a crash after this still delivers. */
   insert(d: DeliveryRecord): Promise<void>;
   update(id: string, patch: Partial<Omit<DeliveryRecord, "id">>): Promise<void>;

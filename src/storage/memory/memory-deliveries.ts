@@ -37,6 +37,7 @@ export function createMemoryDeliveries(): DeliveryStore {
   };
 
   return {
+    readsSeeIssuedWrites: true,
     async insert(d) {
       if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
       deliveries.set(d.id, { seq: ++seq, record: structuredClone(d) });

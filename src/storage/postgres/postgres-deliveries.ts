@@ -34,6 +34,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
   const doomed = `SELECT id FROM ${D} WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC OFFSET $1`;
 
   return {
+    readsSeeIssuedWrites: false,
     async insert(d) {
       try {
         await db.query(

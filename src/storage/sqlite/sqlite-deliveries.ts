@@ -22,6 +22,8 @@ const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
 export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
   const writes = new WriteBatcher(db);
   return {
+    // Every read below flushes the write batcher first.
+    readsSeeIssuedWrites: true,
     async insert(d) {
       const params = [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url];
       try {
@@ -70,11 +72,10 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
     async insertFinished(d, list) {
       try {
         // One savepoint in the batch's transaction: the delivery and its attempts, or nothing.
-        // Soon: its caller (an awaited call, a chain link) waits on it and has nothing left to send.
         await writes.write(() => {
           db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url]);
           for (const a of list) db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
-        }, true);
+        });
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
       }

@@ -24,22 +24,11 @@ describe("write batcher", () => {
     db.close();
   });
 
-  it("commits a write asked for soon at the end of this turn, with what is queued", async () => {
-    const db = open();
-    const batcher = new WriteBatcher(db);
-    let done = 0;
-    void batcher.write(() => db.run("INSERT INTO t (v) VALUES (1)")).then(() => done++);
-    void batcher.write(() => db.run("INSERT INTO t (v) VALUES (2)"), true).then(() => done++);
-    await nextImmediate();
-    expect(done).toBe(2);
-    db.close();
-  });
-
   it("rejects only the write that failed", async () => {
     const db = open();
     const batcher = new WriteBatcher(db);
     const ok = batcher.write(() => db.run("INSERT INTO t (v) VALUES (1)"));
-    const dup = batcher.write(() => db.run("INSERT INTO t (v) VALUES (1)"), true);
+    const dup = batcher.write(() => db.run("INSERT INTO t (v) VALUES (1)"));
     await expect(ok).resolves.toBe(1);
     await expect(dup).rejects.toThrow();
     db.close();

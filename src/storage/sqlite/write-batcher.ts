@@ -19,28 +19,18 @@ interface QueuedWrite {
  * an immediate: it first lets bytes pending on the idle socket arrive); a flush queued as an
  * immediate would run before those writes and hold every webhook of the turn behind the
  * commit. It is scheduling, not time, so it is not on the injected clock.
- *
- * A zero-delay timer waits at least a millisecond, though. A write whose caller is waiting on
- * it with nothing left to send (an awaited call's record, which a chain link awaits) asks
- * for `soon`: the batch is then flushed from an immediate, at the end of this turn.
  */
 export class WriteBatcher {
   private queue: QueuedWrite[] = [];
-  private timerSet = false;
-  private immediateSet = false;
+  private scheduled = false;
 
   constructor(private readonly db: SqliteDatabase) {}
 
-  write<T>(fn: () => T, soon = false): Promise<T> {
+  write<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (soon) {
-        if (!this.immediateSet) {
-          this.immediateSet = true;
-          setImmediate(() => this.flush());
-        }
-      } else if (!this.timerSet) {
-        this.timerSet = true;
+      if (!this.scheduled) {
+        this.scheduled = true;
         setTimeout(() => this.flush(), 0);
       }
     });
@@ -48,9 +38,7 @@ export class WriteBatcher {
 
   /** Runs every queued write now, in one transaction. */
   flush(): void {
-    // A pending timer or immediate may still fire: it finds the queue empty, or later writes.
-    this.timerSet = false;
-    this.immediateSet = false;
+    this.scheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
