@@ -255,28 +255,29 @@ export class JournalFile {
         ? parts[0]!
         : { entries: `[${parts.map((p) => p.entries.slice(1, -1)).join(",")}]`, ids: parts.flatMap((p) => p.ids), times: parts.flatMap((p) => p.times) };
     const { minTime, maxTime } = timeRange(merged.times);
+    const newestBefore = this.maxStoredTime();
     // The ids column is no longer read (ids are checked from NewestIds and the pages); it stays for older files.
     this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, '[]', ?, ?)", [minTime, maxTime, merged.times.length, JSON.stringify(merged.times), merged.entries]);
     const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
     this.pages.set(seq, { times: merged.times, minTime, maxTime, dead: new Set() });
-    this.noteNewest(merged, maxTime);
+    this.noteNewest(merged, maxTime, newestBefore);
   }
 
-  /** Keeps `newest` in step after `b` was stored with its newest time `maxTime`. */
-  private noteNewest(b: JournalPageInput, maxTime: number): void {
+  /** Keeps `newest` in step after `b` was stored with its newest time `maxTime` (`newestBefore`: the newest stored before it). */
+  private noteNewest(b: JournalPageInput, maxTime: number, newestBefore: number): void {
     const known = this.newest;
     if (known !== null && maxTime < known.time) return;
     // Unknown before: known from now on only if no other page reaches this time.
-    if (known === null && maxTime <= this.maxStoredTime(b)) return;
+    if (known === null && maxTime <= newestBefore) return;
     const ids = known !== null && known.time === maxTime ? known.ids : new Set<string>();
     b.times.forEach((t, i) => t === maxTime && ids.add(b.ids[i]!));
     this.newest = { time: maxTime, ids };
   }
 
-  /** The newest time stored in pages other than the one just written for `b` (-Infinity for none). */
-  private maxStoredTime(b?: JournalPageInput): number {
+  /** The newest time stored (-Infinity for none). */
+  private maxStoredTime(): number {
     let max = -Infinity;
-    for (const p of this.pages.values()) if (p.maxTime > max && p.times !== b?.times) max = p.maxTime;
+    for (const p of this.pages.values()) if (p.maxTime > max) max = p.maxTime;
     return max;
   }
 
