@@ -13,7 +13,7 @@ export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boole
   const q = url.indexOf("?");
   const rawPath = q >= 0 ? url.slice(0, q) : url;
   const headers = req.headers;
-  const text = raw.length === 0 ? "" : bodyText(raw);
+  const text = bodyText(raw);
   const parsed = tooLarge || raw.length === 0 ? NO_BODY : parseBody(raw, headers["content-type"], text);
   const traceHeader = headers[TRACE_HEADER];
   const now = deps.clock.now();
