@@ -14,6 +14,15 @@ const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const freshPath = () => join(dir, `j-${++n}.journal.db`);
+/** Runs `fn` on a journal file of its own, closed afterwards. */
+const withJournal = (fn: (f: JournalFile) => void) => {
+  const f = new JournalFile(freshPath(), 1000);
+  try {
+    fn(f);
+  } finally {
+    f.close();
+  }
+};
 const pageCount = (path: string) => {
   const db = new SqliteDatabase(path, 1000);
   try {
@@ -70,9 +79,8 @@ describe("journal file", () => {
     }
   });
 
-  it("prunes by time across pages appended out of order, ties oldest-appended first", () => {
-    const f = new JournalFile(freshPath(), 1000);
-    try {
+  it("prunes by time across pages appended out of order, ties oldest-appended first", () =>
+    withJournal((f) => {
       const late = journalEntry({ time: T0 + 50 });
       const tieA = journalEntry({ time: T0 + 20 });
       const tieB = journalEntry({ time: T0 + 20 });
@@ -80,10 +88,7 @@ describe("journal file", () => {
       f.insert([journalPageInput([journalEntry({ time: T0 + 10 }), tieB])]);
       expect(f.prune(2)).toBe(2);
       expect(f.list().map((e) => e.id)).toEqual([late.id, tieB.id]);
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
   it("stores an id once, even when another connection to the file stored it", () => {
     const path = freshPath();
@@ -111,23 +116,18 @@ describe("journal file", () => {
     }
   });
 
-  it("stores an id once when a batch repeats one from the millisecond the last batch ended in", () => {
-    const f = new JournalFile(freshPath(), 1000);
-    try {
+  it("stores an id once when a batch repeats one from the millisecond the last batch ended in", () =>
+    withJournal((f) => {
       const last = journalEntry({ time: T0 + 5 });
       f.insert([journalPageInput([journalEntry({ time: T0 + 4 }), last])]);
       // Same time as the newest stored entry: checked against the ids kept for that time.
       f.insert([journalPageInput([{ ...last, path: "/again" }, journalEntry({ time: T0 + 5 }), journalEntry({ time: T0 + 6 })])]);
       expect(f.count()).toBe(4);
       expect(f.get(last.id)!.path).toBe(last.path);
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
-  it("stores a resent batch once, even one older than what was stored since", () => {
-    const f = new JournalFile(freshPath(), 1000);
-    try {
+  it("stores a resent batch once, even one older than what was stored since", () =>
+    withJournal((f) => {
       const early = [journalEntry({ time: T0 + 1 }), journalEntry({ time: T0 + 2 })];
       f.insert([journalPageInput(early)]);
       f.insert([journalPageInput([journalEntry({ time: T0 + 9 })])]);
@@ -139,14 +139,10 @@ describe("journal file", () => {
       again.insert([journalPageInput(early)]);
       expect(again.count()).toBe(4);
       again.close();
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
-  it("finds an entry by id from the time its id carries, and any other id by reading every page", () => {
-    const f = new JournalFile(freshPath(), 1000);
-    try {
+  it("finds an entry by id from the time its id carries, and any other id by reading every page", () =>
+    withJournal((f) => {
       const random = seededRandom(7);
       const entries = Array.from({ length: 40 }, (_, i) => journalEntry({ id: newId("req", T0 + i * 1000, random), time: T0 + i * 1000 }));
       for (let i = 0; i < 40; i += 8) f.insert([journalPageInput(entries.slice(i, i + 8))]);
@@ -155,10 +151,7 @@ describe("journal file", () => {
       expect(f.get(entries[17]!.id)).toEqual(entries[17]);
       expect(f.get("custom-id")).toEqual(plain);
       expect(f.get(newId("req", T0 + 17_000, random))).toBeUndefined();
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
   it("reads pages written before entries were packed", () => {
     const path = freshPath();
@@ -178,9 +171,8 @@ describe("journal file", () => {
 });
 
 describe("journal page codec", () => {
-  it("stores a body that is its raw text parsed once, and reads it back parsed", () => {
-    const f = new JournalFile(freshPath(), 1000);
-    try {
+  it("stores a body that is its raw text parsed once, and reads it back parsed", () =>
+    withJournal((f) => {
       const rawBody = '{ "order": { "id": "o-1", "qty": 2 } }';
       const e = journalEntry({ rawBody, body: JSON.parse(rawBody), [BODY_IS_PARSED_RAW]: true });
       const page = journalPageInput([e]);
@@ -194,8 +186,5 @@ describe("journal page codec", () => {
       const binary = journalEntry({ rawBody: "/w==", rawBodyEncoding: "base64", body: null, [BODY_IS_PARSED_RAW]: true });
       f.insert([journalPageInput([binary])]);
       expect(f.get(binary.id)!.body).toBeNull();
-    } finally {
-      f.close();
-    }
-  });
+    }));
 });
