@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startFromText, type TestServer } from "./support/start-app.js";
 
@@ -79,6 +83,38 @@ describe("routes, templates and the journal", () => {
     expect(list.body[0].status).toBe(413);
     expect(list.body[0].notes.join(" ")).toMatch(/too large/);
     expect((await call(`${s.url}/users/1`)).status).toBe(200);
+  });
+
+  it("drops a request whose client goes away mid-body and keeps serving", async () => {
+    const { port } = new URL(s.url);
+    await new Promise<void>((resolve, reject) => {
+      const sock = connect(Number(port), "127.0.0.1", () => {
+        sock.write("POST /echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"half\":");
+        setTimeout(() => sock.destroy(), 20);
+      });
+      sock.on("close", () => resolve());
+      sock.on("error", reject);
+    });
+    const r = await call(`${s.url}/echo`, { body: { whole: [1, "two"] } });
+    expect(r.body.echoed).toEqual({ whole: [1, "two"] });
+    const [entry] = (await call(`${s.url}/__mockforge/requests?path=/echo&limit=1`)).body;
+    expect(entry).toMatchObject({ rawBody: '{"whole":[1,"two"]}', body: { whole: [1, "two"] }, status: 200 });
+  });
+
+  it("journals a JSON body to SQLite as its raw text and reads it back parsed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-body-"));
+    const sq = await startFromText(CONFIG, { storage: `sqlite:${join(dir, "state.db")}` });
+    try {
+      await call(`${sq.url}/echo`, { body: { whole: [1, "two"], nested: { ok: true } } });
+      await call(`${sq.url}/echo`, { body: "{not json", headers: { "content-type": "application/json" } });
+      const [bad, good] = (await call(`${sq.url}/__mockforge/requests?path=/echo`)).body;
+      expect(good).toMatchObject({ rawBody: '{"whole":[1,"two"],"nested":{"ok":true}}', body: { whole: [1, "two"], nested: { ok: true } } });
+      expect(bad).toMatchObject({ rawBody: "{not json", body: null });
+      expect(bad.notes.join(" ")).toMatch(/malformed JSON body/);
+    } finally {
+      await sq.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("adds, replaces and removes routes at run time", async () => {
