@@ -3,7 +3,7 @@ import { load, ratio, type LoadResult } from "../lib/load.js";
 import { freePort, peakRssMiB, startChild, startMockForge } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 /**
  * Issue 2: a static JSON route and a templated echo route, each against a bare node:http
@@ -27,8 +27,16 @@ export async function staticRoutes(tmp: string, seconds: number): Promise<Record
       const opts = post ? { connections: 50, seconds, method: "POST", body: echoBody, headers: json } : { connections: 50, seconds };
       const rounds: { bare: LoadResult; mockforge: LoadResult }[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        const b = await load(`${bareUrl}${path}`, opts);
-        const m = await load(`${mf.url}${path}`, opts);
+        // Who goes first alternates, so a machine that speeds up or slows down over a round
+        // does not favour one side.
+        let b: LoadResult, m: LoadResult;
+        if (i % 2 === 0) {
+          b = await load(`${bareUrl}${path}`, opts);
+          m = await load(`${mf.url}${path}`, opts);
+        } else {
+          m = await load(`${mf.url}${path}`, opts);
+          b = await load(`${bareUrl}${path}`, opts);
+        }
         rounds.push({ bare: b, mockforge: m });
       }
       return {
