@@ -21,6 +21,13 @@ export class RouteTable {
   private routes: CompiledRoute[] = [];
   private specific: Router = newRouter();
   private any: Router = newRouter();
+  /**
+   * Method-specific routes whose path has no parameter, by exact path then method: most mocked
+   * paths are literal, and a map lookup skips the router's path sanitizing and tree walk on
+   * every such request. Anything else (parameters, `ANY`, a path the router would normalize)
+   * goes to the routers, which agree with this map wherever both answer.
+   */
+  private exact = new Map<string, Map<string, CompiledRoute>>();
 
   constructor(routes: RouteConfig[] = []) {
     for (const r of routes) this.insert(compileRoute(r), false);
@@ -60,6 +67,8 @@ export class RouteTable {
   }
 
   match(method: string, path: string): RouteMatch {
+    const literal = this.exact.get(path)?.get(method);
+    if (literal) return { kind: "route", route: literal, params: {} };
     const found = this.specific.find(method as FindMyWay.HTTPMethod, path) ?? this.any.find(method as FindMyWay.HTTPMethod, path);
     if (found) return { kind: "route", route: found.store as CompiledRoute, params: found.params as Record<string, string> };
     const allow = this.allowedMethods(path);
@@ -109,11 +118,19 @@ export class RouteTable {
   private rebuild(): void {
     const specific = newRouter();
     const any = newRouter();
+    const exact = new Map<string, Map<string, CompiledRoute>>();
     for (const r of this.routes) {
       const path = toRouterPath(r.path);
       try {
         if (r.method === "ANY") any.on([...ANY_METHODS], path, noop, r);
-        else specific.on(r.method as FindMyWay.HTTPMethod, path, noop, r);
+        else {
+          specific.on(r.method as FindMyWay.HTTPMethod, path, noop, r);
+          if (isLiteralPath(path)) {
+            const byMethod = exact.get(path) ?? new Map<string, CompiledRoute>();
+            byMethod.set(r.method, r);
+            exact.set(path, byMethod);
+          }
+        }
       } catch (e) {
         throw new MockForgeError("MFG_ERR_ROUTE_INVALID", `Route ${r.method} ${r.path} cannot be served: ${(e as Error).message}`, {
           hint: "Paths use literal segments, `:name` or `{name}` parameters, and `*` as a last segment",
@@ -122,6 +139,7 @@ export class RouteTable {
     }
     this.specific = specific;
     this.any = any;
+    this.exact = exact;
   }
 }
 
@@ -130,3 +148,12 @@ function newRouter(): Router {
 }
 
 function noop(): void {}
+
+/**
+ * A path the router matches only by being equal to it: no parameter or wildcard, nothing it
+ * decodes (`%`) or cuts at (`?`, `#`, `;`) and no doubled slash it would collapse. Requests for its variants (a trailing
+ * slash, percent-encoding) miss the exact map and still reach the router.
+ */
+function isLiteralPath(path: string): boolean {
+  return !/[:*%?#;]/.test(path) && !path.includes("//");
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { routeSchema } from "../config/schema/routes.js";
+import { RouteTable, type RouteMatch } from "./route-table.js";
+
+const route = (r: object) => routeSchema.parse(r);
+
+/** What a match names: the route's id and params, or the miss with its Allow list. */
+function named(m: RouteMatch): unknown {
+  if (m.kind === "route") return { id: m.route.id, params: m.params };
+  return m.kind === "method_not_allowed" ? { allow: m.allow } : "not found";
+}
+
+describe("route table", () => {
+  const table = () =>
+    new RouteTable([
+      route({ id: "static", path: "/static", method: "GET" }),
+      route({ id: "me", path: "/users/me", method: "GET" }),
+      route({ id: "user", path: "/users/{id}", method: "GET" }),
+      route({ id: "any-x", path: "/x", method: "ANY" }),
+      route({ id: "get-x", path: "/x", method: "GET" }),
+      route({ id: "slash", path: "/dir/", method: "POST" }),
+    ]);
+
+  it("matches a literal path by method, and answers 405 with Allow for another method", () => {
+    const t = table();
+    expect(named(t.match("GET", "/static"))).toEqual({ id: "static", params: {} });
+    expect(named(t.match("POST", "/static"))).toEqual({ allow: ["GET"] });
+    expect(named(t.match("GET", "/nothing"))).toBe("not found");
+  });
+
+  it("still matches the variants of a literal path the router normalizes", () => {
+    const t = table();
+    for (const p of ["/static/", "/st%61tic", "//static"]) {
+      expect(named(t.match("GET", p)), p).toEqual({ id: "static", params: {} });
+    }
+    expect(named(t.match("POST", "/dir"))).toEqual({ id: "slash", params: {} });
+    expect(named(t.match("POST", "/dir/"))).toEqual({ id: "slash", params: {} });
+  });
+
+  it("prefers a literal route over a parameter, and a method over ANY", () => {
+    const t = table();
+    expect(named(t.match("GET", "/users/me"))).toEqual({ id: "me", params: {} });
+    expect(named(t.match("GET", "/users/42"))).toEqual({ id: "user", params: { id: "42" } });
+    expect(named(t.match("GET", "/x"))).toEqual({ id: "get-x", params: {} });
+    expect(named(t.match("DELETE", "/x"))).toEqual({ id: "any-x", params: {} });
+  });
+
+  it("follows routes added, replaced and removed at run time", () => {
+    const t = table();
+    t.add(route({ id: "new", path: "/new", method: "PUT" }));
+    expect(named(t.match("PUT", "/new"))).toEqual({ id: "new", params: {} });
+
+    const replaced = t.put(route({ id: "static", path: "/static", method: "GET", response: { status: 201 } }));
+    const m = t.match("GET", "/static");
+    expect(m.kind === "route" && m.route).toBe(replaced);
+
+    expect(t.remove("static")).toBe(true);
+    expect(named(t.match("GET", "/static"))).toBe("not found");
+    expect(t.remove("me")).toBe(true);
+    expect(named(t.match("GET", "/users/me"))).toEqual({ id: "user", params: { id: "me" } });
+  });
+
+  it("refuses a second route with the same method and path, leaving the table as it was", () => {
+    const t = table();
+    expect(() => t.add(route({ id: "again", path: "/static", method: "GET" }))).toThrow(/duplicates route 'static'/);
+    expect(named(t.match("GET", "/static"))).toEqual({ id: "static", params: {} });
+  });
+});
