@@ -151,8 +151,9 @@ function noop(): void {}
 
 /**
  * A path the router matches only by being equal to it: no parameter or wildcard, nothing it
- * decodes (`%`) or cuts at (`?`, `#`, `;`) and no doubled slash it would collapse. Requests for its variants (a trailing
- * slash, percent-encoding) miss the exact map and still reach the router.
+ * decodes (`%`) or cuts at (`?`, `#`, `;`), and no doubled slash it would collapse. Requests
+ * for its variants (a trailing slash, percent-encoding) miss the exact map and still reach
+ * the router.
  */
 function isLiteralPath(path: string): boolean {
   return !/[:*%?#;]/.test(path) && !path.includes("//");
