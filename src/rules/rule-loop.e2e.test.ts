@@ -14,27 +14,21 @@ import { intelligentBehaviorSchema } from "../config/schema/rules.js";
 import { systemClock } from "../core/clock.js";
 import { memoryLogger } from "../core/logger.js";
 import { systemRandom } from "../core/random.js";
-import { createDeliveryEngine, parseTraceHeader, type MockForgeDeliveryEngine } from "../delivery/index.js";
-import { startReceiver, type Receiver } from "../delivery/test-support/receiver.js";
-import { createMemoryStorage } from "../storage/memory/memory-storage.js";
+import { parseTraceHeader } from "../delivery/index.js";
+import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
 
-const storage = createMemoryStorage();
-let engine: MockForgeDeliveryEngine;
-let receiver: Receiver;
+const live = useLiveDelivery();
 let server: Server;
 let baseUrl: string;
 let rules: RuleEngine;
 const served: { path: string; trace: string | undefined }[] = [];
 
 beforeAll(async () => {
-  engine = createDeliveryEngine({ storage, clock: systemClock, random: systemRandom, logger: memoryLogger(), pollIntervalMs: 0 });
-  await engine.start();
-  receiver = await startReceiver();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -69,23 +63,23 @@ beforeAll(async () => {
     id: "order_webhook_chain",
     links: [
       { request: { id: "echo_order", method: "POST", url: "{{base_url}}/api/orders", body: { again: true } } },
-      { request: { id: "notify", method: "POST", url: `${receiver.url}/hooks/orders`, body: { order_id: "{{chain.echo_order.body.id}}", customer: "{{request.body.customer_id}}" } }, depends_on: ["echo_order"] },
+      { request: { id: "notify", method: "POST", url: `${live.receiver.url}/hooks/orders`, body: { order_id: "{{chain.echo_order.body.id}}", customer: "{{request.body.customer_id}}" } }, depends_on: ["echo_order"] },
     ],
   });
   const seed = parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "seed", "06-method-4-consistency-rules.yaml"), "utf8"));
   const deps = { clock: systemClock, random: systemRandom, logger: memoryLogger() };
   rules = createRuleEngine(intelligentBehaviorSchema.parse(seed.intelligent_behavior).behavior_model.consistency_rules, {
     ...deps,
-    deliveries: engine,
-    runs: storage.runs,
+    deliveries: live.engine,
+    runs: live.storage.runs,
     env: {},
     baseUrl,
     chains: {
       run: (id, req) =>
         runChain(registry.get(id), {
           ...deps,
-          deliveries: engine,
-          runs: storage.runs,
+          deliveries: live.engine,
+          runs: live.storage.runs,
           env: {},
           baseUrl,
           ...(req.variables ? { variables: req.variables } : {}),
@@ -100,28 +94,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rules.close();
-  await engine.stop();
-  await receiver.close();
   server.close();
 });
 
 it("a chain that POSTs back to its trigger runs once; the second firing is suppressed and recorded", async () => {
   const res = await fetch(`${baseUrl}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customer_id: "cust_123" }) });
   expect(res.status).toBe(201);
-  await receiver.waitForCount(1);
+  await live.receiver.waitForCount(1);
   expect(await rules.drain(10_000)).toBe(true);
 
   expect(served.map((s) => s.path)).toEqual(["/api/orders", "/api/orders"]);
   expect(served[1]!.trace).toMatch(/;depth=1$/);
-  expect(JSON.parse(receiver.received[0]!.body)).toEqual({ order_id: "ord_1", customer: "cust_123" });
+  expect(JSON.parse(live.receiver.received[0]!.body)).toEqual({ order_id: "ord_1", customer: "cust_123" });
 
-  const runs = (await storage.runs.list({ kind: "rule" })).map((r) => r.data as RuleRun).sort((a, b) => a.startedAt - b.startedAt || a.trigger.traceDepth - b.trigger.traceDepth);
+  const runs = (await live.storage.runs.list({ kind: "rule" })).map((r) => r.data as RuleRun).sort((a, b) => a.startedAt - b.startedAt || a.trigger.traceDepth - b.trigger.traceDepth);
   expect(runs.map((r) => [r.rule, r.status, r.reason, r.trigger.traceDepth])).toEqual([
     ["trigger_webhook_on_order", "succeeded", null, 0],
     ["trigger_webhook_on_order", "suppressed", "suppressed: chain 'order_webhook_chain' is already running in this trace", 1],
   ]);
   expect(runs[0]!.chainStatus).toBe("succeeded");
-  const chainRuns = await storage.runs.list({ kind: "chain" });
+  const chainRuns = await live.storage.runs.list({ kind: "chain" });
   expect(chainRuns.map((r) => r.id)).toEqual([runs[0]!.chainRunId]);
   expect(runs[1]!.trigger.traceId).toBe(runs[0]!.trigger.traceId);
 });

@@ -8,24 +8,17 @@ import { consistencyRuleSchema } from "../config/schema/rules.js";
 import { systemClock } from "../core/clock.js";
 import { memoryLogger } from "../core/logger.js";
 import { systemRandom } from "../core/random.js";
-import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/index.js";
-import { startReceiver, type Receiver } from "../delivery/test-support/receiver.js";
+import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
 import { ScriptRuntime } from "../scripting/index.js";
-import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
 import { exchange } from "./test-support/rule-fakes.js";
 
-const storage = createMemoryStorage();
-let engine: MockForgeDeliveryEngine;
-let receiver: Receiver;
+const live = useLiveDelivery();
 let scripts: ScriptRuntime;
 let rules: RuleEngine;
 
 beforeAll(async () => {
-  engine = createDeliveryEngine({ storage, clock: systemClock, random: systemRandom, logger: memoryLogger(), pollIntervalMs: 0 });
-  await engine.start();
-  receiver = await startReceiver();
   scripts = new ScriptRuntime({ clock: systemClock, poolSize: 1 });
   rules = createRuleEngine(
     [
@@ -43,23 +36,21 @@ beforeAll(async () => {
       }),
       consistencyRuleSchema.parse({ name: "broken", condition: "path == '/api/broken'", action: { type: "script", script: "const a = 1;\nthrow new Error('boom');" } }),
     ],
-    { deliveries: engine, scripts, runs: storage.runs, clock: systemClock, random: systemRandom, logger: memoryLogger(), env: {}, scriptEnv: { HOOK_URL: `${receiver.url}/big` } },
+    { deliveries: live.engine, scripts, runs: live.storage.runs, clock: systemClock, random: systemRandom, logger: memoryLogger(), env: {}, scriptEnv: { HOOK_URL: `${live.receiver.url}/big` } },
   );
 });
 
 afterAll(async () => {
   await rules.close();
   await scripts.close();
-  await engine.stop();
-  await receiver.close();
 });
 
 it("runs the script with the exchange and records its call and logs", async () => {
   rules.evaluate(exchange());
-  await receiver.waitForCount(1);
+  await live.receiver.waitForCount(1);
   expect(await rules.drain(10_000)).toBe(true);
-  expect(JSON.parse(receiver.received[0]!.body)).toEqual({ order: "ord_1", customer: "cust_1" });
-  const [run] = (await storage.runs.list({ kind: "rule", refId: "notify_big_orders" })).map((r) => r.data as RuleRun);
+  expect(JSON.parse(live.receiver.received[0]!.body)).toEqual({ order: "ord_1", customer: "cust_1" });
+  const [run] = (await live.storage.runs.list({ kind: "rule", refId: "notify_big_orders" })).map((r) => r.data as RuleRun);
   expect(run).toMatchObject({ status: "succeeded", script: { returnValue: 200, logs: [{ message: "notified 200" }] } });
   expect(run!.script!.deliveries).toHaveLength(1);
 });
@@ -67,7 +58,7 @@ it("runs the script with the exchange and records its call and logs", async () =
 it("records a script that throws, with its line", async () => {
   rules.evaluate(exchange({ path: "/api/broken", response: { status: 201, headers: {}, body: {} } }));
   expect(await rules.drain(10_000)).toBe(true);
-  const [run] = (await storage.runs.list({ kind: "rule", refId: "broken" })).map((r) => r.data as RuleRun);
+  const [run] = (await live.storage.runs.list({ kind: "rule", refId: "broken" })).map((r) => r.data as RuleRun);
   expect(run).toMatchObject({ status: "failed", error: { code: "MFG_ERR_SCRIPT_RUNTIME" } });
   expect(run!.reason).toMatch(/boom/);
   expect(run!.reason).toMatch(/line 2/);

@@ -4,36 +4,18 @@
  * the condition and the url/body templates keep `body` = the served request's body.
  */
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consistencyRuleSchema } from "../config/schema/rules.js";
-import { systemClock } from "../core/clock.js";
-import { memoryLogger } from "../core/logger.js";
 import { seededRandom } from "../core/random.js";
-import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/index.js";
-import { startReceiver, type Receiver } from "../delivery/test-support/receiver.js";
-import { createMemoryStorage } from "../storage/memory/memory-storage.js";
+import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
 import { createRuleEngine } from "./rule-engine.js";
 import { exchange, ruleFakes } from "./test-support/rule-fakes.js";
 
-let receiver: Receiver;
-let engine: MockForgeDeliveryEngine;
-const storage = createMemoryStorage();
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  engine = createDeliveryEngine({ storage, clock: systemClock, random: seededRandom(4), logger: memoryLogger(), pollIntervalMs: 0, defaults: { retry: { max_attempts: 1 } } });
-  await engine.start();
-});
-
-afterAll(async () => {
-  await engine.stop();
-  await receiver.close();
-  await storage.close();
-});
+const live = useLiveDelivery({ random: seededRandom(4), maxAttempts: 1 });
 
 describe("rule outbound actions: custom signature headers", () => {
   it("signs the exact text sent; `body` elsewhere is still the request's body", async () => {
-    const fakes = { ...ruleFakes(), deliveries: engine, baseUrl: receiver.url };
+    const fakes = { ...ruleFakes(), deliveries: live.engine, baseUrl: live.receiver.url };
     const rules = createRuleEngine(
       [
         consistencyRuleSchema.parse({
@@ -51,7 +33,7 @@ describe("rule outbound actions: custom signature headers", () => {
     );
     expect(rules.evaluate(exchange())).toEqual(["signed"]);
     expect(await rules.drain(5000)).toBe(true);
-    const [req] = await receiver.waitForCount(1);
+    const [req] = await live.receiver.waitForCount(1);
     expect(req!.url).toBe("/hooks/cust_1");
     expect(JSON.parse(req!.body)).toEqual({ customer: "cust_1", order: "ord_1", total: 120 });
     expect(req!.headers["x-sig"]).toBe(createHmac("sha256", "s3").update(req!.body).digest("hex"));

@@ -4,31 +4,15 @@
  * template's `body` is the exact text the receiver gets.
  */
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemClock } from "../core/clock.js";
 import { memoryLogger } from "../core/logger.js";
 import { seededRandom } from "../core/random.js";
-import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/index.js";
-import { startReceiver, type Receiver } from "../delivery/test-support/receiver.js";
-import { createMemoryStorage } from "../storage/memory/memory-storage.js";
+import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
 import { createFaultController } from "./fault-controller.js";
 import { runScenario } from "./scenario-runner.js";
 
-let receiver: Receiver;
-let engine: MockForgeDeliveryEngine;
-const storage = createMemoryStorage();
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  engine = createDeliveryEngine({ storage, clock: systemClock, random: seededRandom(2), logger: memoryLogger(), pollIntervalMs: 0, defaults: { retry: { max_attempts: 1 } } });
-  await engine.start();
-});
-
-afterAll(async () => {
-  await engine.stop();
-  await receiver.close();
-  await storage.close();
-});
+const live = useLiveDelivery({ random: seededRandom(2), maxAttempts: 1 });
 
 const hmac = (text: string) => createHmac("sha256", "k").update(text).digest("hex");
 
@@ -60,18 +44,18 @@ describe("scenario outbound calls: custom signature headers", () => {
         ],
       },
       {
-        deliveries: engine,
+        deliveries: live.engine,
         faults: createFaultController({ random: seededRandom(1), clock: systemClock }),
         clock: systemClock,
         random: seededRandom(3),
         logger: memoryLogger(),
         env: {},
-        baseUrl: receiver.url,
+        baseUrl: live.receiver.url,
       },
     );
     expect(report.status).toBe("succeeded");
-    await receiver.waitForCount(3);
-    const byUrl = (u: string) => receiver.received.find((r) => r.url === u)!;
+    await live.receiver.waitForCount(3);
+    const byUrl = (u: string) => live.receiver.received.find((r) => r.url === u)!;
 
     const step = byUrl("/api/orders");
     expect(JSON.parse(step.body)).toEqual({ order_id: "ord_7", qty: 2 });
