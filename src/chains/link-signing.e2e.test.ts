@@ -17,7 +17,8 @@ import type { ChainRun } from "./chain-run.js";
 import { parseChainText } from "./load-chain-file.js";
 import { runChain, type RunChainOptions } from "./run-chain.js";
 
-const SEED_12 = "/work/shared/seed/examples/12-webhook-signing.yaml";
+/** The seed document's signing example, kept in the repo as a fixture. */
+const SEED_12 = new URL("../../test/fixtures/seed/12-webhook-signing.yaml", import.meta.url);
 const SECRET = "whsec_" + Buffer.from("a-link-signing-secret-32-bytes!!").toString("base64");
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -6,7 +6,8 @@ import { ConfigError } from "../config/index.js";
 import { chainIdFromFile, loadChainFile, parseChainText, parseChainValue } from "./load-chain-file.js";
 import { loadChains } from "./load-chains.js";
 
-const SEED = "/work/shared/seed/examples";
+/** The seed document's examples, kept in the repo as fixtures. */
+const SEED = path.join(import.meta.dirname, "..", "..", "test", "fixtures", "seed");
 const seed = (prefix: string) => {
   const file = readdirSync(SEED).find((f) => f.startsWith(prefix))!;
   return { file, text: readFileSync(path.join(SEED, file), "utf8") };

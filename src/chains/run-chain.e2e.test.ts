@@ -18,7 +18,8 @@ import { parseChainText } from "./load-chain-file.js";
 import { runChain, type RunChainOptions } from "./run-chain.js";
 import { defaultAnswers, exampleHosts, seedChainText, startWorld, type FakeWorld, type WorldAnswer, type WorldHandler, type WorldRequest } from "./test-support/fake-world.js";
 
-const SEED = "/work/shared/seed/examples";
+/** The seed document's examples, kept in the repo as fixtures. */
+const SEED = path.join(import.meta.dirname, "..", "..", "test", "fixtures", "seed");
 function seedFile(prefix: string): { file: string; text: string } {
   const file = readdirSync(SEED).find((f) => f.startsWith(prefix))!;
   return { file, text: readFileSync(path.join(SEED, file), "utf8") };
