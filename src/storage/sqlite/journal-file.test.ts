@@ -141,6 +141,18 @@ describe("journal file", () => {
       again.close();
     }));
 
+  it("forgets what a failed write had noted in memory: the batch sent again is stored whole", () =>
+    withJournal((f) => {
+      const batch = journalPageInput(Array.from({ length: 500 }, (_, i) => journalEntry({ time: T0 + 1 + (i % 3) })));
+      // The second page of this transaction cannot be written, after the first one was.
+      const unwritable = { ...journalPageInput([journalEntry({ time: T0 + 9 })]), entries: null as unknown as string };
+      expect(() => f.insert([batch, unwritable])).toThrow();
+      expect(f.count()).toBe(0);
+      f.insert([batch]);
+      expect(f.count()).toBe(500);
+      expect(f.prune(100)).toBe(400);
+    }));
+
   it("finds an entry by id from the time its id carries, and any other id by reading every page", () =>
     withJournal((f) => {
       const random = seededRandom(7);
