@@ -147,21 +147,20 @@ export class MockEngine {
     if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
     this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
     // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-    if (tooDeep || !this.wanted(route)) return;
-    const exchange: Exchange = {
-      request: req,
-      route,
-      params,
-      response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
-      trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
-    };
-    for (const a of this.o.afterResponse) if (a.wants(route)) a.run(exchange);
-  }
-
-  /** Whether any after-response work wants this route's exchange (runs per request: no closure). */
-  private wanted(route: CompiledRoute | null): boolean {
-    for (const a of this.o.afterResponse) if (a.wants(route)) return true;
-    return false;
+    if (tooDeep) return;
+    // Made only when some after-response work wants it (most routes have none).
+    let exchange: Exchange | undefined;
+    for (const a of this.o.afterResponse) {
+      if (!a.wants(route)) continue;
+      exchange ??= {
+        request: req,
+        route,
+        params,
+        response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
+        trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
+      };
+      a.run(exchange);
+    }
   }
 
   private async routeLogs(req: MockRequest): Promise<MockResponse | null> {

@@ -7,7 +7,6 @@
 
 export type Headers = Record<string, string | string[]>;
 
-/** One request the server received, as the journal keeps it. */
 /**
  * Set by the recorder on an entry it appends when `body` is `JSON.parse(rawBody)`: a store
  * may then keep `rawBody` only and parse it back when the entry is read, instead of encoding
@@ -15,6 +14,7 @@ export type Headers = Record<string, string | string[]>;
  */
 export const BODY_IS_PARSED_RAW: unique symbol = Symbol("mockforge.journal.bodyIsParsedRaw");
 
+/** One request the server received, as the journal keeps it. */
 export interface JournalEntry {
   id: string;
   /** Epoch ms when the request arrived. */
