@@ -312,32 +312,34 @@ function slowInsertStorage(): { storage: Storage; commit: () => void; fail: (e: 
 }
 
 describe("send before commit", () => {
-  it("sends before the outbox row commits, and records the attempt only after it", async () => {
+  /** An enqueued webhook that has reached the receiver while its outbox insert is held back. */
+  async function sentWhileHeld() {
     receiver = await startReceiver(answer(200));
     const s = slowInsertStorage();
     fx = await engineFixture({ storage: s.storage });
     const queued = fx.engine.enqueue({ method: "POST", url: `${receiver.url}/hooks`, body: { n: 1 } }, { source: { kind: "route" } });
-    // Arrives while the insert is still held back.
     await receiver.waitForCount(1, 5000);
+    // Also in the file's `fx`, which afterEach stops.
+    return { s, queued, bed: fx };
+  }
+
+  it("sends before the outbox row commits, and records the attempt only after it", async () => {
+    const { s, queued, bed } = await sentWhileHeld();
     expect(s.order).toEqual([]);
     s.commit();
     const rec = await queued;
-    const done = await fx.reach(rec.id);
+    const done = await bed.reach(rec.id);
     expect(done).toMatchObject({ status: "succeeded", attemptCount: 1 });
     expect(s.order).toEqual(["insert", "attempt"]);
   });
 
   it("when the row never commits: enqueue rejects and nothing is recorded or reported as a crash", async () => {
-    receiver = await startReceiver(answer(200));
-    const s = slowInsertStorage();
-    fx = await engineFixture({ storage: s.storage });
-    const queued = fx.engine.enqueue({ method: "POST", url: `${receiver.url}/hooks`, body: { n: 1 } }, { source: { kind: "route" } });
-    await receiver.waitForCount(1, 5000);
+    const { s, queued, bed } = await sentWhileHeld();
     s.fail(new Error("disk full"));
     await expect(queued).rejects.toThrow(/disk full/);
     // The run ends quietly without an attempt record (stop waits for every run to settle).
-    await within(fx.engine.stop(), 5000, "the engine to stop");
+    await within(bed.engine.stop(), 5000, "the engine to stop");
     expect(s.order).toEqual([]);
-    expect(fx.logs.lines.filter((l) => /unexpectedly/.test(l.msg ?? ""))).toEqual([]);
+    expect(bed.logs.lines.filter((l) => /unexpectedly/.test(l.msg ?? ""))).toEqual([]);
   });
 });
