@@ -19,3 +19,9 @@ export function newId(prefix: IdPrefix, now: number, random: Random): string {
   }
   return `${prefix}_${lastMsHex}${random.hex(4)}`;
 }
+
+/** The millisecond an id made by `newId` carries, or null for any other string. */
+export function idMillisecond(id: string): number | null {
+  const m = /^[a-z]+_([0-9a-f]{12})[0-9a-f]{8}$/.exec(id);
+  return m ? parseInt(m[1]!, 16) : null;
+}

@@ -1,3 +1,4 @@
+import { idMillisecond } from "../../core/ids.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
@@ -12,8 +13,9 @@ import { expandEntry, pageIds, type JournalPageInput } from "./journal-page-code
  * Entries are stored in pages: one row holds a JSON array of the entries appended together
  * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their times
  * beside it. A served request costs one JSON.stringify instead of a row insert into five
- * b-trees, which is what lets the journal keep up with the HTTP server. Reads parse pages newest first and stop as soon as
- * no older page can change the answer; the journal is bounded, so that stays small.
+ * b-trees, which is what lets the journal keep up with the HTTP server. Reads parse pages
+ * newest first and stop as soon as no older page can change the answer; the journal is
+ * bounded, so that stays small.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -142,8 +144,7 @@ export class JournalFile {
    * id was made with: the pages around that time are read first, the rest only if it is not there.
    */
   get(id: string): JournalEntry | undefined {
-    const ms = /^[a-z]+_([0-9a-f]{12})[0-9a-f]{8}$/.exec(id);
-    const t = ms ? parseInt(ms[1]!, 16) : Number.NaN;
+    const t = idMillisecond(id) ?? Number.NaN;
     const seqs = this.db.all("SELECT seq, min_time, max_time FROM journal_pages ORDER BY seq").map((r) => ({ seq: Number(r.seq), near: Number(r.min_time) < t + 1 && Number(r.max_time) >= t }));
     for (const { seq } of [...seqs.filter((p) => p.near), ...seqs.filter((p) => !p.near)]) {
       const hit = this.pageEntries(seq).find((e) => e.entry.id === id);

@@ -14,8 +14,9 @@ export interface SqliteJournal extends JournalStore {
 /**
  * The journal on sqlite, in its own file (`journalPathFor`), written and read by a worker
  * thread: the main thread buffers entries, encodes each batch as one JSON text and posts
- * it (one string crosses the thread boundary, not a structured clone of every entry). Reads flush first, and the worker answers requests in order, so a read sees every
- * entry appended before it.
+ * it (one string crosses the thread boundary, not a structured clone of every entry). Reads
+ * flush first, and the worker answers requests in order, so a read sees every entry
+ * appended before it.
  *
  * The file is opened (and its schema made) here, synchronously, so a bad path fails when the
  * storage opens, not at the first request.
