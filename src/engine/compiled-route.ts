@@ -56,11 +56,13 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   const body = compileTemplate(bodySource, `${base}.body`);
   const templated = !(status.constant && headers.constant && body.constant);
 
-  // Without templates the response is the same for every request: build it once.
-  const constant: RenderedResponse | null = templated ? null : { status: toStatus(response.status ?? 200), headers: toHeaders(response.headers ?? {}), body: bodySource };
-  // Most templated routes template only the body: their status and headers are made once.
+  // Most templated routes template only the body: their status and headers are made once and
+  // shared by every request, so nothing downstream may change them. Not frozen: answering
+  // from frozen headers measured 8–15 µs slower a request on the echo route.
   const constantStatus = status.constant ? toStatus(response.status ?? 200) : null;
   const constantHeaders = headers.constant ? toHeaders(response.headers ?? {}) : null;
+  // Without templates the response is the same for every request: build it once.
+  const constant: RenderedResponse | null = templated ? null : { status: constantStatus!, headers: constantHeaders!, body: bodySource };
   const render = constant
     ? () => constant
     : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
@@ -81,7 +83,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   let fixed: CompiledRoute["fixed"] = null;
   if (constant && !script) {
     const { text, contentType } = serializeBody(constant.body);
-    const headers = contentType && !constant.headers["content-type"] ? { ...constant.headers, "content-type": contentType } : constant.headers;
+    const headers = withContentType(constant.headers, contentType);
     fixed = { status: constant.status, headers, wireHeaders: { ...headers, "content-length": Buffer.byteLength(text) }, body: text, value: constant.body };
   }
 
