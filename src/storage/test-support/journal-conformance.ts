@@ -118,6 +118,26 @@ export function journalConformance(ctx: ConformanceContext): void {
       expect(await j.count()).toBe(0);
     });
 
+    it("prune drops the oldest by time, then by arrival, whatever order entries came in", async () => {
+      const j = ctx.storage().journal;
+      // A slow request finishes after a fast later one: older entries arrive after newer ones.
+      const a = journalEntry({ time: T0 + 20 });
+      const b = journalEntry({ time: T0 + 10 });
+      const c = journalEntry({ time: T0 + 20 });
+      const d = journalEntry({ time: T0 + 10 });
+      const e = journalEntry({ time: T0 + 30 });
+      for (const x of [a, b, c, d, e]) await j.append(x);
+      const ids = async () => (await j.list()).map((x) => x.id);
+      expect(await ids()).toEqual([e.id, c.id, a.id, d.id, b.id]);
+      expect(await j.list({ since: T0 + 20, limit: 2 })).toEqual([e, c]);
+      expect(await j.prune(3)).toBe(2);
+      expect(await ids()).toEqual([e.id, c.id, a.id]);
+      expect(await j.prune(2)).toBe(1);
+      expect(await ids()).toEqual([e.id, c.id]);
+      expect(await j.get(a.id)).toBeUndefined();
+      expect(await j.count()).toBe(2);
+    });
+
     it("keeps every entry of a burst larger than any batch", async () => {
       const j = ctx.storage().journal;
       await Promise.all(Array.from({ length: 450 }, (_, i) => j.append(journalEntry({ time: T0 + i }))));
