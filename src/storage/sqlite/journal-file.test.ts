@@ -180,9 +180,43 @@ describe("journal file", () => {
       f.close();
     }
   });
+
+  it("reads pages whose entries carry their own id and time, and stores a resend of them once", () => {
+    const path = freshPath();
+    const f = new JournalFile(path, 1000);
+    const db = new SqliteDatabase(path, 1000);
+    try {
+      // As pages were written before ids and times moved out of the entries: the ids column empty.
+      const a = journalEntry({ time: T0 + 1, query: {}, url: "/webhooks/orders", notes: ["n"] });
+      const b = journalEntry({ time: T0 + 2, query: {}, url: "/webhooks/orders" });
+      const packed = (e: typeof a) => [e.id, e.time, e.method, e.path, e.headers, e.routeId, e.status, e.durationMs, { rawBody: e.rawBody, body: e.body, ...(e.notes.length ? { notes: e.notes } : {}) }];
+      db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, 2, '[]', ?, ?)", [a.time, b.time, JSON.stringify([a.time, b.time]), JSON.stringify([a, b].map(packed))]);
+      expect(f.list()).toEqual([b, a]);
+      expect(f.get(a.id)).toEqual(a);
+      // Newer pages (ids beside the entries) and older ones read together.
+      const c = journalEntry({ time: T0 + 3 });
+      f.insert([journalPageInput([c])]);
+      expect(f.list()).toEqual([c, b, a]);
+      // A resend older than the newest stored entry reads the stored ids of both kinds of page.
+      f.insert([journalPageInput([a, c, journalEntry({ time: T0 + 2 })])]);
+      expect(f.count()).toBe(4);
+    } finally {
+      db.close();
+      f.close();
+    }
+  });
 });
 
 describe("journal page codec", () => {
+  it("leaves ids and times out of the entries' text: they travel and are stored beside it", () => {
+    const e = journalEntry({ time: T0 + 7 });
+    const page = journalPageInput([e]);
+    expect(page.ids).toEqual([e.id]);
+    expect(page.times).toEqual([T0 + 7]);
+    expect(page.entries).not.toContain(e.id);
+    expect(page.entries).not.toContain(String(T0 + 7));
+  });
+
   it("stores a body that is its raw text parsed once, and reads it back parsed", () =>
     withJournal((f) => {
       const rawBody = '{ "order": { "id": "o-1", "qty": 2 } }';

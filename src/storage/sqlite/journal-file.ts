@@ -3,7 +3,7 @@ import { listLimit, pruneKeep } from "../limits.js";
 import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
-import { expandEntry, pageIds, type JournalPageInput } from "./journal-page-codec.js";
+import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from "./journal-page-codec.js";
 
 /**
  * Schema of the journal file; never edit a shipped entry. The journal lives in a file of its
@@ -11,7 +11,7 @@ import { expandEntry, pageIds, type JournalPageInput } from "./journal-page-code
  * thread's outbox writes for the one SQLite write lock.
  *
  * Entries are stored in pages: one row holds a JSON array of the entries appended together
- * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their times
+ * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their ids and times
  * beside it. A served request costs one JSON.stringify instead of a row insert into five
  * b-trees, which is what lets the journal keep up with the HTTP server. Reads parse pages
  * newest first and stop as soon as no older page can change the answer; the journal is
@@ -33,6 +33,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX journal_pages_max_time ON journal_pages (max_time, seq);
   `,
+  // Entries in pages written from here on leave out their id and time, which the ids and times
+  // columns hold (see StoredEntry); older pages read as before. Nothing in the file changes:
+  // the version is there so that an older MockForge, which would misread such pages, refuses
+  // the file instead.
+  "SELECT 1",
 ];
 
 /**
@@ -241,11 +246,14 @@ export class JournalFile {
 
   /** The live entries of a page, each with its index in the page (pruned ones are left out). */
   private pageEntries(seq: number): { entry: JournalEntry; idx: number }[] {
-    const row = this.db.get("SELECT entries, dead FROM journal_pages WHERE seq = ?", [seq]);
+    const row = this.db.get("SELECT ids, times, entries, dead FROM journal_pages WHERE seq = ?", [seq]);
     if (!row) return [];
     const dead = new Set(JSON.parse(String(row.dead)) as number[]);
+    // Empty in pages whose entries carry their own ids (see StoredEntry).
+    const ids = JSON.parse(String(row.ids)) as string[];
+    const times = JSON.parse(String(row.times)) as number[];
     const out: { entry: JournalEntry; idx: number }[] = [];
-    (JSON.parse(String(row.entries)) as Parameters<typeof expandEntry>[0][]).forEach((e, idx) => dead.has(idx) || out.push({ entry: expandEntry(e), idx }));
+    (JSON.parse(String(row.entries)) as StoredEntry[]).forEach((e, idx) => dead.has(idx) || out.push({ entry: expandEntry(e, ids[idx] ?? "", times[idx]!), idx }));
     return out;
   }
 
@@ -256,8 +264,7 @@ export class JournalFile {
         : { entries: `[${parts.map((p) => p.entries.slice(1, -1)).join(",")}]`, ids: parts.flatMap((p) => p.ids), times: parts.flatMap((p) => p.times) };
     const { minTime, maxTime } = timeRange(merged.times);
     const newestBefore = this.maxStoredTime();
-    // The ids column is no longer read (ids are checked from NewestIds and the pages); it stays for older files.
-    this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, '[]', ?, ?)", [minTime, maxTime, merged.times.length, JSON.stringify(merged.times), merged.entries]);
+    this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, ?, ?, ?)", [minTime, maxTime, merged.times.length, JSON.stringify(merged.ids), JSON.stringify(merged.times), merged.entries]);
     const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
     this.pages.set(seq, { times: merged.times, minTime, maxTime, dead: new Set() });
     this.noteNewest(merged, maxTime, newestBefore);
@@ -311,7 +318,7 @@ export class JournalFile {
   /** Every id stored in a page holding an entry at `since` or later (pruned ones too): the slow path of a resend. */
   private storedIdsSince(since: number): Set<string> {
     const ids = new Set<string>();
-    for (const r of this.db.all("SELECT entries FROM journal_pages WHERE max_time >= ?", [since])) for (const id of pageIds(String(r.entries))) ids.add(id);
+    for (const r of this.db.all("SELECT ids, entries FROM journal_pages WHERE max_time >= ?", [since])) for (const id of pageIds(String(r.ids), String(r.entries))) ids.add(id);
     return ids;
   }
 
