@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomFillSync, randomUUID } from "node:crypto";
 
 /**
  * The one source of randomness. Nothing else calls `Math.random()`; tests pass a seeded
@@ -16,8 +16,10 @@ export interface Random {
 }
 
 // Ids are made on every request; one crypto call per 4 KiB of randomness instead of one per id.
+// The pool is refilled in place: a new 4 KiB buffer per refill showed up under load at about
+// 0.1 µs per request (allocating it, not the randomness).
 const POOL_SIZE = 4096;
-let pool = randomBytes(POOL_SIZE);
+const pool = randomBytes(POOL_SIZE);
 let poolOffset = 0;
 
 /** "00".."ff": hex through a table costs a few loads, not a Buffer encode call per id. */
@@ -26,7 +28,7 @@ const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2
 function pooledHex(n: number): string {
   if (n > POOL_SIZE) return randomBytes(n).toString("hex");
   if (poolOffset + n > POOL_SIZE) {
-    pool = randomBytes(POOL_SIZE);
+    randomFillSync(pool);
     poolOffset = 0;
   }
   let s = "";
