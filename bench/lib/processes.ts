@@ -66,12 +66,12 @@ export function peakRssMiB(pid: number | undefined): number | null {
   }
 }
 
-/** Starts `mockforge serve` on a config, on a free port, with its own state file. */
-export async function startMockForge(config: string, stateFile: string, extraEnv: Record<string, string> = {}): Promise<Child & { url: string }> {
+/** Starts `mockforge serve` on a config, on a free port, with its own state file (null: `--ephemeral`, state in memory). */
+export async function startMockForge(config: string, stateFile: string | null, extraEnv: Record<string, string> = {}): Promise<Child & { url: string }> {
   const port = await freePort();
   const child = await startChild(
     process.execPath,
-    ["bin/mockforge.js", "serve", "--config", config, "--port", String(port), "--state", stateFile],
+    ["bin/mockforge.js", "serve", "--config", config, "--port", String(port), ...(stateFile === null ? ["--ephemeral"] : ["--state", stateFile])],
     /MockForge serving/,
     { MOCKFORGE_LOG_LEVEL: "info", ...extraEnv },
   );
