@@ -26,13 +26,13 @@ export interface SqliteStorageOptions {
    * Buffered journal entries that trigger an immediate write. Default 250.
    *
    * Larger batches cost the worker less per entry (its cost is partly per transaction: 1000
-   * entries in 20 ms took about a third less worker CPU than 250 in 5 ms), but every buffered
+   * entries in 20 ms took about a quarter less worker CPU than 250 in 5 ms), but every buffered
    * entry is alive on the main thread's heap until its batch is sent. So V8 copies the
-   * buffer at each young-generation collection, and grows the young generation, which costs
-   * the main thread more than the worker saves. Measured on the bench's routes, in one run
-   * each against bare node:http: with 250 and 5 ms, throughput was about 5 % higher on the
-   * static route in four runs of five (0.85 → 0.90), and 0.72 → 0.80 on the echo route.
-   * Batches of 100 and 2 ms were no better than 1000 and 20 ms.
+   * buffered entries at each young-generation collection, and grows the young generation: that
+   * costs the main thread more than the worker saves. Measured on the bench's routes, both
+   * settings against bare node:http in the same runs: with 250 and 5 ms, throughput was about
+   * 5 % higher on the static route in four runs of five (0.85 → 0.90), and 0.72 → 0.80 on the
+   * echo route. Batches of 100 and 2 ms were no better than 1000 and 20 ms.
    */
   journalBatchSize?: number;
   /** How long a statement waits for another process's lock before failing. Default 5000 ms. */
