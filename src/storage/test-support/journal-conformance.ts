@@ -121,11 +121,7 @@ export function journalConformance(ctx: ConformanceContext): void {
     it("prune drops the oldest by time, then by arrival, whatever order entries came in", async () => {
       const j = ctx.storage().journal;
       // A slow request finishes after a fast later one: older entries arrive after newer ones.
-      const a = journalEntry({ time: T0 + 20 });
-      const b = journalEntry({ time: T0 + 10 });
-      const c = journalEntry({ time: T0 + 20 });
-      const d = journalEntry({ time: T0 + 10 });
-      const e = journalEntry({ time: T0 + 30 });
+      const [a, b, c, d, e] = [20, 10, 20, 10, 30].map((t) => journalEntry({ time: T0 + t }));
       for (const x of [a, b, c, d, e]) await j.append(x);
       const ids = async () => (await j.list()).map((x) => x.id);
       expect(await ids()).toEqual([e.id, c.id, a.id, d.id, b.id]);
