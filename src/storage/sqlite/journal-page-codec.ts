@@ -118,5 +118,6 @@ function isPackedWithId(stored: PackedEntry | PackedEntryWithId): stored is Pack
 export function pageIds(idsText: string, entriesText: string): string[] {
   const ids = JSON.parse(idsText) as string[];
   if (ids.length > 0) return ids;
-  return (JSON.parse(entriesText) as StoredEntry[]).map((e) => (!Array.isArray(e) ? e.id! : isPackedWithId(e) ? e[0] : ""));
+  // An empty ids column means entries of the older forms, which carry their ids.
+  return (JSON.parse(entriesText) as (PackedEntryWithId | Partial<JournalEntry>)[]).map((e) => (Array.isArray(e) ? e[0] : e.id!));
 }
