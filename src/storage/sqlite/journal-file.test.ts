@@ -9,6 +9,7 @@ import { journalPageInput } from "./journal-page-codec.js";
 import { BODY_IS_PARSED_RAW } from "../ports.js";
 import { newId } from "../../core/ids.js";
 import { seededRandom } from "../../core/random.js";
+import { isMockForgeError } from "../../core/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mockforge-journal-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -203,6 +204,33 @@ describe("journal file", () => {
     } finally {
       db.close();
       f.close();
+    }
+  });
+
+  it("upgrades a file of the format before ids left the entries, and refuses one from a newer MockForge", () => {
+    const path = freshPath();
+    new JournalFile(path, 1000).close();
+    const db = new SqliteDatabase(path, 1000);
+    const version = () => Number(db.get("SELECT MAX(version) AS v FROM schema_version")!.v);
+    try {
+      const current = version();
+      // As the previous MockForge left it: one version behind.
+      db.run("DELETE FROM schema_version WHERE version = ?", [current]);
+      const upgraded = new JournalFile(path, 1000);
+      upgraded.insert([journalPageInput([journalEntry()])]);
+      upgraded.close();
+      expect(version()).toBe(current);
+      db.run("INSERT INTO schema_version (version) VALUES (?)", [current + 1]);
+      let err: unknown;
+      try {
+        new JournalFile(path, 1000).close();
+      } catch (e) {
+        err = e;
+      }
+      expect(isMockForgeError(err, "MFG_ERR_STORAGE")).toBe(true);
+      expect(String((err as Error).message)).toMatch(/schema version/);
+    } finally {
+      db.close();
     }
   });
 });
