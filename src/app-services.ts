@@ -8,6 +8,9 @@ import type { ChainRun, ChainRegistry } from "./chains/index.js";
 import { createChainRegistry, runChain } from "./chains/index.js";
 import type { MockForgeConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
+import type { EventBus } from "./core/event-bus.js";
+import { publishChainEvent } from "./events/chain-events.js";
+import { publishingRunStore } from "./events/run-events.js";
 import type { DeliveryEngine } from "./delivery/index.js";
 import type { CheckedDomain } from "./domain-checks.js";
 import { createRuleEngine, type RuleEngine } from "./rules/index.js";
@@ -37,10 +40,14 @@ export interface DomainDeps {
   deliveries: DeliveryEngine;
   deps: Deps;
   baseUrl: () => string;
+  /** When given, chain, scenario and rule progress is published on it. */
+  events?: EventBus;
 }
 
 export function createDomainServices(o: DomainDeps): DomainServices {
-  const { config, deps, storage, deliveries } = o;
+  const { config, deps, deliveries } = o;
+  const events = o.events;
+  const runs = events ? publishingRunStore(o.storage.runs, events) : o.storage.runs;
   const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env };
   const scriptEnv = allowedEnv(deps.env, config.scripting.env_allowlist ?? []);
   let runtime: ScriptRuntime | null = null;
@@ -65,14 +72,21 @@ export function createDomainServices(o: DomainDeps): DomainServices {
     const p = runChain(chain, {
       ...base,
       deliveries,
-      runs: storage.runs,
+      runs,
       baseUrl: o.baseUrl(),
       ...(req.variables ? { variables: req.variables } : {}),
       ...(req.request ? { request: req.request } : {}),
       traceId: req.traceId ?? null,
       traceDepth: req.traceDepth ?? 0,
       ...(req.signal ? { signal: req.signal } : {}),
-      ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+      ...(req.onEvent || events
+        ? {
+            onEvent: (e: Parameters<NonNullable<typeof req.onEvent>>[0]) => {
+              if (events) publishChainEvent(events, e);
+              req.onEvent?.(e);
+            },
+          }
+        : {}),
       ...(chain.hasScripts ? { scripts: { runtime: scripts(), envAllowlist: config.scripting.env_allowlist ?? [] } } : {}),
     });
     running.add(p);
@@ -91,7 +105,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
       deliveries,
       chains: { run: chainRunner },
       ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
-      runs: storage.runs,
+      runs,
       scriptEnv,
       get baseUrl() {
         return o.baseUrl();
@@ -105,7 +119,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
     deliveries,
     chains: { run: chainRunner },
     faults,
-    runs: storage.runs,
+    runs,
     get baseUrl() {
       return o.baseUrl();
     },

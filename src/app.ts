@@ -10,9 +10,11 @@ import { createAdminApi } from "./admin/admin-api.js";
 import { createDomainServices, type DomainServices } from "./app-services.js";
 import type { LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
+import { createEventBus, type EventBus } from "./core/event-bus.js";
 import { createDeliveryEngine } from "./delivery/index.js";
 import type { DeliveryEngine } from "./delivery/types.js";
 import { checkDomain } from "./domain-checks.js";
+import { wireEvents } from "./events/wire-events.js";
 import { JournalRecorder } from "./engine/journal-recorder.js";
 import { MockEngine, type AfterResponse } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
@@ -35,6 +37,8 @@ export interface App {
   readonly deps: Deps;
   readonly loaded: LoadedConfig;
   readonly routes: RouteTable;
+  /** What the server does, as it happens: the admin event stream and lifecycle webhooks read it. */
+  readonly events: EventBus;
   /** Set once `start()` resolved. */
   readonly url: string;
   readonly port: number;
@@ -57,6 +61,9 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   let recorder: JournalRecorder | null = null;
   let domain: DomainServices | null = null;
   let server: Server | null = null;
+  const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
+  let unwireEvents: (() => void) | null = null;
+  let closeStreams: (() => void) | null = null;
   let url = "";
   let port = 0;
 
@@ -70,6 +77,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     deps,
     loaded,
     routes,
+    events,
     get url() {
       return url;
     },
@@ -91,7 +99,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const s = (storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger }));
       const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks }));
       const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
-      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, baseUrl }));
+      unwireEvents = wireEvents({ bus: events, onEntry: (fn) => r.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
+      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, baseUrl, events }));
       for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
 
       // Always on: routes with webhooks can be added at run time through the admin API.
@@ -109,7 +118,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         afterResponse,
       });
       const admin = createAdminApi({ app, engine, token: config.http.admin_token });
-      server = createHttpServer({ engine, admin, deps, bodyLimitBytes: config.http.body_limit_bytes });
+      closeStreams = admin.closeStreams;
+      server = createHttpServer({ engine, admin: admin.handle, deps, bodyLimitBytes: config.http.body_limit_bytes });
       const addr = await listen(server, wantPort, host);
       port = addr.port;
       url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -118,6 +128,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     },
 
     async close() {
+      closeStreams?.();
       if (server) {
         const s = server;
         server = null;
@@ -130,6 +141,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         await closed;
       }
       if (domain) await domain.close();
+      unwireEvents?.();
+      unwireEvents = null;
       if (deliveries) await deliveries.stop();
       if (storage) await storage.close();
       domain = null;

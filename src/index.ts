@@ -15,6 +15,10 @@ export type { RunningServer, StartServerOptions, RequestWaitOptions } from "./st
 export { createApp } from "./app.js";
 export type { App, AppOptions } from "./app.js";
 
+// Events: what the server does, as it happens (`app.events`; GET /__mockforge/events streams it)
+export { createEventBus, EVENT_TYPES } from "./core/event-bus.js";
+export type { EventBus, EventPayloads, EventType, MockForgeEvent, DeliverySummary } from "./core/event-bus.js";
+
 // Config
 export { loadConfig, parseConfigText, configJsonSchema, ConfigError } from "./config/index.js";
 export type { LoadedConfig, MockForgeConfig, MockForgeConfigInput, RouteConfig, ConfigProblem } from "./config/index.js";

@@ -28,6 +28,7 @@ export const DEFAULT_WEBHOOKS_CONFIG: DeliveryDefaults = {
   concurrency: 64,
   retention: 10_000,
   max_trace_depth: 8,
+  events_failing_after: 3,
 };
 
 /** The options column of a new delivery: what the caller gave (minus the signal) and the resolved policy. */

@@ -42,6 +42,13 @@ export const webhooksConfigSchema = z.strictObject({
   retention: z.number().int().min(0).default(10_000),
   /** A request arriving with a trace depth above this triggers no outbound calls (loop guard). */
   max_trace_depth: z.number().int().min(0).default(8),
+  /**
+   * Where delivery lifecycle events (`delivery.failing`, `delivery.dead`, `delivery.recovered`)
+   * are POSTed as webhooks, through the delivery engine. Unset: they are only on the event stream.
+   */
+  events_url: z.string().regex(/^https?:\/\/\S+$/, { error: "must be an http:// or https:// URL" }).optional(),
+  /** `delivery.failing` is published when this many attempts of one delivery have failed in a row. */
+  events_failing_after: z.number().int().min(1).max(100).default(3),
 });
 export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
 
