@@ -1,10 +1,11 @@
 import type { App } from "../app.js";
 import type { MockEngine } from "../engine/mock-engine.js";
-import type { MockRequest, MockResponse } from "../engine/mock-request.js";
+import type { MockRequest } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
 import { chainsHandlers } from "./chains-handlers.js";
+import { createEventStreams } from "./event-stream.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
-import { ok, type AdminRoute } from "./admin-types.js";
+import { ok, type AdminResponse, type AdminRoute } from "./admin-types.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routesHandlers } from "./routes-handlers.js";
 import { runsHandlers } from "./runs-handlers.js";
@@ -17,9 +18,16 @@ export interface AdminApiOptions {
   token?: string;
 }
 
+export interface AdminApi {
+  handle: (req: MockRequest, remote: string | undefined) => Promise<AdminResponse>;
+  /** Ends every open event stream (server shutdown). */
+  closeStreams: () => void;
+}
+
 /** Every admin endpoint, grouped by the service it exposes. */
-export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: string | undefined) => Promise<MockResponse> {
+export function createAdminApi(o: AdminApiOptions): AdminApi {
   const { app } = o;
+  const streams = createEventStreams({ bus: app.events, clock: app.deps.clock, logger: app.deps.logger });
   const startedAt = app.deps.clock.now();
   const health: AdminRoute = {
     method: "GET",
@@ -32,7 +40,7 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
         routes: app.routes.list().length,
       }),
   };
-  return createAdminRouter({
+  const handle = createAdminRouter({
     token: o.token,
     logger: app.deps.logger,
     routes: [
@@ -48,6 +56,8 @@ export function createAdminApi(o: AdminApiOptions): (req: MockRequest, remote: s
       ...chainsHandlers(app),
       ...scenariosHandlers(app),
       ...runsHandlers(app),
+      streams.route,
     ],
   });
+  return { handle, closeStreams: () => streams.closeAll() };
 }

@@ -1,8 +1,8 @@
 import FindMyWay from "find-my-way";
 import { describeError, internalError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { MockRequest, MockResponse } from "../engine/mock-request.js";
-import type { AdminReply, AdminRoute } from "./admin-types.js";
+import type { MockRequest } from "../engine/mock-request.js";
+import type { AdminReply, AdminResponse, AdminRoute } from "./admin-types.js";
 
 const PREFIX = "/__mockforge";
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -19,15 +19,15 @@ export interface AdminRouterOptions {
  * server bound to 0.0.0.0 never exposes its admin API by accident; with a token it answers
  * anyone who presents it. Errors are coded JSON bodies with the catalogue's HTTP status.
  */
-export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, remote: string | undefined) => Promise<MockResponse> {
+export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, remote: string | undefined) => Promise<AdminResponse> {
   const router = FindMyWay({ ignoreTrailingSlash: true });
   for (const r of o.routes) router.on(r.method, PREFIX + r.path, () => {}, r);
 
   return async (req, remote) => {
     try {
-      const denied = authorize(req, remote, o.token);
-      if (denied) return toResponse(denied);
       const found = router.find(req.method as FindMyWay.HTTPMethod, req.rawPath);
+      const denied = authorize(req, remote, o.token, (found?.store as AdminRoute | undefined)?.shell === true);
+      if (denied) return toResponse(denied);
       if (!found) {
         throw new MockForgeError("MFG_ERR_NOT_FOUND", `No admin endpoint ${req.method} ${req.path}`, { hint: "See docs/admin-api.md for the endpoints" });
       }
@@ -44,8 +44,9 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
   };
 }
 
-function authorize(req: MockRequest, remote: string | undefined, token: string | undefined): AdminReply | null {
+function authorize(req: MockRequest, remote: string | undefined, token: string | undefined, shell: boolean): AdminReply | null {
   if (token) {
+    if (shell) return null;
     const auth = req.headers.authorization;
     const given = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : req.headers["x-mockforge-token"];
     if (given === token) return null;
@@ -60,7 +61,8 @@ function authorize(req: MockRequest, remote: string | undefined, token: string |
   };
 }
 
-function toResponse(r: AdminReply): MockResponse {
-  if (r.raw) return { status: r.status, headers: { "content-type": r.raw.contentType }, body: r.raw.text };
+function toResponse(r: AdminReply): AdminResponse {
+  if (r.stream) return { status: r.status, headers: {}, body: "", stream: r.stream };
+  if (r.raw) return { status: r.status, headers: { ...r.raw.headers, "content-type": r.raw.contentType }, body: r.raw.text };
   return { status: r.status, headers: { "content-type": "application/json" }, body: r.body === undefined ? "" : JSON.stringify(r.body) };
 }

@@ -1,4 +1,5 @@
-import type { MockRequest } from "../engine/mock-request.js";
+import type { ServerResponse } from "node:http";
+import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 
 /** What an admin handler sees: the request plus router params and the parsed query. */
 export interface AdminContext {
@@ -11,8 +12,13 @@ export interface AdminContext {
 export interface AdminReply {
   status: number;
   body: unknown;
-  raw?: { text: string; contentType: string };
+  raw?: { text: string | Buffer; contentType: string; headers?: Record<string, string> };
+  /** A long-lived answer (the event stream): the server hands over the response, the handler writes status, headers and body. */
+  stream?: (res: ServerResponse) => void;
 }
+
+/** What the admin API gives the server: a response, or a stream to start. */
+export type AdminResponse = MockResponse & { stream?: (res: ServerResponse) => void };
 
 export type AdminHandler = (ctx: AdminContext) => Promise<AdminReply>;
 
@@ -21,6 +27,12 @@ export interface AdminRoute {
   /** Path under `/__mockforge`. */
   path: string;
   handler: AdminHandler;
+  /**
+   * The dashboard's static files: they hold no recorded data, so they are served without the
+   * admin token (a browser cannot send a header when it opens a page; the page asks for the
+   * token and sends it with every API call). Every other check of the admin API still applies.
+   */
+  shell?: true;
 }
 
 export const ok = (body: unknown, status = 200): AdminReply => ({ status, body });

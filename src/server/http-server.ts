@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Deps } from "../core/deps.js";
 import { describeError, internalError, MockForgeError } from "../core/errors.js";
 import type { HandleResult, MockEngine } from "../engine/mock-engine.js";
+import type { AdminResponse } from "../admin/admin-types.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
 import { EMPTY_BODY, hasNoBody, readBody } from "./read-body.js";
 import { toMockRequest } from "./to-mock-request.js";
@@ -11,7 +12,7 @@ export const ADMIN_PREFIX = "/__mockforge";
 
 export interface HttpServerOptions {
   engine: MockEngine;
-  admin: (req: MockRequest, remoteAddress: string | undefined) => Promise<MockResponse>;
+  admin: (req: MockRequest, remoteAddress: string | undefined) => Promise<AdminResponse>;
   deps: Deps;
   bodyLimitBytes: number;
 }
@@ -48,7 +49,7 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
     const mreq = toMockRequest(req, body, tooLarge, o.deps, started);
     if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`)) {
       o.admin(mreq, req.socket.remoteAddress)
-        .then((r) => write(res, r))
+        .then((r) => (r.stream ? r.stream(res) : write(res, r)))
         .catch((e: unknown) => failed(o, req, res, e));
       return;
     }

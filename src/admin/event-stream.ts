@@ -1,0 +1,127 @@
+/**
+ * `GET /__mockforge/events`: the event bus as server-sent events. Each client gets its own
+ * subscription; events are batched per client (one socket write per tick, however many events
+ * arrived) and a client that does not keep up is dropped, never buffered for without bound:
+ * once more than `maxBufferedBytes` wait unsent for it, its connection is closed and it may
+ * reconnect. A comment line every `heartbeatMs` keeps proxies from closing an idle stream.
+ */
+import type { ServerResponse } from "node:http";
+import type { Clock, TimerHandle } from "../core/clock.js";
+import { EVENT_TYPES, type EventBus, type EventType, type MockForgeEvent } from "../core/event-bus.js";
+import { MockForgeError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { AdminRoute } from "./admin-types.js";
+import { qstr } from "./query-params.js";
+
+export interface EventStreamOptions {
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  /** Bytes that may wait unsent for one client before it is dropped. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Default 15 s. */
+  heartbeatMs?: number;
+}
+
+export interface EventStreams {
+  route: AdminRoute;
+  /** Clients connected now. */
+  readonly clients: number;
+  /** Clients dropped for being too slow since start. */
+  readonly dropped: number;
+  /** Ends every stream (server shutdown). */
+  closeAll(): void;
+}
+
+export function createEventStreams(o: EventStreamOptions): EventStreams {
+  const max = o.maxBufferedBytes ?? 1024 * 1024;
+  const heartbeatMs = o.heartbeatMs ?? 15_000;
+  const open = new Set<() => void>();
+  let dropped = 0;
+
+  function attach(res: ServerResponse, types: readonly EventType[]): void {
+    let queue: string[] = [];
+    let queued = 0;
+    let flushTimer: TimerHandle | undefined;
+    let beat: TimerHandle | undefined;
+    let closed = false;
+
+    const close = (why: "slow" | "shutdown" | "gone") => {
+      if (closed) return;
+      closed = true;
+      off();
+      open.delete(shutdown);
+      o.clock.clearTimeout(flushTimer);
+      o.clock.clearTimeout(beat);
+      queue = [];
+      if (why === "slow") {
+        dropped++;
+        o.logger.warn({ waitingBytes: res.writableLength + queued, limit: max }, "event stream client too slow; dropped (it may reconnect)");
+        res.destroy();
+      } else if (why === "shutdown") res.end();
+    };
+    const shutdown = () => close("shutdown");
+    const flush = () => {
+      flushTimer = undefined;
+      if (closed || queue.length === 0) return;
+      const chunk = queue.length === 1 ? queue[0]! : queue.join("");
+      queue = [];
+      queued = 0;
+      res.write(chunk);
+      // What the socket has not taken yet stays in node's buffer: that is the bound we enforce.
+      if (res.writableLength > max) close("slow");
+    };
+    const heartbeat = () => {
+      if (closed) return;
+      queue.push(": ping\n\n");
+      flush();
+      beat = o.clock.setTimeout(heartbeat, heartbeatMs);
+    };
+    const off = o.bus.subscribe((e: MockForgeEvent) => {
+      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+      queue.push(text);
+      queued += text.length;
+      if (queued + res.writableLength > max) close("slow");
+      else flushTimer ??= o.clock.setTimeout(flush, 0);
+    }, types);
+    open.add(shutdown);
+    res.on("close", () => close("gone"));
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no", connection: "keep-alive" });
+    res.write(`retry: 2000\n: connected; types ${types.join(",")}\n\n`);
+    beat = o.clock.setTimeout(heartbeat, heartbeatMs);
+  }
+
+  return {
+    route: {
+      method: "GET",
+      path: "/events",
+      handler: async ({ query }) => {
+        const types = parseTypes(qstr(query, "types"));
+        return { status: 200, body: undefined, stream: (res) => attach(res, types) };
+      },
+    },
+    get clients() {
+      return open.size;
+    },
+    get dropped() {
+      return dropped;
+    },
+    closeAll() {
+      for (const c of [...open]) c();
+    },
+  };
+}
+
+/** `types=request.served,delivery.*`: exact names, or a prefix ending in `.*`; empty = all. */
+export function parseTypes(spec: string | undefined): EventType[] {
+  if (!spec) return [...EVENT_TYPES];
+  const out = new Set<EventType>();
+  for (const raw of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const matched = raw.endsWith(".*") ? EVENT_TYPES.filter((t) => t.startsWith(raw.slice(0, -1))) : EVENT_TYPES.filter((t) => t === raw);
+    if (matched.length === 0) {
+      throw new MockForgeError("MFG_ERR_BAD_REQUEST", `Unknown event type '${raw}'`, { hint: `Known types: ${EVENT_TYPES.join(", ")} (or a prefix such as delivery.*)` });
+    }
+    matched.forEach((t) => out.add(t));
+  }
+  return [...out];
+}
