@@ -21,6 +21,7 @@ import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
 import { routeWebhookFirer } from "./engine/route-webhooks.js";
 import { ruleEvaluator } from "./engine/rule-exchange-adapter.js";
+import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
 import { openStorage } from "./storage/index.js";
 import type { Storage } from "./storage/ports.js";
@@ -31,6 +32,10 @@ export interface AppOptions {
   port?: number;
   host?: string;
   deps?: Partial<Deps>;
+  /** Overrides `http.admin_token` (`--admin-token`, `MOCKFORGE_ADMIN_TOKEN`). */
+  adminToken?: string;
+  /** Listen on a non-loopback address without a token anyway (logged at every start). */
+  insecureNoAdminToken?: boolean;
 }
 
 export interface App {
@@ -96,6 +101,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       for (const w of checked.warnings) deps.logger.warn(w);
       const host = options.host ?? config.http.host;
       const wantPort = options.port ?? config.http.port;
+      const adminToken = options.adminToken ?? config.http.admin_token;
+      checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
       const s = (storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger }));
       const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks }));
       const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
@@ -109,7 +116,6 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const engine = new MockEngine({
         routes,
         journal: r,
-        journalStore: s.journal,
         deps,
         baseUrl,
         maxTraceDepth: config.webhooks.max_trace_depth,
@@ -117,7 +123,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
         afterResponse,
       });
-      const admin = createAdminApi({ app, engine, token: config.http.admin_token });
+      const admin = createAdminApi({ app, engine, token: adminToken, host });
       closeStreams = admin.closeStreams;
       server = createHttpServer({ engine, admin: admin.handle, deps, bodyLimitBytes: config.http.body_limit_bytes });
       const addr = await listen(server, wantPort, host);

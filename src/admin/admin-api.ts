@@ -2,11 +2,13 @@ import type { App } from "../app.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
+import { isLoopbackBind } from "./authorize.js";
 import { chainsHandlers } from "./chains-handlers.js";
-import { createEventStreams } from "./event-stream.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminResponse, type AdminRoute } from "./admin-types.js";
+import { createEventStreams, type EventStreams } from "./event-stream.js";
 import { requestsHandlers } from "./requests-handlers.js";
+import { routeLogsHandler } from "./route-logs.js";
 import { routesHandlers } from "./routes-handlers.js";
 import { runsHandlers } from "./runs-handlers.js";
 import { scenariosHandlers } from "./scenarios-handlers.js";
@@ -16,6 +18,8 @@ export interface AdminApiOptions {
   app: App;
   engine: MockEngine;
   token?: string;
+  /** The address the server listens on: a loopback bind also refuses non-loopback `Host` names. */
+  host: string;
 }
 
 export interface AdminApi {
@@ -24,10 +28,29 @@ export interface AdminApi {
   closeStreams: () => void;
 }
 
-/** Every admin endpoint, grouped by the service it exposes. */
+/** The whole admin surface, authorized in one place (authorize.ts). */
 export function createAdminApi(o: AdminApiOptions): AdminApi {
   const { app } = o;
+  const baseUrl = app.loaded.config.http.base_url;
   const streams = createEventStreams({ bus: app.events, clock: app.deps.clock, logger: app.deps.logger });
+  const handle = createAdminRouter({
+    policy: {
+      ...(o.token !== undefined ? { token: o.token } : {}),
+      loopbackBind: isLoopbackBind(o.host),
+      ownOrigins: () => (baseUrl ? [new URL(baseUrl).origin] : []),
+    },
+    logger: app.deps.logger,
+    routes: adminEndpoints(app, streams),
+    routeLogs: routeLogsHandler(app.routes, () => app.storage().journal),
+  });
+  return { handle, closeStreams: () => streams.closeAll() };
+}
+
+/**
+ * Every endpoint under `/__mockforge`, grouped by the service it exposes. Exported so a test
+ * walks all of them (new ones included) and checks each is refused without credentials.
+ */
+export function adminEndpoints(app: App, streams: EventStreams = createEventStreams({ bus: app.events, clock: app.deps.clock, logger: app.deps.logger })): AdminRoute[] {
   const startedAt = app.deps.clock.now();
   const health: AdminRoute = {
     method: "GET",
@@ -40,24 +63,19 @@ export function createAdminApi(o: AdminApiOptions): AdminApi {
         routes: app.routes.list().length,
       }),
   };
-  const handle = createAdminRouter({
-    token: o.token,
-    logger: app.deps.logger,
-    routes: [
-      health,
-      ...routesHandlers(app.routes, (id, route) => {
-        const faults = app.domain().faults;
-        faults.clear(`route:${id}`);
-        if (route?.chaos_config) faults.setForRoute(id, route.chaos_config);
-      }),
-      ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
-      ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
-      ...signatureHandlers(app.storage().journal, app.deps),
-      ...chainsHandlers(app),
-      ...scenariosHandlers(app),
-      ...runsHandlers(app),
-      streams.route,
-    ],
-  });
-  return { handle, closeStreams: () => streams.closeAll() };
+  return [
+    health,
+    ...routesHandlers(app.routes, (id, route) => {
+      const faults = app.domain().faults;
+      faults.clear(`route:${id}`);
+      if (route?.chaos_config) faults.setForRoute(id, route.chaos_config);
+    }),
+    ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
+    ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
+    ...signatureHandlers(app.storage().journal, app.deps),
+    ...chainsHandlers(app),
+    ...scenariosHandlers(app),
+    ...runsHandlers(app),
+    streams.route,
+  ];
 }

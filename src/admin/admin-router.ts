@@ -2,22 +2,25 @@ import FindMyWay from "find-my-way";
 import { describeError, internalError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { MockRequest } from "../engine/mock-request.js";
-import type { AdminReply, AdminResponse, AdminRoute } from "./admin-types.js";
+import { authorizeAdmin, type AdminPolicy } from "./authorize.js";
+import type { AdminHandler, AdminReply, AdminResponse, AdminRoute } from "./admin-types.js";
+import { checkWriteType } from "./write-type.js";
 
 const PREFIX = "/__mockforge";
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 export interface AdminRouterOptions {
   routes: AdminRoute[];
-  /** When set, every admin request must carry it (`Authorization: Bearer …` or `x-mockforge-token`). */
-  token?: string;
+  /** Who may call (token, loopback bind, own origins): see authorize.ts. */
+  policy: AdminPolicy;
+  /** `GET <route path>/logs`: admin surface outside the prefix (the server sends only such requests here). */
+  routeLogs: AdminHandler;
   logger: Logger;
 }
 
 /**
- * The admin API under `/__mockforge`. Without a token it answers loopback clients only, so a
- * server bound to 0.0.0.0 never exposes its admin API by accident; with a token it answers
- * anyone who presents it. Errors are coded JSON bodies with the catalogue's HTTP status.
+ * The admin surface: `/__mockforge/*` and `<route>/logs`. Every request passes
+ * `authorizeAdmin` first, then a write must be JSON (415 otherwise, so an HTML form on another
+ * site cannot post here). Errors are coded JSON bodies with the catalogue's HTTP status.
  */
 export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, remote: string | undefined) => Promise<AdminResponse> {
   const router = FindMyWay({ ignoreTrailingSlash: true });
@@ -26,12 +29,14 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
   return async (req, remote) => {
     try {
       const found = router.find(req.method as FindMyWay.HTTPMethod, req.rawPath);
-      const denied = authorize(req, remote, o.token, (found?.store as AdminRoute | undefined)?.shell === true);
-      if (denied) return toResponse(denied);
+      const denied = authorizeAdmin(req, remote, o.policy, { shell: (found?.store as AdminRoute | undefined)?.shell === true });
+      if (denied) throw denied;
+      if (req.path !== PREFIX && !req.path.startsWith(`${PREFIX}/`)) return toResponse(await o.routeLogs({ req, params: {}, query: req.query }));
       if (!found) {
         throw new MockForgeError("MFG_ERR_NOT_FOUND", `No admin endpoint ${req.method} ${req.path}`, { hint: "See docs/admin-api.md for the endpoints" });
       }
       const route = found.store as AdminRoute;
+      checkWriteType(req, route.accepts);
       if (req.bodyError) {
         throw new MockForgeError("MFG_ERR_BAD_REQUEST", `${req.method} ${req.path}: the request body could not be read: ${req.bodyError}`, { hint: "Send JSON with content-type: application/json (chains also take YAML as application/yaml)" });
       }
@@ -41,23 +46,6 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
       o.logger.error({ err: describeError(e), path: req.path }, "admin handler failed");
       return toResponse({ status: 500, body: { error: internalError(e) } });
     }
-  };
-}
-
-function authorize(req: MockRequest, remote: string | undefined, token: string | undefined, shell: boolean): AdminReply | null {
-  if (token) {
-    if (shell) return null;
-    const auth = req.headers.authorization;
-    const given = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : req.headers["x-mockforge-token"];
-    if (given === token) return null;
-    return { status: 401, body: new MockForgeError("MFG_ERR_UNAUTHORIZED", "This admin API needs a token", { hint: "Send `Authorization: Bearer <http.admin_token>`" }).toJSON() };
-  }
-  if (remote === undefined || LOOPBACK.has(remote)) return null;
-  return {
-    status: 401,
-    body: new MockForgeError("MFG_ERR_UNAUTHORIZED", "The admin API answers loopback clients only unless http.admin_token is set", {
-      hint: "Set http.admin_token in the config to use the admin API from another host",
-    }).toJSON(),
   };
 }
 

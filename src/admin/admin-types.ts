@@ -33,6 +33,8 @@ export interface AdminRoute {
    * token and sends it with every API call). Every other check of the admin API still applies.
    */
   shell?: true;
+  /** Content types a write takes (default: application/json only, see write-type.ts). */
+  accepts?: readonly string[];
 }
 
 export const ok = (body: unknown, status = 200): AdminReply => ({ status, body });

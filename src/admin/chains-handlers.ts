@@ -3,6 +3,13 @@ import { fromRunRecord, parseChainText, parseChainValue, type LoadedChain, type 
 import { MockForgeError } from "../core/errors.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qint } from "./query-params.js";
+import { JSON_ONLY } from "./write-type.js";
+
+/**
+ * Chain bodies may also be YAML (a chain file as it is). Neither YAML type is one a browser sends
+ * to another site without a preflight this server never grants, so they are as safe as JSON.
+ */
+const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "application/x-yaml"];
 
 /**
  * Chains over the admin API (SPEC §4): manage the registry (YAML or JSON bodies), validate,
@@ -21,12 +28,14 @@ export function chainsHandlers(app: App): AdminRoute[] {
     {
       method: "POST",
       path: "/chains",
+      accepts: CHAIN_TYPES,
       handler: async ({ req }) => ok(view(registry().add(parse(req.body, "POST /__mockforge/chains").chain)), 201),
     },
     { method: "GET", path: "/chains/:id", handler: async ({ params }) => ok(view(registry().get(params.id!))) },
     {
       method: "PUT",
       path: "/chains/:id",
+      accepts: CHAIN_TYPES,
       handler: async ({ req, params }) => {
         const loaded = parse(req.body, `PUT /__mockforge/chains/${params.id}`, params.id);
         if (loaded.chain.id !== params.id) {
@@ -48,6 +57,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
     {
       method: "POST",
       path: "/chains/:id/validate",
+      accepts: CHAIN_TYPES,
       handler: async ({ req, params }) => {
         // With a body: check that chain without storing it; without: re-check the stored one.
         try {

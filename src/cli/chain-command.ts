@@ -5,7 +5,7 @@ import { isMockForgeError } from "../core/errors.js";
 import { createDeliveryEngine } from "../delivery/index.js";
 import { ScriptRuntime } from "../scripting/index.js";
 import { openStorage } from "../storage/index.js";
-import { adminCall } from "./admin-client.js";
+import { adminCall, tokenOption } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
 import { withStateFile } from "./open-state.js";
 import { createLogger } from "./create-logger.js";
@@ -77,18 +77,17 @@ export function chainCommand(): Command {
       }
     });
 
-  cmd
-    .command("runs")
+  tokenOption(cmd.command("runs"))
     .description("List the runs of a chain, newest first")
     .argument("<chain-id>")
     .option("--state <file>", "SQLite state file", ".mockforge/state.db")
     .option("--url <server>", "a running MockForge server (instead of --state)")
     .option("--limit <n>", "at most this many", "20")
     .option("--json", "print JSON")
-    .action(async (id: string, opts: { state: string; url?: string; limit: string; json?: boolean }) => {
+    .action(async (id: string, opts: { state: string; url?: string; token?: string; limit: string; json?: boolean }) => {
       try {
         let runs: ChainRun[];
-        if (opts.url) runs = await adminCall<ChainRun[]>(opts.url, "GET", `/chains/${encodeURIComponent(id)}/runs?limit=${opts.limit}`);
+        if (opts.url) runs = await adminCall<ChainRun[]>(opts.url, "GET", `/chains/${encodeURIComponent(id)}/runs?limit=${opts.limit}`, undefined, opts.token);
         else runs = await withStateFile(opts.state, async (s) => (await s.runs.list({ kind: "chain", refId: id, limit: Number(opts.limit) })).map(fromRunRecord));
         if (opts.json) process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         else if (runs.length === 0) process.stdout.write(`no runs of chain '${id}'\n`);

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { redactSecrets } from "../admin/deliveries-handlers.js";
 import { MockForgeError } from "../core/errors.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../storage/ports.js";
-import { adminCall } from "./admin-client.js";
+import { adminCall, tokenOption } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
 import { withStateFile } from "./open-state.js";
 
@@ -18,7 +18,7 @@ interface Source {
 export function deliveriesCommand(): Command {
   const cmd = new Command("deliveries").description("Inspect and replay outbound deliveries");
   const withSource = (c: Command) =>
-    c
+    tokenOption(c)
       .option("--state <file>", "SQLite state file to read", ".mockforge/state.db")
       .option("--url <server>", "a running MockForge server, e.g. http://127.0.0.1:3000 (instead of --state)")
       .option("--json", "print JSON instead of a table");
@@ -29,7 +29,7 @@ export function deliveriesCommand(): Command {
     .option("--limit <n>", "at most this many", "50")
     .action((opts) => run(async () => {
       const rows = opts.url
-        ? await adminCall<DeliveryRecord[]>(opts.url, "GET", `/deliveries?${new URLSearchParams(clean({ status: opts.status, url: opts.target, limit: opts.limit }))}`)
+        ? await adminCall<DeliveryRecord[]>(opts.url, "GET", `/deliveries?${new URLSearchParams(clean({ status: opts.status, url: opts.target, limit: opts.limit }))}`, undefined, opts.token)
         : await withStateFile(opts.state!, (s) => s.deliveries.list({ status: opts.status as DeliveryStatus | undefined, url: opts.target, limit: Number(opts.limit) }));
       print(opts.json, rows.map(redactSecrets), () => table(rows));
     }));
@@ -37,7 +37,7 @@ export function deliveriesCommand(): Command {
   withSource(cmd.command("show").description("Show one delivery with every attempt").argument("<id>"))
     .action((id: string, opts) => run(async () => {
       const d = opts.url
-        ? await adminCall<DeliveryRecord & { attempts: AttemptRecord[] }>(opts.url, "GET", `/deliveries/${encodeURIComponent(id)}`)
+        ? await adminCall<DeliveryRecord & { attempts: AttemptRecord[] }>(opts.url, "GET", `/deliveries/${encodeURIComponent(id)}`, undefined, opts.token)
         : await withStateFile(opts.state!, async (s) => {
             const rec = await s.deliveries.get(id);
             if (!rec) throw new MockForgeError("MFG_ERR_DELIVERY_NOT_FOUND", `No delivery '${id}' in ${opts.state}`);
@@ -46,14 +46,13 @@ export function deliveriesCommand(): Command {
       print(opts.json, { ...redactSecrets(d), attempts: d.attempts }, () => detail(d, d.attempts));
     }));
 
-  cmd
-    .command("replay")
+  tokenOption(cmd.command("replay"))
     .description("Queue a copy of a delivery on a running server")
     .argument("<id>")
     .requiredOption("--url <server>", "the running MockForge server that owns the outbox")
     .option("--new-id", "send it with a new webhook-id instead of the original one")
-    .action((id: string, opts: { url: string; newId?: boolean }) => run(async () => {
-      const d = await adminCall<DeliveryRecord>(opts.url, "POST", `/deliveries/${encodeURIComponent(id)}/replay${opts.newId ? "?new_id=true" : ""}`);
+    .action((id: string, opts: { url: string; newId?: boolean; token?: string }) => run(async () => {
+      const d = await adminCall<DeliveryRecord>(opts.url, "POST", `/deliveries/${encodeURIComponent(id)}/replay${opts.newId ? "?new_id=true" : ""}`, undefined, opts.token);
       process.stdout.write(`queued ${d.id} (webhook-id ${d.webhookId}) replaying ${id}\n`);
     }));
   return cmd;

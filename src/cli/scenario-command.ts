@@ -4,7 +4,7 @@ import { systemClock } from "../core/clock.js";
 import { loadConfig } from "../config/index.js";
 import type { ScenarioReport } from "../scenarios/index.js";
 import type { DeliveryRecord } from "../storage/ports.js";
-import { adminCall } from "./admin-client.js";
+import { adminCall, tokenOption } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
 import { createLogger } from "./create-logger.js";
 import { collectVar } from "./parse-vars.js";
@@ -20,8 +20,7 @@ const FINISHED = new Set(["succeeded", "failed", "dead"]);
  */
 export function scenarioCommand(): Command {
   const cmd = new Command("scenario").description("Run chaos scenarios");
-  cmd
-    .command("run")
+  tokenOption(cmd.command("run"))
     .argument("<name>", "scenario name from chaos.scenarios")
     .option("-c, --config <file>", "config file", "mockforge.yaml")
     .option("--url <server>", "run on this running MockForge server instead of starting one")
@@ -29,10 +28,10 @@ export function scenarioCommand(): Command {
     .option("--var <name=value>", "a scenario variable (repeatable)", collectVar, {})
     .option("--wait-ms <ms>", "how long to wait for the run's deliveries", "30000")
     .option("--json", "print the report as JSON")
-    .action(async (name: string, opts: { config: string; url?: string; port?: number; var: Record<string, unknown>; waitMs: string; json?: boolean }) => {
+    .action(async (name: string, opts: { config: string; url?: string; token?: string; port?: number; var: Record<string, unknown>; waitMs: string; json?: boolean }) => {
       try {
         const waitMs = Number(opts.waitMs);
-        const { report, deliveries } = opts.url ? await remote(opts.url, name, opts.var, waitMs) : await local(opts, name, waitMs);
+        const { report, deliveries } = opts.url ? await remote(opts.url, opts.token, name, opts.var, waitMs) : await local(opts, name, waitMs);
         print(report, deliveries, opts.json);
         // Queued hook calls must have been delivered; a step's own request (awaited) is judged by
         // the step, which may expect an error status on purpose.
@@ -59,13 +58,13 @@ async function local(opts: { config: string; port?: number; var: Record<string, 
   }
 }
 
-async function remote(url: string, name: string, variables: Record<string, unknown>, waitMs: number) {
-  const report = await adminCall<ScenarioReport>(url, "POST", `/scenarios/${encodeURIComponent(name)}/run?wait=true`, { variables });
+async function remote(url: string, token: string | undefined, name: string, variables: Record<string, unknown>, waitMs: number) {
+  const report = await adminCall<ScenarioReport>(url, "POST", `/scenarios/${encodeURIComponent(name)}/run?wait=true`, { variables }, token);
   // The admin API waits on a filter, not on ids; poll each delivery, bounded by --wait-ms.
   const until = systemClock.now() + waitMs;
   let records: DeliveryRecord[] = [];
   for (;;) {
-    records = await Promise.all(report.deliveries.map((id) => adminCall<DeliveryRecord>(url, "GET", `/deliveries/${id}`)));
+    records = await Promise.all(report.deliveries.map((id) => adminCall<DeliveryRecord>(url, "GET", `/deliveries/${id}`, undefined, token)));
     if (records.every((d) => FINISHED.has(d.status)) || systemClock.now() > until) break;
     await systemClock.sleep(200);
   }

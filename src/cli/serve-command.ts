@@ -13,7 +13,9 @@ export function serveCommand(): Command {
     .option("--host <host>", "interface to listen on")
     .option("--ephemeral", "keep state in memory only (no state file)")
     .option("--state <file>", "SQLite state file (default .mockforge/state.db)")
-    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string }) => {
+    .option("--admin-token <token>", "token every admin call must send as `Authorization: Bearer <token>` (default: $MOCKFORGE_ADMIN_TOKEN, else http.admin_token)")
+    .option("--insecure-no-admin-token", "listen on a non-loopback --host without an admin token (an open admin API; warned at every start)")
+    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; adminToken?: string; insecureNoAdminToken?: boolean }) => {
       const logger = createLogger();
       let loaded;
       try {
@@ -23,9 +25,13 @@ export function serveCommand(): Command {
         return;
       }
       for (const w of loaded.warnings) logger.warn(w);
+      // The flag wins over the environment, which wins over the file: the nearest setting decides.
+      const adminToken = opts.adminToken || process.env.MOCKFORGE_ADMIN_TOKEN || undefined;
       const app = createApp(loaded, {
         port: opts.port,
         host: opts.host,
+        ...(adminToken ? { adminToken } : {}),
+        insecureNoAdminToken: opts.insecureNoAdminToken === true,
         storage: opts.ephemeral ? "memory" : opts.state ? `sqlite:${opts.state}` : undefined,
         deps: { logger },
       });

@@ -25,6 +25,12 @@ export const CATALOGUE = {
   MFG_ERR_BAD_REQUEST: { status: 400, title: "Bad request" },
   MFG_ERR_NOT_FOUND: { status: 404, title: "Not found" },
   MFG_ERR_UNAUTHORIZED: { status: 401, title: "Admin token missing or wrong" },
+  // admin surface and security (docs/security.md)
+  MFG_ERR_FORBIDDEN_ORIGIN: { status: 403, title: "Refused: sent by another web site" },
+  MFG_ERR_MISDIRECTED_HOST: { status: 421, title: "Refused: Host is not a loopback name (DNS rebinding)" },
+  MFG_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Admin writes take application/json only" },
+  MFG_ERR_ADMIN_TOKEN_REQUIRED: { status: 400, title: "A non-loopback bind needs an admin token" },
+  MFG_ERR_SELF_ADMIN_CALL: { status: 403, title: "Outbound call to this server's own admin API refused" },
   MFG_ERR_WAIT_TIMEOUT: { status: 408, title: "Timed out waiting" },
   // storage
   MFG_ERR_STORAGE: { status: 500, title: "Storage error" },

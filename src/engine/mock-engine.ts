@@ -2,7 +2,6 @@ import type { Deps } from "../core/deps.js";
 import { newId } from "../core/ids.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { JournalEntry, JournalStore } from "../storage/ports.js";
 import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
@@ -29,7 +28,6 @@ export interface Exchange {
 export interface EngineOptions {
   routes: RouteTable;
   journal: JournalRecorder;
-  journalStore: JournalStore;
   deps: Deps;
   baseUrl: () => string;
   maxTraceDepth: number;
@@ -71,11 +69,7 @@ export class MockEngine {
     if (req.bodyError) notes.push(req.bodyError);
     const match = this.o.routes.match(req.method, req.rawPath);
     if (match.kind !== "route") {
-      const unrouted = () => this.done(req, null, {}, match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req), null, notes);
-      if (req.method === "GET" && req.path.endsWith("/logs")) {
-        return this.routeLogs(req).then((logs) => (logs ? this.done(req, null, {}, logs, null, notes) : unrouted()));
-      }
-      return unrouted();
+      return this.done(req, null, {}, match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req), null, notes);
     }
     const { route, params } = match;
     const fault = this.o.decideFault?.(req.method, req.path, route.id) ?? null;
@@ -121,6 +115,17 @@ export class MockEngine {
     return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
   }
 
+  /**
+   * True for `GET <path>/logs` when no route is defined at that path and some route is at
+   * `<path>`: the journal of that route, which is admin surface (the server hands it to the
+   * admin API, which authorizes it like every other admin call).
+   */
+  isRouteLogs(req: MockRequest): boolean {
+    if (req.method !== "GET" || !req.path.endsWith("/logs")) return false;
+    if (this.o.routes.match(req.method, req.rawPath).kind === "route") return false;
+    return this.o.routes.routesAtPath(req.path.slice(0, -"/logs".length) || "/").length > 0;
+  }
+
   /** Journals a request the engine did not route (413 before routing), without after-response work. */
   recordOnly(req: MockRequest, response: MockResponse, notes: string[]): HandleResult {
     return this.done(req, null, {}, response, null, notes);
@@ -163,16 +168,6 @@ export class MockEngine {
     }
   }
 
-  private async routeLogs(req: MockRequest): Promise<MockResponse | null> {
-    const base = req.path.slice(0, -"/logs".length) || "/";
-    const routes = this.o.routes.routesAtPath(base);
-    if (routes.length === 0) return null;
-    const limit = clampInt(req.query.limit, 100, 1, 10_000);
-    const lists = await Promise.all(routes.map((r) => this.o.journalStore.list({ routeId: r.id, limit })));
-    const entries: JournalEntry[] = lists.flat().sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1)).slice(0, limit);
-    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(entries) };
-  }
-
   private notFound(req: MockRequest): MockResponse {
     const body = {
       error: {
@@ -205,9 +200,4 @@ class Served implements HandleResult {
   finish(): void {
     this.engine.afterServed(this.req, this.route, this.params, this.response, this.rendered, this.notes);
   }
-}
-
-function clampInt(v: unknown, dflt: number, min: number, max: number): number {
-  const n = Number(Array.isArray(v) ? v[0] : v);
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : dflt;
 }

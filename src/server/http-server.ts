@@ -12,6 +12,7 @@ export const ADMIN_PREFIX = "/__mockforge";
 
 export interface HttpServerOptions {
   engine: MockEngine;
+  /** The whole admin surface (`/__mockforge/*`, `<route>/logs`); it authorizes every request itself. */
   admin: (req: MockRequest, remoteAddress: string | undefined) => Promise<AdminResponse>;
   deps: Deps;
   bodyLimitBytes: number;
@@ -47,7 +48,8 @@ export function createHttpServer(o: HttpServerOptions): Server {
 function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean, started: number): void {
   try {
     const mreq = toMockRequest(req, body, tooLarge, o.deps, started);
-    if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`)) {
+    // The admin surface, authorized in one place by the admin API: its prefix and `<route>/logs`.
+    if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`) || o.engine.isRouteLogs(mreq)) {
       o.admin(mreq, req.socket.remoteAddress)
         .then((r) => (r.stream ? r.stream(res) : write(res, r)))
         .catch((e: unknown) => failed(o, req, res, e));
