@@ -12,18 +12,15 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
     {
       method: "GET",
       path: "/deliveries",
-      handler: async ({ query }) =>
-        ok(
-          (
-            await store.list({
-              status: status(qstr(query, "status")),
-              url: qstr(query, "url"),
-              sourceKind: qstr(query, "source"),
-              since: qtime(query, "since"),
-              limit: qint(query, "limit", 100, 1, 10_000),
-            })
-          ).map(redactSecrets),
-        ),
+      handler: async ({ query }) => {
+        const limit = qint(query, "limit", 100, 1, 10_000);
+        const offset = qint(query, "offset", 0, 0, 1_000_000);
+        const trace = qstr(query, "trace");
+        const base = { status: status(qstr(query, "status")), url: qstr(query, "url"), sourceKind: qstr(query, "source"), sourceId: qstr(query, "source_id"), since: qtime(query, "since") };
+        // The store has no trace filter: a trace's deliveries are found among the newest 10,000.
+        const found = trace ? (await store.list({ ...base, limit: 10_000 })).filter((d) => d.traceId === trace).slice(offset, offset + limit) : (await store.list({ ...base, limit: offset + limit })).slice(offset);
+        return ok(found.map(redactSecrets));
+      },
     },
     {
       method: "GET",
@@ -57,6 +54,23 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       },
     },
     {
+      method: "POST",
+      path: "/deliveries/:id/resend",
+      handler: async ({ req, params, query }) => {
+        const url = (req.body as { url?: unknown } | null)?.url;
+        if (typeof url !== "string" || url === "") {
+          throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Resend needs the URL to send to", { hint: `POST a JSON body {"url": "http://127.0.0.1:4000/hooks"}` });
+        }
+        await mustGet(store, params.id!);
+        return ok(redactSecrets(await engine.replay(params.id!, { url, newId: qstr(query, "new_id") === "true" })), 202);
+      },
+    },
+    {
+      method: "POST",
+      path: "/deliveries/recover",
+      handler: async ({ req }) => ok(await recoverFailed(store, engine, req.body), 202),
+    },
+    {
       method: "DELETE",
       path: "/deliveries/:id",
       handler: async ({ params }) => {
@@ -65,6 +79,26 @@ export function deliveriesHandlers(store: DeliveryStore, engine: DeliveryEngine)
       },
     },
   ];
+}
+
+/**
+ * Bulk recovery (Svix's "recover failed messages since"): replays every delivery that ended
+ * `failed` or `dead` since a time, each keeping its `webhook-id` so a receiver that did get one
+ * can drop the duplicate. Replays are not recovered again.
+ */
+async function recoverFailed(store: DeliveryStore, engine: DeliveryEngine, body: unknown) {
+  const input = (body && typeof body === "object" ? body : {}) as { since?: unknown; statuses?: unknown; url?: unknown };
+  const since = typeof input.since === "number" ? input.since : typeof input.since === "string" ? Date.parse(input.since) : Number.NaN;
+  if (!Number.isFinite(since)) {
+    throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Recover needs `since`: epoch ms or an ISO-8601 date", { hint: `POST {"since": "2026-12-07T10:00:00Z"}` });
+  }
+  const statuses = Array.isArray(input.statuses) ? input.statuses.map((x) => status(String(x))!) : (["failed", "dead"] as DeliveryStatus[]);
+  const url = typeof input.url === "string" ? input.url : undefined;
+  const lists = await Promise.all(statuses.map((s) => store.list({ status: s, since, url, limit: 10_000 })));
+  const originals = lists.flat().filter((d) => d.mode === "queued" && d.sourceKind !== "replay").sort((a, b) => a.createdAt - b.createdAt);
+  const replays: { original: string; replay: string }[] = [];
+  for (const d of originals) replays.push({ original: d.id, replay: (await engine.replay(d.id)).id });
+  return { since, statuses, count: replays.length, replays };
 }
 
 /**

@@ -17,7 +17,7 @@ import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.
 import { createDispatcher } from "./dispatcher.js";
 import { drainDeliveries } from "./drain.js";
 import { createHttpClient, type HttpClient } from "./http-client.js";
-import { setHeader, toStoredRequest } from "./outbound-request.js";
+import { assertDeliveryUrl, setHeader, toStoredRequest } from "./outbound-request.js";
 import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attempt.js";
 import { failAwaitedLeftovers, INTERRUPTED_REASON } from "./restart-recovery.js";
 import { createRetention } from "./retention.js";
@@ -194,10 +194,12 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
           hint: "List deliveries with GET /__mockforge/deliveries; finished ones are pruned beyond `webhooks.retention`.",
         });
       }
+      if (opts.url !== undefined) assertDeliveryUrl(opts.url);
       const now = clock.now();
       const options = readOptions(orig, defaults);
       const record: DeliveryRecord = {
         ...orig,
+        request: opts.url !== undefined ? { ...orig.request, url: opts.url } : orig.request,
         id: newId("dlv", now, random),
         webhookId: opts.newId ? newId("msg", now, random) : orig.webhookId,
         mode: "queued",

@@ -79,8 +79,8 @@ export interface DeliveryEngine {
   enqueue(request: OutboundRequest, options: DeliveryOptions): Promise<DeliveryRecord>;
   /** Awaited: sends now (with retries per `options.retry`, default one attempt), recorded like any delivery. */
   send(request: OutboundRequest, options: DeliveryOptions): Promise<DeliveryResult>;
-  /** Queues a copy of a delivery. Keeps the original `webhook-id` unless `newId`. */
-  replay(deliveryId: string, opts?: { newId?: boolean }): Promise<DeliveryRecord>;
+  /** Queues a copy of a delivery. Keeps the original `webhook-id` unless `newId`; `url` sends it elsewhere ("resend to"). */
+  replay(deliveryId: string, opts?: { newId?: boolean; url?: string }): Promise<DeliveryRecord>;
   /** Resolves with matching deliveries once `count` of them are finished, or rejects with MFG_ERR_WAIT_TIMEOUT. */
   waitFor(filter: DeliveryWaitFilter, count: number, timeoutMs: number): Promise<DeliveryRecord[]>;
   /** Resolves when no queued delivery is pending or in flight (or after `timeoutMs`); returns how many are still pending. */
