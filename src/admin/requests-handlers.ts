@@ -6,6 +6,7 @@ import type { EvalEnv } from "../expr/index.js";
 import type { JournalEntry, JournalStore } from "../storage/ports.js";
 import { compileCondition } from "../template/index.js";
 import { ok, type AdminRoute } from "./admin-types.js";
+import { queryJournal, truncateEntry } from "./journal-query.js";
 import { qint, qstr, qtime } from "./query-params.js";
 
 /**
@@ -17,16 +18,11 @@ export function requestsHandlers(journal: JournalStore, recorder: JournalRecorde
     {
       method: "GET",
       path: "/requests",
-      handler: async ({ query }) =>
-        ok(
-          await journal.list({
-            method: qstr(query, "method")?.toUpperCase(),
-            path: qstr(query, "path"),
-            routeId: qstr(query, "route"),
-            since: qtime(query, "since"),
-            limit: qint(query, "limit", 100, 1, 10_000),
-          }),
-        ),
+      handler: async ({ query }) => {
+        const page = await queryJournal(journal, query, { limit: 100, maxLimit: 10_000 });
+        const bodyLimit = qstr(query, "body_limit") ? qint(query, "body_limit", 0, 0, 100 * 1024 * 1024) : null;
+        return ok(bodyLimit === null ? page.entries : page.entries.map((e) => truncateEntry(e, bodyLimit)));
+      },
     },
     {
       method: "GET",
@@ -54,7 +50,27 @@ export function requestsHandlers(journal: JournalStore, recorder: JournalRecorde
         }
       },
     },
-    { method: "GET", path: "/requests/:id", handler: async ({ params }) => ok(await mustGet(journal, params.id!)) },
+    {
+      method: "GET",
+      path: "/requests/:id",
+      handler: async ({ params, query }) => {
+        const e = await mustGet(journal, params.id!);
+        return ok(qstr(query, "body_limit") ? truncateEntry(e, qint(query, "body_limit", 0, 0, 100 * 1024 * 1024)) : e);
+      },
+    },
+    {
+      method: "GET",
+      path: "/requests/:id/body",
+      handler: async ({ params }) => {
+        const e = await mustGet(journal, params.id!);
+        // The bytes as received, never under the sender's content type: a body that says it is
+        // HTML must not run as a page of the admin origin. The original type is in its own header.
+        const binary = e.rawBodyEncoding === "base64";
+        const bytes = Buffer.from(e.rawBody, binary ? "base64" : "utf8");
+        const headers = { "x-content-type-options": "nosniff", "content-security-policy": "sandbox", "x-mockforge-content-type": String(e.headers["content-type"] ?? "") };
+        return { status: 200, body: undefined, raw: { text: bytes, contentType: binary ? "application/octet-stream" : "text/plain; charset=utf-8", headers } };
+      },
+    },
     {
       method: "DELETE",
       path: "/requests",

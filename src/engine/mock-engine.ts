@@ -1,5 +1,4 @@
 import type { Deps } from "../core/deps.js";
-import { newId } from "../core/ids.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
@@ -162,7 +161,9 @@ export class MockEngine {
         route,
         params,
         response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
-        trace: req.trace ?? { traceId: newId("trc", req.receivedAt, this.o.deps.random), depth: 0 },
+        // A request from outside starts a trace named after it (`req_X` → `trc_X`), so what it
+        // set off (deliveries, rule runs) can be found from the journal entry.
+        trace: req.trace ?? { traceId: `trc${req.id.slice(3)}`, depth: 0 },
       };
       a.run(exchange);
     }
