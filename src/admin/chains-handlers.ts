@@ -17,7 +17,7 @@ const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "appli
  */
 export function chainsHandlers(app: App): AdminRoute[] {
   const registry = () => app.domain().chains;
-  const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config });
+  const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
   const parse = (body: unknown, label: string, defaultId?: string): LoadedChain => {
     if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
     if (body && typeof body === "object") return parseChainValue(body, label, defaultId ? { defaultId } : {});
@@ -101,6 +101,11 @@ export function chainsHandlers(app: App): AdminRoute[] {
       },
     },
   ];
+}
+
+/** The links as a DAG, for drawing: each link's id, name, and what it waits for (declared and inferred). */
+function graphOf(c: PreparedChain) {
+  return c.links.map((l) => ({ id: l.id, name: l.name, dependsOn: l.dependsOn, inferred: l.inferredDependsOn, method: typeof l.config.request.method === "string" ? l.config.request.method : "GET", url: l.config.request.url }));
 }
 
 /** The `request` given to execute: what the chain sees as `request.*`. */

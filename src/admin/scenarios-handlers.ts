@@ -25,10 +25,5 @@ export function scenariosHandlers(app: App): AdminRoute[] {
       },
     },
     { method: "GET", path: "/scenarios/runs/:id", handler: async ({ params }) => ok(await manager().get(params.id!)) },
-    {
-      method: "GET",
-      path: "/faults",
-      handler: async () => ok({ active: app.domain().faults.active, faults: app.domain().faults.list() }),
-    },
   ];
 }
