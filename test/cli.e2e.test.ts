@@ -107,6 +107,10 @@ describe("mockforge serve", () => {
     const s = await startCliServer(["--config", cfg, "--port", "0", "--state", state]);
     expect(s.output()).toMatch(/POST\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/orders/);
     expect(s.output()).toMatch(/__mockforge/);
+    expect(s.output()).toMatch(/dashboard at http:\/\/127\.0\.0\.1:\d+\/__mockforge\/ui/);
+    const ui = await fetch(`${s.url}/__mockforge/ui`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("MockForge dashboard");
     const res = await fetch(`${s.url}/webhooks/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"event":"order.created"}' });
     expect(res.status).toBe(200);
     // A long-poll in progress must not hold the shutdown.

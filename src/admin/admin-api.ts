@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { App } from "../app.js";
 import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest } from "../engine/mock-request.js";
@@ -7,12 +8,18 @@ import { chainsHandlers } from "./chains-handlers.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminResponse, type AdminRoute } from "./admin-types.js";
 import { createEventStreams, type EventStreams } from "./event-stream.js";
+import { exportHandlers } from "./export-handlers.js";
+import { faultsHandlers } from "./faults-handlers.js";
+import { promoteHandler } from "./promote-handler.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routeLogsHandler } from "./route-logs.js";
 import { routesHandlers } from "./routes-handlers.js";
 import { runsHandlers } from "./runs-handlers.js";
 import { scenariosHandlers } from "./scenarios-handlers.js";
 import { signatureHandlers } from "./signature-handlers.js";
+import { uiHandlers } from "./ui-handlers.js";
+
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 export interface AdminApiOptions {
   app: App;
@@ -76,6 +83,10 @@ export function adminEndpoints(app: App, streams: EventStreams = createEventStre
     ...chainsHandlers(app),
     ...scenariosHandlers(app),
     ...runsHandlers(app),
+    ...faultsHandlers(() => app.domain().faults),
+    promoteHandler(app.storage().journal, app.routes),
+    ...exportHandlers({ journal: app.storage().journal, deliveries: app.storage().deliveries, baseUrl: () => app.url, version: VERSION }),
     streams.route,
+    ...uiHandlers(),
   ];
 }

@@ -39,6 +39,7 @@ export function serveCommand(): Command {
         const { url } = await app.start();
         for (const r of app.routes.list()) logger.info(`route ${r.method.padEnd(6)} ${url}${r.path}${r.webhooks.length ? `  (+${r.webhooks.length} webhook${r.webhooks.length > 1 ? "s" : ""})` : ""}`);
         logger.info(`MockForge serving ${loaded.file} at ${url}; admin API at ${url}/__mockforge; state: ${app.storage().description}`);
+        logger.info(`dashboard at ${url}/__mockforge/ui`);
       } catch (e) {
         await app.close().catch(() => {});
         process.exitCode = reportError(e);
