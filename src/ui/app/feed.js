@@ -9,7 +9,14 @@ const PAGE = 100;
 const SHOWN = 200;
 const METHODS = ["", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-export const requestRow = (e) => ({ kind: "request", key: e.id, time: e.time, id: e.id, method: e.method, path: e.path, status: e.status, routeId: e.routeId, durationMs: e.durationMs });
+export const requestRow = (e) => ({ kind: "request", key: e.id, time: e.time, id: e.id, method: e.method, path: e.path, status: e.status, routeId: e.routeId, durationMs: e.durationMs, signature: e.signature ?? null });
+
+/** A received webhook's signature check, when its route has `verify` (the journal's `signature`). */
+export function SignatureBadge({ signature }) {
+  if (!signature) return null;
+  const label = signature.valid ? "signature valid" : signature.reason === "bad_secret" || signature.reason === "unknown_secret" ? "signature: unknown secret" : "signature invalid";
+  return html`<span class=${`badge ${signature.valid ? "succeeded" : "failed"}`} title=${signature.message || ""}>${label}</span>`;
+}
 export const deliveryRow = (d) => ({ kind: "delivery", key: d.id, time: d.createdAt, id: d.id, method: d.request?.method ?? d.method, path: d.request?.url ?? d.url, status: d.lastStatus ?? 0, state: d.status, attempts: d.attemptCount, routeId: d.sourceId, source: d.sourceKind, nextAttemptAt: d.nextAttemptAt });
 
 function matches(r, f) {
@@ -43,7 +50,7 @@ function FeedRow({ r }) {
     <td class="mono">${fmtTime(r.time)}</td>
     <td>${r.kind === "request" ? "→ in" : "← out"}</td>
     <td class="mono">${r.method}</td>
-    <td class="mono"><a href=${href}>${r.path}</a></td>
+    <td class="mono"><a href=${href}>${r.path}</a> <${SignatureBadge} signature=${r.signature} /></td>
     <td>${r.kind === "delivery" ? html`<${Badge} value=${r.state} /> ` : null}${r.status ? html`<span class=${statusClass(r.status)}>${r.status}</span>` : null}</td>
     <td class="mono">${r.kind === "delivery" ? `${r.source}${r.routeId ? ` ${r.routeId}` : ""}` : r.routeId || html`<span class="muted">no route</span>`}</td>
     <td>${r.kind === "request" ? fmtMs(r.durationMs) : `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`}</td>
@@ -66,7 +73,13 @@ export function FeedView({ query }) {
     setOlder([]);
     setOffset(0);
     loadPage(f, 0)
-      .then((rows) => !gone && (resetRows(rows), setError(null)))
+      .then((rows) => {
+        if (gone) return;
+        resetRows(rows);
+        setError(null);
+        // Time to the first page of rows, from the start of navigation (read by the load test).
+        if (window.mockforgeFirstRows === undefined) requestAnimationFrame(() => (window.mockforgeFirstRows = performance.now()));
+      })
       .catch((e) => !gone && setError(e))
       .finally(() => !gone && setLoading(false));
     // Body text is not on the stream: with a text filter, new requests are looked up on the server.

@@ -1,7 +1,7 @@
 // Request detail: what arrived, how it was answered, and what it set off.
 import { useEffect, useState } from "preact/hooks";
 import { api, apiText, saveBlob } from "./api.js";
-import { deliveryRow } from "./feed.js";
+import { deliveryRow, SignatureBadge } from "./feed.js";
 import { Badge, copyText, curlFor, ErrorText, fmtBytes, fmtMs, fmtTime, Headers, html, JsonTree, link, statusClass } from "./util.js";
 
 const BODY_LIMIT = 64 * 1024;
@@ -118,6 +118,7 @@ export function RequestView({ id }) {
           <dt>status</dt><dd>${entry.status}</dd>
           <dt>timing</dt><dd>${fmtMs(entry.durationMs)}</dd>
           <dt>trace</dt><dd class="mono">${entry.traceId || "—"}</dd>
+          ${entry.signature ? html`<dt>signature</dt><dd><${SignatureBadge} signature=${entry.signature} /> ${entry.signature.scheme} ${entry.signature.message || ""}</dd>` : null}
           ${entry.notes?.length ? html`<dt>notes</dt><dd>${entry.notes.join("; ")}</dd>` : null}
         </dl>
       </section>
