@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { load, ratio, type LoadResult } from "../lib/load.js";
+import { startMockForge } from "../lib/processes.js";
+import { median } from "./bench-stats.js";
+
+const ROUNDS = 7;
+
+/**
+ * Issue 17: what an open dashboard costs the static route. One MockForge (journal on, SQLite)
+ * is loaded in turn without and with a dashboard attached: the page and its modules fetched,
+ * and an event stream open for every event (each served request is one `request.served` event
+ * written to it), read as fast as it comes. Same server both ways, so the ratio measures the
+ * dashboard and not two processes; the order rotates per round and the median ratio is
+ * reported. Target: the stream costs less than 3%.
+ */
+export async function dashboardCost(tmp: string, seconds: number): Promise<Record<string, unknown>> {
+  const mf = await startMockForge("bench/configs/static.yaml", join(tmp, "dashboard.db"));
+  try {
+    await load(`${mf.url}/static`, { connections: 50, seconds: 1 });
+    const withDashboard = async (): Promise<{ result: LoadResult; events: number }> => {
+      for (const f of ["", "/app/main.js", "/vendor/preact.mjs", "/vendor/hooks.mjs", "/vendor/htm.mjs"]) await (await fetch(`${mf.url}/__mockforge/ui${f}`)).arrayBuffer();
+      const ac = new AbortController();
+      const res = await fetch(`${mf.url}/__mockforge/events`, { signal: ac.signal });
+      let events = 0;
+      const reading = (async () => {
+        const reader = res.body!.getReader();
+        const dec = new TextDecoder();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            events += dec.decode(value).split("\nevent: ").length - 1;
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      try {
+        return { result: await load(`${mf.url}/static`, { connections: 50, seconds }), events };
+      } finally {
+        ac.abort();
+        await reading;
+      }
+    };
+    const rounds: { plain: LoadResult; dash: LoadResult; events: number }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 2 === 0) {
+        const plain = await load(`${mf.url}/static`, { connections: 50, seconds });
+        const d = await withDashboard();
+        rounds.push({ plain, dash: d.result, events: d.events });
+      } else {
+        const d = await withDashboard();
+        const plain = await load(`${mf.url}/static`, { connections: 50, seconds });
+        rounds.push({ plain, dash: d.result, events: d.events });
+      }
+    }
+    const r = median(rounds.map((x) => x.dash.rps / x.plain.rps))!;
+    return {
+      ratio_median: ratio(r, 1),
+      cost_percent: Math.round((1 - r) * 1000) / 10,
+      target: "cost < 3%",
+      met: r > 0.97,
+      rounds: rounds.map((x) => ({ plain_rps: Math.round(x.plain.rps), dashboard_rps: Math.round(x.dash.rps), ratio: ratio(x.dash.rps, x.plain.rps), events_streamed: x.events })),
+    };
+  } finally {
+    await mf.stop();
+  }
+}
