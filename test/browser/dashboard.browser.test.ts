@@ -164,6 +164,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in chromium", { timeout: 120_000 
     expect(await page.getByLabel("Raw body").textContent()).not.toContain("THE-END-MARKER");
     await page.getByRole("button", { name: "Load the rest" }).click();
     await page.getByLabel("Raw body").filter({ hasText: "THE-END-MARKER" }).waitFor();
+    await page.getByRole("button", { name: "Pretty" }).click();
+    await page.getByLabel("Pretty body").getByText('"THE-END-MARKER"').waitFor();
     await page.getByRole("button", { name: "Copy as cURL" }).click();
     await expect.poll(async () => page.getByLabel("cURL command").textContent()).toMatch(/^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/orders'/);
     console.log(`request detail with a ${(huge.length / 1e6).toFixed(1)} MB body shown in ${openMs} ms`);

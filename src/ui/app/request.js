@@ -7,7 +7,7 @@ import { Badge, copyText, curlFor, ErrorText, fmtBytes, fmtMs, fmtTime, Headers,
 const BODY_LIMIT = 64 * 1024;
 
 function Body({ entry }) {
-  const [mode, setMode] = useState("pretty");
+  const [chosen, setMode] = useState(null);
   const [rest, setRest] = useState(null);
   const [error, setError] = useState(null);
   if (!entry.rawBodyLength) return html`<p class="muted">No body.</p>`;
@@ -22,16 +22,21 @@ function Body({ entry }) {
     parsed = entry.body !== null && typeof entry.body === "object" && !rest ? entry.body : JSON.parse(text);
   } catch {}
   const canPretty = parsed !== undefined && typeof parsed === "object" && parsed !== null;
+  // Pretty when the body is JSON we have whole; a cut body is raw until its rest is loaded.
+  const mode = chosen ?? (canPretty ? "pretty" : "raw");
+  const loadRest = () => {
+    setMode(mode);
+    apiText(`/requests/${entry.id}/body`).then(setRest, setError);
+  };
   return html`<div>
     <div class="toolbar" role="group" aria-label="Body view">
-      <button aria-pressed=${mode === "pretty"} disabled=${!canPretty} onClick=${() => setMode("pretty")}>Pretty</button>
+      <button aria-pressed=${mode === "pretty" && canPretty} disabled=${!canPretty} onClick=${() => setMode("pretty")}>Pretty</button>
       <button aria-pressed=${mode === "raw" || !canPretty} onClick=${() => setMode("raw")}>Raw</button>
       <span class="note">${fmtBytes(entry.rawBodyLength)}</span>
     </div>
-    ${mode === "pretty" && canPretty ? html`<div class="mono"><${JsonTree} value=${parsed} /></div>` : html`<pre aria-label="Raw body">${text}</pre>`}
+    ${mode === "pretty" && canPretty ? html`<div class="mono" aria-label="Pretty body"><${JsonTree} value=${parsed} /></div>` : html`<pre aria-label="Raw body">${text}</pre>`}
     ${entry.rawBodyTruncated && !rest
-      ? html`<p class="note">Showing the first ${fmtBytes(entry.rawBody.length)} of ${fmtBytes(entry.rawBodyLength)}.
-          <button onClick=${() => apiText(`/requests/${entry.id}/body`).then(setRest, setError)}>Load the rest</button></p>`
+      ? html`<p class="note">Showing the first ${fmtBytes(entry.rawBody.length)} of ${fmtBytes(entry.rawBodyLength)}. <button onClick=${loadRest}>Load the rest</button></p>`
       : null}
     <${ErrorText} error=${error} />
   </div>`;
