@@ -7,6 +7,9 @@ import { parseTraceHeader } from "./trace-header.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { Storage } from "../storage/ports.js";
 
+/** A running engine always has one timer: the lease keeper's next renewal and expiry sweep. */
+const LEASE_TICK_ONLY = 1;
+
 let receiver: Receiver | undefined;
 let fx: EngineFixture | undefined;
 afterEach(async () => {
@@ -98,7 +101,7 @@ describe("queued deliveries (real sockets, manual clock)", () => {
     fx = await engineFixture();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     expect(await fx.reach(rec.id)).toMatchObject({ status: "failed", attemptCount: 1, lastStatus: 410, nextAttemptAt: null });
-    expect(fx.clock.pending).toBe(0);
+    expect(fx.clock.pending).toBe(LEASE_TICK_ONLY); // no retry scheduled
   });
 
   it("marks an unreachable receiver dead once the attempts are used up", async () => {
@@ -168,7 +171,7 @@ describe("queued deliveries (real sockets, manual clock)", () => {
     const done = await fx.reach(rec.id);
     expect(done).toMatchObject({ status: "failed", attemptCount: 1 });
     expect(done.lastError).toMatch(/MFG_ERR_DELIVERY_INVALID_URL: Delivery URL '\/hooks\/\{\{missing\}\}' is not a valid absolute URL/);
-    expect(fx.clock.pending).toBe(0);
+    expect(fx.clock.pending).toBe(LEASE_TICK_ONLY); // no retry scheduled
   });
 
   it("signs with Standard Webhooks; the receiver verifies with the standardwebhooks package", async () => {

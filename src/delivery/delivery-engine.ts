@@ -16,6 +16,7 @@ import { DEFAULT_WEBHOOKS_CONFIG, readOptions, storeOptions, type DeliveryDefaul
 import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.js";
 import { createDispatcher } from "./dispatcher.js";
 import { drainDeliveries } from "./drain.js";
+import { createLeaseKeeper } from "./lease-keeper.js";
 import { createHttpClient, type HttpClient } from "./http-client.js";
 import { assertDeliveryUrl, setHeader, toStoredRequest } from "./outbound-request.js";
 import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attempt.js";
@@ -65,13 +66,28 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const records = new Set<Promise<void>>();
   let state: "new" | "running" | "stopped" = "new";
 
+  const leases = createLeaseKeeper({
+    store,
+    clock,
+    logger,
+    owner: storage.instanceId,
+    leaseMs: defaults.lease_ms,
+    onRequeued: () => dispatcher.wakeAt(clock.now()),
+  });
   const dispatcher = createDispatcher({
     store,
     clock,
     logger,
     concurrency: defaults.concurrency,
     pollIntervalMs: o.pollIntervalMs ?? 1000,
-    run: runQueued,
+    lease: leases.lease,
+    run: (record, stored, exchanged) => {
+      // Renewed for as long as the attempt runs, dropped however it ends: an attempt whose
+      // outcome could not be stored leaves its row in flight, and the lease running out is
+      // what puts it back in the queue.
+      leases.hold(record.id);
+      return runQueued(record, stored, exchanged).finally(() => leases.drop(record.id));
+    },
   });
 
   function changed(record: DeliveryRecord): void {
@@ -85,8 +101,9 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   }
 
   async function finish(record: DeliveryRecord, patch: Partial<DeliveryRecord>): Promise<DeliveryRecord> {
-    const next = { ...record, ...patch, updatedAt: clock.now() };
-    await store.update(record.id, { ...patch, updatedAt: next.updatedAt });
+    // Out of flight: no lease any more.
+    const next = { ...record, ...patch, leaseOwner: null, leaseUntil: null, updatedAt: clock.now() };
+    await store.update(record.id, { ...patch, leaseOwner: null, leaseUntil: null, updatedAt: next.updatedAt });
     changed(next);
     return next;
   }
@@ -110,7 +127,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       if (await stored.then(() => false, () => true)) return;
       throw e;
     }
-    if (!outcome) return; // engine stopping: left in flight, resumed on the next start
+    if (!outcome) return; // engine stopping: left in flight until its lease runs out
     const now = clock.now();
     const retry = outcome.next === "retry";
     const updated = await finish(record, {
@@ -146,6 +163,8 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       lastError: null,
       traceId,
       replayOf: null,
+      leaseOwner: null,
+      leaseUntil: null,
     };
   }
 
@@ -154,10 +173,11 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     if (state === "stopped") throw stoppedError();
     const now = clock.now();
     const immediate = delayMs <= 0 && dispatcher.tryReserve();
+    const lease = leases.lease();
     // Stored as in flight when this process sends it right away, so no other sweeper claims it.
     const rec: DeliveryRecord = immediate
-      ? { ...record, status: "in_flight", nextAttemptAt: null }
-      : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs) };
+      ? { ...record, status: "in_flight", nextAttemptAt: null, leaseOwner: lease.owner, leaseUntil: lease.until }
+      : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs), leaseOwner: null, leaseUntil: null };
     const stored = store.insert(rec);
     // Sent at once, while the outbox row commits: waiting for the commit first would add an
     // event-loop turn to every webhook's latency. The attempt and status records wait for
@@ -236,9 +256,13 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       state = "running";
       const failed = await failAwaitedLeftovers(store, clock.now());
       failed.forEach(changed);
-      const requeued = await store.requeueInFlight(clock.now());
+      // A store with one owner: whatever is in flight was left by a process that is gone, so
+      // it is resumed at once. A shared store: only leases that ran out; the rest belong to
+      // live members (or come back when their lease does).
+      const requeued = storage.shared ? await store.requeueExpired(clock.now()) : await store.requeueInFlight(clock.now());
       if (failed.length || requeued) logger.info({ requeued, awaitedFailed: failed.length }, "resuming deliveries left from the last run");
       dispatcher.start();
+      leases.start();
       retention.prune();
     },
 
@@ -248,6 +272,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       state = "stopped";
       if (wasRunning && (opts.graceMs ?? 0) > 0) await graceful(opts.graceMs!);
       stopController.abort(stoppedError());
+      leases.stop();
       await dispatcher.stop();
       await Promise.allSettled([...awaitedRuns]);
       await Promise.allSettled([...records]);

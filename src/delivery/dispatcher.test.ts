@@ -16,6 +16,7 @@ describe("dispatcher slots", () => {
       logger: silentLogger,
       concurrency: 1,
       pollIntervalMs: 0,
+      lease: () => ({ owner: "mbr_test", until: 0 }),
       run: async (_record, _stored, sent) => {
         exchanged = sent;
         await recorded;

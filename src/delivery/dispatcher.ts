@@ -7,7 +7,7 @@
  */
 import type { Clock, TimerHandle } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import type { DeliveryRecord, DeliveryStore } from "../storage/ports.js";
+import type { DeliveryLease, DeliveryRecord, DeliveryStore } from "../storage/ports.js";
 
 export interface DispatcherOptions {
   store: DeliveryStore;
@@ -16,6 +16,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Safety sweep for deliveries written by other processes; 0 turns it off. */
   pollIntervalMs: number;
+  /** The lease claimed deliveries are taken under (this instance, until now + lease time). */
+  lease: () => DeliveryLease;
   /**
    * Sends one claimed delivery and moves its status; must not reject for delivery faults.
    * `stored`: see launch. `exchanged` gives the slot back once the HTTP exchange is over, so
@@ -130,12 +132,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
         active += room; // reserve first: enqueue may take slots while the claim is awaited
         let claimed: DeliveryRecord[] = [];
         try {
-          claimed = await store.claimDue(clock.now(), room);
+          claimed = await store.claimDue(clock.now(), room, o.lease());
         } finally {
           active -= room - claimed.length;
         }
         if (!running) {
-          // Stopped while claiming: leave them in flight; the next start requeues them.
+          // Stopped while claiming: left in flight; their lease runs out and they are re-queued.
           active -= claimed.length;
           return;
         }

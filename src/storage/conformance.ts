@@ -4,6 +4,7 @@ import { claimConformance } from "./test-support/claim-conformance.js";
 import type { ConformanceContext } from "./test-support/conformance-context.js";
 import { deliveryConformance } from "./test-support/delivery-conformance.js";
 import { journalConformance } from "./test-support/journal-conformance.js";
+import { leaseConformance } from "./test-support/lease-conformance.js";
 import { lifecycleConformance } from "./test-support/lifecycle-conformance.js";
 import { runConformance } from "./test-support/run-conformance.js";
 
@@ -47,6 +48,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     journalConformance(ctx);
     deliveryConformance(ctx);
     claimConformance(ctx);
+    leaseConformance(ctx);
     runConformance(ctx);
     lifecycleConformance(ctx, (s) => {
       current = s;

@@ -7,6 +7,7 @@
 export type {
   AttemptRecord,
   DeliveryFilter,
+  DeliveryLease,
   DeliveryRecord,
   DeliveryStatus,
   DeliveryStore,

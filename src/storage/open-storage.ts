@@ -11,6 +11,8 @@ export interface OpenStorageDeps {
   clock: Clock;
   /** Where background storage failures are reported. Default: silent. */
   logger?: Logger;
+  /** This process's id in the store (see `Storage.instanceId`). Default: a fresh one. */
+  instanceId?: string;
 }
 
 /** What `openStorage` accepts, for messages and docs. */
@@ -27,8 +29,8 @@ export const STORAGE_SPEC_FORMS = ["memory", "sqlite:<path>", "<path>.db", "post
  */
 export async function openStorage(spec: string, deps: OpenStorageDeps): Promise<Storage> {
   const value = spec.trim();
-  const logger = deps.logger ? { logger: deps.logger } : {};
-  if (value === "memory") return createMemoryStorage();
+  const logger = { ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) };
+  if (value === "memory") return createMemoryStorage(deps.instanceId ? { instanceId: deps.instanceId } : {});
   if (value.startsWith("sqlite:")) {
     const path = value.slice("sqlite:".length);
     if (path === "") throw unsupported(spec, "`sqlite:` needs a file path after the colon");

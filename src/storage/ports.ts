@@ -73,7 +73,8 @@ export interface JournalStore {
 
 /**
  * `pending`: waiting for its next attempt (at `nextAttemptAt`).
- * `in_flight`: an attempt is being sent (reset to `pending` on start after a crash).
+ * `in_flight`: an attempt is being sent, under a lease (`leaseOwner` until `leaseUntil`); a lease
+ * that runs out (its owner died or lost its store) is put back to `pending` by any instance.
  * `succeeded`: a 2xx (or 3xx) answer. `failed`: stopped without retrying (4xx, 410, invalid URL).
  * `dead`: every attempt used up.
  */
@@ -111,6 +112,16 @@ export interface DeliveryRecord {
   traceId: string | null;
   /** The delivery this one replays, if any. */
   replayOf: string | null;
+  /** While `in_flight`: the instance sending it (see DeliveryLease), else null. */
+  leaseOwner: string | null;
+  /** While `in_flight`: epoch ms after which any instance may put it back to `pending`, else null. */
+  leaseUntil: number | null;
+}
+
+/** Who holds a claimed delivery, and until when (epoch ms). The holder extends it while its attempt runs. */
+export interface DeliveryLease {
+  owner: string;
+  until: number;
 }
 
 export interface AttemptRecord {
@@ -165,13 +176,31 @@ export interface DeliveryStore {
   attempts(deliveryId: string): Promise<AttemptRecord[]>;
   /**
    * Atomically moves up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`
-   * to `in_flight` and returns them (oldest due first). Two instances never claim the same one.
+   * to `in_flight` under `lease` and returns them (oldest due first). Two instances never
+   * claim the same one.
    */
-  claimDue(now: number, limit: number): Promise<DeliveryRecord[]>;
+  claimDue(now: number, limit: number, lease: DeliveryLease): Promise<DeliveryRecord[]>;
+  /**
+   * Moves the lease of each of `ids` that is still `in_flight` and held by `lease.owner` to
+   * `lease.until`. A delivery another instance has taken over is left alone. Returns how many.
+   */
+  renewLeases(ids: readonly string[], lease: DeliveryLease): Promise<number>;
+  /**
+   * Every `in_flight` delivery whose lease ran out (`leaseUntil <= now`, or no lease: written
+   * by a version without leases) back to `pending`, due now, lease cleared. Safe to call at any
+   * time from any instance: a live holder keeps its leases in the future. Returns how many.
+   */
+  requeueExpired(now: number): Promise<number>;
+  /**
+   * Every `in_flight` delivery back to `pending`, due now, whatever its lease. Only for a
+   * store with one owner (`Storage.shared` false) at start: what is in flight then was left
+   * by a process that is gone. Returns how many.
+   */
+  requeueInFlight(now: number): Promise<number>;
+  /** In-flight deliveries per lease owner (null: no lease), for cluster status. */
+  leasesByOwner(): Promise<{ owner: string | null; count: number; earliestUntil: number | null }[]>;
   /** The earliest `nextAttemptAt` among pending deliveries, or null. */
   nextDueAt(): Promise<number | null>;
-  /** On start after a crash: every `in_flight` back to `pending`, due now. Returns how many. */
-  requeueInFlight(now: number): Promise<number>;
   delete(id: string): Promise<boolean>;
   /** Keeps the newest `max` finished deliveries (pending and in_flight are never pruned). */
   prune(max: number): Promise<number>;
@@ -205,12 +234,29 @@ export interface RunStore {
   list(filter?: RunFilter): Promise<RunRecord[]>;
   /** Keeps the newest `max` runs of a kind. */
   prune(kind: RunRecord["kind"], max: number): Promise<number>;
+  /**
+   * Runs still `running` whose instance (the `Storage.instanceId` that last wrote them) is not
+   * in `liveOwners` become `interrupted`, finished at `now`: their process died mid-run, and a
+   * run nobody will finish must say so rather than look alive forever. Returns how many.
+   */
+  interruptOrphans(liveOwners: readonly string[], now: number): Promise<number>;
   clear(kind?: RunRecord["kind"]): Promise<void>;
 }
 
 export interface Storage {
   /** `sqlite:<path>`, `memory`, or `postgres://…`, as configured. */
   readonly description: string;
+  /**
+   * True when several live processes may use this store at once (postgres): what is in flight
+   * at start may be another member's, so only expired leases are taken over. False for a store
+   * with one owner (memory; a sqlite file, which one server owns).
+   */
+  readonly shared: boolean;
+  /**
+   * This process's id in the store: it holds this process's delivery leases, is stamped on the
+   * runs it writes, and names it in the member list. Fresh per open unless given.
+   */
+  readonly instanceId: string;
   readonly journal: JournalStore;
   readonly deliveries: DeliveryStore;
   readonly runs: RunStore;

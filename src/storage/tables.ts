@@ -43,6 +43,8 @@ export const DELIVERY_COLUMNS: readonly Column<DeliveryRecord>[] = [
   col("lastError", "json"),
   col("traceId", "text"),
   col("replayOf", "text"),
+  col("leaseOwner", "text"),
+  col("leaseUntil", "num"),
 ];
 
 /** Attempts of a delivery. */

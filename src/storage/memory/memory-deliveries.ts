@@ -31,6 +31,16 @@ export function createMemoryDeliveries(): DeliveryStore {
     (f.sourceId === undefined || d.sourceId === f.sourceId) &&
     (f.since === undefined || d.createdAt >= f.since);
 
+  const requeue = (now: number, pick: (r: DeliveryRecord) => boolean): number => {
+    let n = 0;
+    for (const s of deliveries.values()) {
+      if (s.record.status !== "in_flight" || !pick(s.record)) continue;
+      s.record = { ...s.record, status: "pending", nextAttemptAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null };
+      n++;
+    }
+    return n;
+  };
+
   const remove = (id: string): boolean => {
     attempts.delete(id);
     return deliveries.delete(id);
@@ -84,13 +94,39 @@ export function createMemoryDeliveries(): DeliveryStore {
       const list = attempts.get(deliveryId) ?? [];
       return structuredClone([...list].sort((a, b) => a.number - b.number || a.startedAt - b.startedAt));
     },
-    async claimDue(now, limit) {
+    async claimDue(now, limit, lease) {
       const due = [...deliveries.values()]
         .filter((s) => s.record.status === "pending" && s.record.nextAttemptAt !== null && s.record.nextAttemptAt <= now)
         .sort((a, b) => a.record.nextAttemptAt! - b.record.nextAttemptAt! || a.seq - b.seq)
         .slice(0, listLimit(limit));
-      for (const s of due) s.record = { ...s.record, status: "in_flight", nextAttemptAt: null, updatedAt: now };
+      for (const s of due) {
+        s.record = { ...s.record, status: "in_flight", nextAttemptAt: null, updatedAt: now, leaseOwner: lease.owner, leaseUntil: lease.until };
+      }
       return due.map((s) => structuredClone(s.record));
+    },
+    async renewLeases(ids, lease) {
+      let n = 0;
+      for (const id of ids) {
+        const s = deliveries.get(id);
+        if (!s || s.record.status !== "in_flight" || s.record.leaseOwner !== lease.owner) continue;
+        s.record = { ...s.record, leaseUntil: lease.until };
+        n++;
+      }
+      return n;
+    },
+    async requeueExpired(now) {
+      return requeue(now, (r) => r.leaseUntil === null || r.leaseUntil <= now);
+    },
+    async leasesByOwner() {
+      const by = new Map<string | null, { owner: string | null; count: number; earliestUntil: number | null }>();
+      for (const { record: r } of deliveries.values()) {
+        if (r.status !== "in_flight") continue;
+        const e = by.get(r.leaseOwner) ?? { owner: r.leaseOwner, count: 0, earliestUntil: null };
+        e.count++;
+        if (r.leaseUntil !== null && (e.earliestUntil === null || r.leaseUntil < e.earliestUntil)) e.earliestUntil = r.leaseUntil;
+        by.set(r.leaseOwner, e);
+      }
+      return [...by.values()];
     },
     async nextDueAt() {
       let min: number | null = null;
@@ -101,13 +137,7 @@ export function createMemoryDeliveries(): DeliveryStore {
       return min;
     },
     async requeueInFlight(now) {
-      let n = 0;
-      for (const s of deliveries.values()) {
-        if (s.record.status !== "in_flight") continue;
-        s.record = { ...s.record, status: "pending", nextAttemptAt: now, updatedAt: now };
-        n++;
-      }
-      return n;
+      return requeue(now, () => true);
     },
     async delete(id) {
       return remove(id);

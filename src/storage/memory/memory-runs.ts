@@ -1,13 +1,15 @@
 import type { RunFilter, RunRecord, RunStore } from "../ports.js";
+import { newInstanceId } from "../instance-id.js";
 import { listLimit, pruneKeep } from "../limits.js";
 
 interface Slot {
   seq: number;
   run: RunRecord;
+  owner: string;
 }
 
 /** Runs in a map keyed by id; `put` replaces in place and keeps the first insertion order. */
-export function createMemoryRuns(): RunStore {
+export function createMemoryRuns(owner: string = newInstanceId()): RunStore {
   let runs = new Map<string, Slot>();
   let seq = 0;
 
@@ -19,7 +21,7 @@ export function createMemoryRuns(): RunStore {
   return {
     async put(run) {
       const existing = runs.get(run.id);
-      runs.set(run.id, { seq: existing?.seq ?? ++seq, run: structuredClone(run) });
+      runs.set(run.id, { seq: existing?.seq ?? ++seq, run: structuredClone(run), owner });
     },
     async get(id) {
       const slot = runs.get(id);
@@ -41,6 +43,15 @@ export function createMemoryRuns(): RunStore {
       const doomed = newestFirst(kind).slice(pruneKeep(max));
       for (const s of doomed) runs.delete(s.run.id);
       return doomed.length;
+    },
+    async interruptOrphans(liveOwners, now) {
+      let n = 0;
+      for (const s of runs.values()) {
+        if (s.run.status !== "running" || liveOwners.includes(s.owner)) continue;
+        s.run = { ...s.run, status: "interrupted", finishedAt: now };
+        n++;
+      }
+      return n;
     },
     async clear(kind) {
       if (kind === undefined) runs = new Map();

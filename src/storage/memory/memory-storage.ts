@@ -1,3 +1,4 @@
+import { newInstanceId } from "../instance-id.js";
 import type { Storage } from "../ports.js";
 import { createMemoryDeliveries } from "./memory-deliveries.js";
 import { createMemoryJournal } from "./memory-journal.js";
@@ -13,13 +14,17 @@ import { createMemoryRuns } from "./memory-runs.js";
  * await storage.journal.append(entry);
  * const [newest] = await storage.journal.list({ limit: 1 });
  */
-export function createMemoryStorage(): Storage {
+export function createMemoryStorage(opts: { instanceId?: string } = {}): Storage {
+  const instanceId = opts.instanceId ?? newInstanceId();
   return {
     description: "memory",
+    shared: false,
+    instanceId,
     journal: createMemoryJournal(),
     deliveries: createMemoryDeliveries(),
-    runs: createMemoryRuns(),
+    runs: createMemoryRuns(instanceId),
     // Nothing is buffered, so there is nothing to flush; the data goes with the object.
     async close() {},
   };
 }
+

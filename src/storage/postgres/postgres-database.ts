@@ -10,6 +10,7 @@ export interface PgTables {
   deliveries: string;
   attempts: string;
   runs: string;
+  members: string;
   schemaVersion: string;
   /** Prefix for index names (unquoted; indexes live in the tables' schema). */
   indexPrefix: string;
@@ -25,6 +26,7 @@ export function pgTables(schema: string, prefix: string): PgTables {
     deliveries: q("deliveries"),
     attempts: q("attempts"),
     runs: q("runs"),
+    members: q("members"),
     schemaVersion: q("schema_version"),
     indexPrefix: prefix,
     schema,

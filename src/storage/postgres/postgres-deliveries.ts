@@ -28,9 +28,10 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       ORDER BY next_attempt_at, seq LIMIT $2
       FOR UPDATE SKIP LOCKED
     )
-    UPDATE ${D} AS d SET status = 'in_flight', next_attempt_at = NULL, updated_at = $1
+    UPDATE ${D} AS d SET status = 'in_flight', next_attempt_at = NULL, updated_at = $1, lease_owner = $3, lease_until = $4
     FROM due WHERE d.seq = due.seq
     RETURNING ${DELIVERY_COLUMNS.map((c) => `d.${c.column}`).join(", ")}, due.due_at, due.seq AS due_seq`;
+  const requeueSql = `UPDATE ${D} SET status = 'pending', next_attempt_at = $1, updated_at = $1, lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight'`;
   const doomed = `SELECT id FROM ${D} WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC OFFSET $1`;
 
   return {
@@ -94,10 +95,10 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       const { rows } = await db.query(`SELECT ${ATT_COLS} FROM ${A} WHERE delivery_id = $1 ORDER BY number, started_at`, [deliveryId]);
       return rows.map((r) => fromRow(r, ATTEMPT_COLUMNS));
     },
-    async claimDue(now, limit) {
+    async claimDue(now, limit, lease) {
       const n = listLimit(limit);
       if (n === 0) return [];
-      const { rows } = await db.query(claimSql, [now, n]);
+      const { rows } = await db.query(claimSql, [now, n, lease.owner, lease.until]);
       // RETURNING order is unspecified: restore oldest-due-first from the locked rows.
       rows.sort((a, b) => Number(a.due_at) - Number(b.due_at) || Number(a.due_seq) - Number(b.due_seq));
       return rows.map(toRecord);
@@ -106,9 +107,20 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       const { rows } = await db.query(`SELECT MIN(next_attempt_at) AS t FROM ${D} WHERE status = 'pending'`);
       return rows[0]?.t === null || rows[0]?.t === undefined ? null : Number(rows[0].t);
     },
+    async renewLeases(ids, lease) {
+      if (ids.length === 0) return 0;
+      const sql = `UPDATE ${D} SET lease_until = $1 WHERE status = 'in_flight' AND lease_owner = $2 AND id = ANY($3::text[])`;
+      return (await db.query(sql, [lease.until, lease.owner, [...ids]])).rowCount;
+    },
+    async requeueExpired(now) {
+      return (await db.query(`${requeueSql} AND (lease_until IS NULL OR lease_until <= $1)`, [now])).rowCount;
+    },
     async requeueInFlight(now) {
-      const sql = `UPDATE ${D} SET status = 'pending', next_attempt_at = $1, updated_at = $1 WHERE status = 'in_flight'`;
-      return (await db.query(sql, [now])).rowCount;
+      return (await db.query(requeueSql, [now])).rowCount;
+    },
+    async leasesByOwner() {
+      const { rows } = await db.query(`SELECT lease_owner, COUNT(*) AS n, MIN(lease_until) AS earliest FROM ${D} WHERE status = 'in_flight' GROUP BY lease_owner`);
+      return rows.map((r) => ({ owner: r.lease_owner === null ? null : String(r.lease_owner), count: Number(r.n), earliestUntil: r.earliest === null ? null : Number(r.earliest) }));
     },
     async delete(id) {
       // One statement, so the attempts and the record go together.

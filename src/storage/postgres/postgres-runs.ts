@@ -12,11 +12,13 @@ const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
   .join(", ");
 
 /** Run history on postgres; `put` is an upsert that keeps the row's first sequence number. */
-export function createPostgresRuns(db: PgDatabase, t: PgTables): RunStore {
-  const put = `INSERT INTO ${t.runs} (${COLS}) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT (id) DO UPDATE SET ${UPDATES}`;
+export function createPostgresRuns(db: PgDatabase, t: PgTables, owner: string): RunStore {
+  const n = RUN_COLUMNS.length;
+  const put = `INSERT INTO ${t.runs} (${COLS}, owner) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}, $${n + 1})
+    ON CONFLICT (id) DO UPDATE SET ${UPDATES}, owner = excluded.owner`;
   return {
     async put(run) {
-      await db.query(put, toParams(run, RUN_COLUMNS, DIALECT));
+      await db.query(put, [...toParams(run, RUN_COLUMNS, DIALECT), owner]);
     },
     async get(id) {
       const { rows } = await db.query(`SELECT ${COLS} FROM ${t.runs} WHERE id = $1`, [id]);
@@ -35,6 +37,11 @@ export function createPostgresRuns(db: PgDatabase, t: PgTables): RunStore {
     async prune(kind, max) {
       const sql = `DELETE FROM ${t.runs} WHERE seq IN (SELECT seq FROM ${t.runs} WHERE kind = $1 ORDER BY started_at DESC, seq DESC OFFSET $2)`;
       return (await db.query(sql, [kind, pruneKeep(max)])).rowCount;
+    },
+    async interruptOrphans(liveOwners, now) {
+      const sql = `UPDATE ${t.runs} SET status = 'interrupted', finished_at = $1
+        WHERE status = 'running' AND (owner IS NULL OR NOT (owner = ANY($2::text[])))`;
+      return (await db.query(sql, [now, [...liveOwners]])).rowCount;
     },
     async clear(kind) {
       if (kind === undefined) await db.query(`DELETE FROM ${t.runs}`);

@@ -82,6 +82,24 @@ const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
   CREATE INDEX ${t.indexPrefix}runs_kind_ref ON ${t.runs} (kind, ref_id, started_at);
   CREATE INDEX ${t.indexPrefix}runs_started ON ${t.runs} (started_at, seq);
   `,
+  // 2: leases (an in-flight delivery names the member sending it and until when; a run names
+  // the member running it) and the member list. Rows written before this have no lease: expired.
+  (t) => `
+  ALTER TABLE ${t.deliveries} ADD COLUMN lease_owner TEXT;
+  ALTER TABLE ${t.deliveries} ADD COLUMN lease_until DOUBLE PRECISION;
+  CREATE INDEX ${t.indexPrefix}deliveries_lease ON ${t.deliveries} (status, lease_until);
+  ALTER TABLE ${t.runs} ADD COLUMN owner TEXT;
+  CREATE TABLE ${t.members} (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at DOUBLE PRECISION NOT NULL,
+    heartbeat_at DOUBLE PRECISION NOT NULL,
+    stopped_at DOUBLE PRECISION
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

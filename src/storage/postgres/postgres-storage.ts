@@ -2,6 +2,7 @@ import { systemClock, type Clock } from "../../core/clock.js";
 import { MockForgeError } from "../../core/errors.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
 import type { Storage } from "../ports.js";
+import { newInstanceId } from "../instance-id.js";
 import { PgDatabase, pgTables } from "./postgres-database.js";
 import { createPostgresDeliveries } from "./postgres-deliveries.js";
 import { createPostgresJournal } from "./postgres-journal.js";
@@ -24,6 +25,8 @@ export interface PostgresStorageOptions {
   journalFlushMs?: number;
   /** Journal entries per INSERT, and the count that triggers an immediate write. Default 200. */
   journalBatchSize?: number;
+  /** This process's id in the store (see `Storage.instanceId`). Default: a fresh one. */
+  instanceId?: string;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -51,6 +54,7 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
   const logger = opts.logger ?? silentLogger;
   const db = new PgDatabase(url, opts.poolSize ?? 5, logger);
   const tables = pgTables(schema, prefix);
+  const instanceId = opts.instanceId ?? newInstanceId();
   try {
     await migratePostgres(db, tables);
   } catch (e) {
@@ -66,9 +70,11 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
   let closed = false;
   return {
     description: redactPassword(url),
+    shared: true,
+    instanceId,
     journal,
     deliveries: createPostgresDeliveries(db, tables),
-    runs: createPostgresRuns(db, tables),
+    runs: createPostgresRuns(db, tables, instanceId),
     async close() {
       if (closed) return;
       closed = true;

@@ -13,6 +13,7 @@ const ATT_COLS = columnList(ATTEMPT_COLUMNS);
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const FINISHED = FINISHED_DELIVERY_STATUSES.map((s) => `'${s}'`).join(", ");
 const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
+const REQUEUE = "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight'";
 
 /**
  * Deliveries and attempts on sqlite. Every write is its own committed statement (or
@@ -90,7 +91,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
         .all(`SELECT ${ATT_COLS} FROM attempts WHERE delivery_id = ? ORDER BY number, started_at`, [deliveryId])
         .map((r) => fromRow(r, ATTEMPT_COLUMNS));
     },
-    async claimDue(now, limit) {
+    async claimDue(now, limit, lease) {
       writes.flush();
       // Select then update in one IMMEDIATE transaction: the write lock is held from the
       // select on, so another process cannot claim the same rows, and the select fixes the
@@ -103,8 +104,9 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
         if (due.length === 0) return [];
         const ids = due.map((r) => String(r.id));
         const rows = db.all(
-          `UPDATE deliveries SET status = 'in_flight', next_attempt_at = NULL, updated_at = ? WHERE id IN (${marks(ids.length)}) RETURNING ${COLS}`,
-          [now, ...ids],
+          `UPDATE deliveries SET status = 'in_flight', next_attempt_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ?
+           WHERE id IN (${marks(ids.length)}) RETURNING ${COLS}`,
+          [now, lease.owner, lease.until, ...ids],
         );
         const byId = new Map(rows.map((r) => [String(r.id), toRecord(r)]));
         return ids.map((id) => byId.get(id)!);
@@ -115,9 +117,35 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       const row = db.get("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending'");
       return row?.t === null || row?.t === undefined ? null : Number(row.t);
     },
+    async renewLeases(ids, lease) {
+      if (ids.length === 0) return 0;
+      writes.flush();
+      return db.transaction(() => {
+        let n = 0;
+        // Chunks: sqlite caps the number of bound parameters per statement.
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500);
+          n += db.run(
+            `UPDATE deliveries SET lease_until = ? WHERE status = 'in_flight' AND lease_owner = ? AND id IN (${marks(chunk.length)})`,
+            [lease.until, lease.owner, ...chunk],
+          );
+        }
+        return n;
+      });
+    },
+    async requeueExpired(now) {
+      writes.flush();
+      return db.run(`${REQUEUE} AND (lease_until IS NULL OR lease_until <= ?)`, [now, now, now]);
+    },
     async requeueInFlight(now) {
       writes.flush();
-      return db.run("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'in_flight'", [now, now]);
+      return db.run(REQUEUE, [now, now]);
+    },
+    async leasesByOwner() {
+      writes.flush();
+      return db
+        .all("SELECT lease_owner, COUNT(*) AS n, MIN(lease_until) AS earliest FROM deliveries WHERE status = 'in_flight' GROUP BY lease_owner")
+        .map((r) => ({ owner: r.lease_owner === null ? null : String(r.lease_owner), count: Number(r.n), earliestUntil: r.earliest === null ? null : Number(r.earliest) }));
     },
     async delete(id) {
       writes.flush();

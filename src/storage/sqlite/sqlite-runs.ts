@@ -11,13 +11,13 @@ const UPDATES = RUN_COLUMNS.filter((c) => c.field !== "id")
   .map((c) => `${c.column} = excluded.${c.column}`)
   .join(", ");
 // An upsert, not INSERT OR REPLACE: replacing would give the row a new seq and reorder ties.
-const PUT = `INSERT INTO runs (${COLS}) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT(id) DO UPDATE SET ${UPDATES}`;
+const PUT = `INSERT INTO runs (${COLS}, owner) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")}, ?) ON CONFLICT(id) DO UPDATE SET ${UPDATES}, owner = excluded.owner`;
 
 /** Run history on sqlite. */
-export function createSqliteRuns(db: SqliteDatabase): RunStore {
+export function createSqliteRuns(db: SqliteDatabase, owner: string): RunStore {
   return {
     async put(run) {
-      db.run(PUT, toParams(run, RUN_COLUMNS, DIALECT));
+      db.run(PUT, [...toParams(run, RUN_COLUMNS, DIALECT), owner]);
     },
     async get(id) {
       const row = db.get(`SELECT ${COLS} FROM runs WHERE id = ?`, [id]);
@@ -37,6 +37,11 @@ export function createSqliteRuns(db: SqliteDatabase): RunStore {
         "DELETE FROM runs WHERE kind = ? AND seq NOT IN (SELECT seq FROM runs WHERE kind = ? ORDER BY started_at DESC, seq DESC LIMIT ?)",
         [kind, kind, pruneKeep(max)],
       );
+    },
+    async interruptOrphans(liveOwners, now) {
+      const marks = liveOwners.map(() => "?").join(", ");
+      const others = liveOwners.length ? ` AND (owner IS NULL OR owner NOT IN (${marks}))` : "";
+      return db.run(`UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'${others}`, [now, ...liveOwners]);
     },
     async clear(kind) {
       if (kind === undefined) db.run("DELETE FROM runs");

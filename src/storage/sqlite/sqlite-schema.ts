@@ -85,6 +85,14 @@ const MIGRATIONS: readonly string[] = [
   `
   DROP TABLE IF EXISTS journal;
   `,
+  // 3: leases. An in-flight delivery names the instance sending it and until when; a run
+  // names the instance running it. Rows written before this have no lease: expired.
+  `
+  ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+  ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+  CREATE INDEX deliveries_lease ON deliveries (status, lease_until);
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  `,
 ];
 
 /** The schema version this code writes. */

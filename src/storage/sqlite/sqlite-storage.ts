@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from "../../core/logger.js";
 import type { Storage } from "../ports.js";
 import { storageFailure } from "../storage-errors.js";
 import { SqliteDatabase } from "./sqlite-database.js";
+import { newInstanceId } from "../instance-id.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { journalPathFor } from "./journal-file.js";
 import { createSqliteJournal } from "./sqlite-journal.js";
@@ -37,6 +38,8 @@ export interface SqliteStorageOptions {
   journalBatchSize?: number;
   /** How long a statement waits for another process's lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** This process's id in the store (see `Storage.instanceId`). Default: a fresh one. */
+  instanceId?: string;
 }
 
 /**
@@ -52,6 +55,7 @@ export interface SqliteStorageOptions {
  */
 export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {}): Storage {
   const db = new SqliteDatabase(path, opts.busyTimeoutMs ?? 5000);
+  const instanceId = opts.instanceId ?? newInstanceId();
   try {
     migrateSqlite(db);
   } catch (e) {
@@ -79,9 +83,11 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
   let closed = false;
   return {
     description: `sqlite:${path}`,
+    shared: false,
+    instanceId,
     journal,
     deliveries: createSqliteDeliveries(db),
-    runs: createSqliteRuns(db),
+    runs: createSqliteRuns(db, instanceId),
     async close() {
       if (closed) return;
       closed = true;

@@ -57,6 +57,8 @@ export function delivery(over: Partial<DeliveryRecord> = {}): DeliveryRecord {
     lastError: null,
     traceId: null,
     replayOf: null,
+    leaseOwner: null,
+    leaseUntil: null,
     ...over,
   };
 }
