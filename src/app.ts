@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
 import { createDomainServices, type DomainServices } from "./app-services.js";
+import { createMembership, type Membership } from "./cluster/membership.js";
 import type { LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEventBus, type EventBus } from "./core/event-bus.js";
@@ -21,6 +22,7 @@ import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
 import { routeWebhookFirer } from "./engine/route-webhooks.js";
 import { ruleEvaluator } from "./engine/rule-exchange-adapter.js";
+import { advertisedHost, MOCKFORGE_VERSION } from "./cluster/member-address.js";
 import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
 import { openStorage } from "./storage/index.js";
@@ -51,6 +53,8 @@ export interface App {
   deliveries(): DeliveryEngine;
   recorder(): JournalRecorder;
   domain(): DomainServices;
+  /** This process in the store's member list (docs/cluster.md). */
+  membership(): Membership;
   /** `{{base_url}}`: `http.base_url`, else the address the server listens on. */
   baseUrl(): string;
   start(): Promise<{ url: string; port: number }>;
@@ -65,6 +69,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   let deliveries: DeliveryEngine | null = null;
   let recorder: JournalRecorder | null = null;
   let domain: DomainServices | null = null;
+  let membership: Membership | null = null;
   let server: Server | null = null;
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
   let unwireEvents: (() => void) | null = null;
@@ -93,6 +98,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     deliveries: () => need(deliveries, "the delivery engine"),
     recorder: () => need(recorder, "the journal"),
     domain: () => need(domain, "the domain services"),
+    membership: () => need(membership, "cluster membership"),
     baseUrl,
 
     async start() {
@@ -129,6 +135,10 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const addr = await listen(server, wantPort, host);
       port = addr.port;
       url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+      // Registered before the outbox starts, so its runs and leases belong to a listed member.
+      const self = { host: advertisedHost(host), port, version: MOCKFORGE_VERSION, pid: process.pid };
+      membership = createMembership({ storage: s, clock: deps.clock, logger: deps.logger, self, leaseMs: config.webhooks.lease_ms });
+      await membership.start();
       await d.start();
       return { url, port };
     },
@@ -150,8 +160,10 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       unwireEvents?.();
       unwireEvents = null;
       if (deliveries) await deliveries.stop();
+      if (membership) await membership.stop();
       if (storage) await storage.close();
       domain = null;
+      membership = null;
       deliveries = null;
       storage = null;
     },

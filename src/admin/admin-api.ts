@@ -5,6 +5,7 @@ import type { MockRequest } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
 import { isLoopbackBind } from "./authorize.js";
 import { chainsHandlers } from "./chains-handlers.js";
+import { clusterHandlers } from "./cluster-handlers.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
 import { ok, type AdminResponse, type AdminRoute } from "./admin-types.js";
 import { createEventStreams, type EventStreams } from "./event-stream.js";
@@ -88,5 +89,6 @@ export function adminEndpoints(app: App, streams: EventStreams = createEventStre
     ...exportHandlers({ journal: app.storage().journal, deliveries: app.storage().deliveries, baseUrl: () => app.url, version: VERSION }),
     streams.route,
     ...uiHandlers(),
+    ...clusterHandlers(app),
   ];
 }

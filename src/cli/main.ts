@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { chainCommand } from "./chain-command.js";
+import { clusterCommand } from "./cluster-command.js";
 import { deliveriesCommand } from "./deliveries-command.js";
 import { scenarioCommand } from "./scenario-command.js";
 import { schemaCommand } from "./schema-command.js";
@@ -14,6 +15,7 @@ const program = new Command("mockforge")
   .addCommand(schemaCommand())
   .addCommand(deliveriesCommand())
   .addCommand(chainCommand())
-  .addCommand(scenarioCommand());
+  .addCommand(scenarioCommand())
+  .addCommand(clusterCommand());
 
 await program.parseAsync(process.argv);

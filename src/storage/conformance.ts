@@ -5,6 +5,7 @@ import type { ConformanceContext } from "./test-support/conformance-context.js";
 import { deliveryConformance } from "./test-support/delivery-conformance.js";
 import { journalConformance } from "./test-support/journal-conformance.js";
 import { leaseConformance } from "./test-support/lease-conformance.js";
+import { memberConformance } from "./test-support/member-conformance.js";
 import { lifecycleConformance } from "./test-support/lifecycle-conformance.js";
 import { runConformance } from "./test-support/run-conformance.js";
 
@@ -49,6 +50,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     deliveryConformance(ctx);
     claimConformance(ctx);
     leaseConformance(ctx);
+    memberConformance(ctx);
     runConformance(ctx);
     lifecycleConformance(ctx, (s) => {
       current = s;

@@ -15,6 +15,8 @@ export type {
   JournalEntry,
   JournalFilter,
   JournalStore,
+  MemberRecord,
+  MemberStore,
   RunFilter,
   RunRecord,
   RunStore,

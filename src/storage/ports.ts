@@ -243,6 +243,36 @@ export interface RunStore {
   clear(kind?: RunRecord["kind"]): Promise<void>;
 }
 
+/** One MockForge process using a store: a cluster member on a shared store. */
+export interface MemberRecord {
+  /** The process's `Storage.instanceId`. */
+  id: string;
+  /** Where it listens (its host name when bound to every interface). */
+  host: string;
+  port: number;
+  /** MockForge version. */
+  version: string;
+  pid: number;
+  startedAt: number;
+  /** Epoch ms of its last heartbeat: older than the lease time means dead. */
+  heartbeatAt: number;
+  /** Set when it stopped cleanly, else null. */
+  stoppedAt: number | null;
+}
+
+export interface MemberStore {
+  /** Inserts or replaces a member's row. */
+  register(m: MemberRecord): Promise<void>;
+  /** Moves `heartbeatAt` of a member; false when it has no row (pruned: register again). */
+  heartbeat(id: string, now: number): Promise<boolean>;
+  /** Marks a member stopped at `now`. */
+  leave(id: string, now: number): Promise<void>;
+  /** Every member, oldest start first. */
+  list(): Promise<MemberRecord[]>;
+  /** Deletes members whose last heartbeat is older than `before`. Returns how many. */
+  prune(before: number): Promise<number>;
+}
+
 export interface Storage {
   /** `sqlite:<path>`, `memory`, or `postgres://…`, as configured. */
   readonly description: string;
@@ -260,6 +290,11 @@ export interface Storage {
   readonly journal: JournalStore;
   readonly deliveries: DeliveryStore;
   readonly runs: RunStore;
+  /**
+   * Processes using this store. Shared on postgres; on a single-owner store (sqlite, memory)
+   * kept in the process, which is the only member there is.
+   */
+  readonly members: MemberStore;
   /** Flushes buffers and closes. */
   close(): Promise<void>;
 }

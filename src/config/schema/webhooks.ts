@@ -49,6 +49,7 @@ export const webhooksConfigSchema = z.strictObject({
   events_url: z.string().regex(/^https?:\/\/\S+$/, { error: "must be an http:// or https:// URL" }).optional(),
   /** `delivery.failing` is published when this many attempts of one delivery have failed in a row. */
   events_failing_after: z.number().int().min(1).max(100).default(3),
+  /**
    * How long a claimed delivery stays leased to the instance sending it without a renewal. The
    * holder renews every third of it while the attempt runs; once it runs out (the holder died or
    * lost its store), any instance puts the delivery back in the queue. Also how long a cluster

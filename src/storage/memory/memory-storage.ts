@@ -2,6 +2,7 @@ import { newInstanceId } from "../instance-id.js";
 import type { Storage } from "../ports.js";
 import { createMemoryDeliveries } from "./memory-deliveries.js";
 import { createMemoryJournal } from "./memory-journal.js";
+import { createMemoryMembers } from "./memory-members.js";
 import { createMemoryRuns } from "./memory-runs.js";
 
 /**
@@ -23,6 +24,7 @@ export function createMemoryStorage(opts: { instanceId?: string } = {}): Storage
     journal: createMemoryJournal(),
     deliveries: createMemoryDeliveries(),
     runs: createMemoryRuns(instanceId),
+    members: createMemoryMembers(),
     // Nothing is buffered, so there is nothing to flush; the data goes with the object.
     async close() {},
   };

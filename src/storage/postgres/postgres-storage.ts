@@ -7,6 +7,7 @@ import { PgDatabase, pgTables } from "./postgres-database.js";
 import { createPostgresDeliveries } from "./postgres-deliveries.js";
 import { createPostgresJournal } from "./postgres-journal.js";
 import { createPostgresRuns } from "./postgres-runs.js";
+import { createPostgresMembers } from "./postgres-members.js";
 import { migratePostgres } from "./postgres-schema.js";
 
 /** Options of `createPostgresStorage`; all optional. */
@@ -75,6 +76,7 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
     journal,
     deliveries: createPostgresDeliveries(db, tables),
     runs: createPostgresRuns(db, tables, instanceId),
+    members: createPostgresMembers(db, tables),
     async close() {
       if (closed) return;
       closed = true;

@@ -8,6 +8,7 @@ import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { journalPathFor } from "./journal-file.js";
 import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
+import { createMemoryMembers } from "../memory/memory-members.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 
 /** How often the journal worker checkpoints the state file. */
@@ -88,6 +89,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
     journal,
     deliveries: createSqliteDeliveries(db),
     runs: createSqliteRuns(db, instanceId),
+    members: createMemoryMembers(),
     async close() {
       if (closed) return;
       closed = true;
