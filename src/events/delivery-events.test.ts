@@ -19,6 +19,8 @@ const rec = (p: Partial<DeliveryRecord>): DeliveryRecord => ({
   lastError: null,
   traceId: null,
   replayOf: null,
+  leaseOwner: null,
+  leaseUntil: null,
   ...p,
 });
 

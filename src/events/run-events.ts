@@ -27,6 +27,7 @@ export function publishingRunStore(inner: RunStore, bus: EventBus): RunStore {
     list: (f) => inner.list(f),
     prune: (kind, max) => inner.prune(kind, max),
     clear: (kind) => inner.clear(kind),
+    interruptOrphans: (live, now) => inner.interruptOrphans(live, now),
   };
 }
 
