@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
 import { createDomainServices, type DomainServices } from "./app-services.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
+import { createSharedState, type SharedState } from "./cluster/shared-state.js";
 import type { LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEventBus, type EventBus } from "./core/event-bus.js";
@@ -55,6 +56,8 @@ export interface App {
   domain(): DomainServices;
   /** This process in the store's member list (docs/cluster.md). */
   membership(): Membership;
+  /** Run-time changes shared with the other members of a cluster (in the process only on sqlite/memory). */
+  shared(): SharedState;
   /** `{{base_url}}`: `http.base_url`, else the address the server listens on. */
   baseUrl(): string;
   start(): Promise<{ url: string; port: number }>;
@@ -70,6 +73,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   let recorder: JournalRecorder | null = null;
   let domain: DomainServices | null = null;
   let membership: Membership | null = null;
+  let shared: SharedState | null = null;
   let server: Server | null = null;
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
   let unwireEvents: (() => void) | null = null;
@@ -99,6 +103,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     recorder: () => need(recorder, "the journal"),
     domain: () => need(domain, "the domain services"),
     membership: () => need(membership, "cluster membership"),
+    shared: () => need(shared, "shared state"),
     baseUrl,
 
     async start() {
@@ -129,8 +134,12 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
         afterResponse,
       });
+      shared = createSharedState({ storage: s, clock: deps.clock, logger: deps.logger });
       const admin = createAdminApi({ app, engine, token: adminToken, host });
       closeStreams = admin.closeStreams;
+      // The admin handlers registered how each kind of change applies: catch up on the
+      // cluster's run-time changes before serving the first request.
+      await shared.start();
       server = createHttpServer({ engine, admin: admin.handle, deps, bodyLimitBytes: config.http.body_limit_bytes });
       const addr = await listen(server, wantPort, host);
       port = addr.port;
@@ -160,10 +169,12 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       unwireEvents?.();
       unwireEvents = null;
       if (deliveries) await deliveries.stop();
+      shared?.stop();
       if (membership) await membership.stop();
       if (storage) await storage.close();
       domain = null;
       membership = null;
+      shared = null;
       deliveries = null;
       storage = null;
     },

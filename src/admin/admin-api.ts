@@ -77,7 +77,7 @@ export function adminEndpoints(app: App, streams: EventStreams = createEventStre
       const faults = app.domain().faults;
       faults.clear(`route:${id}`);
       if (route?.chaos_config) faults.setForRoute(id, route.chaos_config);
-    }),
+    }, app.shared()),
     ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
     ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
     ...signatureHandlers(app.storage().journal, app.deps),

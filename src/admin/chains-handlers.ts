@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import { fromRunRecord, parseChainText, parseChainValue, type LoadedChain, type PreparedChain } from "../chains/index.js";
+import type { ChainConfig } from "../config/schema/chains.js";
 import { MockForgeError } from "../core/errors.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qint } from "./query-params.js";
@@ -17,6 +18,11 @@ const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "appli
  */
 export function chainsHandlers(app: App): AdminRoute[] {
   const registry = () => app.domain().chains;
+  // In a cluster, a chain changed on another member arrives here as its config (null: removed).
+  app.shared().register("chain", (id, body) => {
+    if (body === null) registry().remove(id);
+    else registry().put(body as ChainConfig);
+  });
   const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
   const parse = (body: unknown, label: string, defaultId?: string): LoadedChain => {
     if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
@@ -29,7 +35,11 @@ export function chainsHandlers(app: App): AdminRoute[] {
       method: "POST",
       path: "/chains",
       accepts: CHAIN_TYPES,
-      handler: async ({ req }) => ok(view(registry().add(parse(req.body, "POST /__mockforge/chains").chain)), 201),
+      handler: async ({ req }) => {
+        const { chain } = parse(req.body, "POST /__mockforge/chains");
+        if (registry().has(chain.id)) registry().add(chain); // throws the duplicate error before anything is shared
+        return ok(view(await app.shared().change("chain", chain.id, chain.config, () => registry().add(chain))), 201);
+      },
     },
     { method: "GET", path: "/chains/:id", handler: async ({ params }) => ok(view(registry().get(params.id!))) },
     {
@@ -41,7 +51,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
         if (loaded.chain.id !== params.id) {
           throw new MockForgeError("MFG_ERR_CHAIN_INVALID", `The body's id '${loaded.chain.id}' does not match the URL's '${params.id}'`);
         }
-        const { chain, replaced } = registry().put(loaded.chain);
+        const { chain, replaced } = await app.shared().change("chain", params.id!, loaded.chain.config, () => registry().put(loaded.chain));
         return ok(view(chain), replaced ? 200 : 201);
       },
     },
@@ -50,7 +60,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
       path: "/chains/:id",
       handler: async ({ params }) => {
         registry().get(params.id!);
-        registry().remove(params.id!);
+        await app.shared().change("chain", params.id!, null, () => registry().remove(params.id!));
         return ok({ removed: params.id });
       },
     },

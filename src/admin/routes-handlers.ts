@@ -1,5 +1,6 @@
 import { MockForgeError } from "../core/errors.js";
-import { parseRouteInput, type RouteConfig } from "../config/index.js";
+import type { SharedState } from "../cluster/shared-state.js";
+import { parseRouteInput, routeIdOf, type RouteConfig } from "../config/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import type { RouteTable } from "../engine/route-table.js";
 import { ok, type AdminRoute } from "./admin-types.js";
@@ -7,9 +8,15 @@ import { ok, type AdminRoute } from "./admin-types.js";
 /**
  * Run-time route management: list, add, replace and remove mocked routes without a restart.
  * A route is checked as at startup (schema, templates, script syntax), and `onChange` keeps
- * what depends on routes (their always-on faults) in step.
+ * what depends on routes (their always-on faults) in step. In a cluster, every change goes
+ * through `shared` first, so each member applies it (the same functions, via `register`).
  */
-export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void): AdminRoute[] {
+export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState): AdminRoute[] {
+  shared.register("route", (id, body) => {
+    if (body === null) routes.remove(id);
+    else routes.put(body as RouteConfig);
+    onChange(id, body === null ? null : (body as RouteConfig));
+  });
   const parse = (input: unknown, label: string): RouteConfig => {
     const route = parseRouteInput(input, label);
     if (route.script) {
@@ -36,7 +43,10 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       method: "POST",
       path: "/routes",
       handler: async ({ req }) => {
-        const r = routes.add(parse(req.body, "POST /__mockforge/routes"));
+        const config = parse(req.body, "POST /__mockforge/routes");
+        const id = routeIdOf(config);
+        if (routes.get(id)) routes.add(config); // throws the duplicate error before anything is shared
+        const r = await shared.change("route", id, config, () => routes.add(config));
         onChange(r.id, r.config);
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config }, 201);
       },
@@ -46,7 +56,8 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       path: "/routes/:id",
       handler: async ({ req, params }) => {
         const input = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? { ...(req.body as object), id: params.id } : req.body;
-        const r = routes.put(parse(input, `PUT /__mockforge/routes/${params.id}`));
+        const config = parse(input, `PUT /__mockforge/routes/${params.id}`);
+        const r = await shared.change("route", params.id!, config, () => routes.put(config));
         onChange(r.id, r.config);
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config });
       },
@@ -55,7 +66,8 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       method: "DELETE",
       path: "/routes/:id",
       handler: async ({ params }) => {
-        if (!routes.remove(params.id!)) throw notFound(params.id!, routes);
+        if (!routes.get(params.id!)) throw notFound(params.id!, routes);
+        await shared.change("route", params.id!, null, () => routes.remove(params.id!));
         onChange(params.id!, null);
         return ok({ removed: params.id });
       },

@@ -15,7 +15,8 @@ export function serveCommand(): Command {
     .option("--state <file>", "SQLite state file (default .mockforge/state.db)")
     .option("--admin-token <token>", "token every admin call must send as `Authorization: Bearer <token>` (default: $MOCKFORGE_ADMIN_TOKEN, else http.admin_token)")
     .option("--insecure-no-admin-token", "listen on a non-loopback --host without an admin token (an open admin API; warned at every start)")
-    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; adminToken?: string; insecureNoAdminToken?: boolean }) => {
+    .option("--storage <spec>", "storage instead of the config's: memory, sqlite:<file>, or a postgres:// URL (a cluster: docs/cluster.md)")
+    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; storage?: string; adminToken?: string; insecureNoAdminToken?: boolean }) => {
       const logger = createLogger();
       let loaded;
       try {
@@ -32,7 +33,7 @@ export function serveCommand(): Command {
         host: opts.host,
         ...(adminToken ? { adminToken } : {}),
         insecureNoAdminToken: opts.insecureNoAdminToken === true,
-        storage: opts.ephemeral ? "memory" : opts.state ? `sqlite:${opts.state}` : undefined,
+        storage: opts.ephemeral ? "memory" : opts.state ? `sqlite:${opts.state}` : opts.storage,
         deps: { logger },
       });
       try {

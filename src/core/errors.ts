@@ -35,6 +35,8 @@ export const CATALOGUE = {
   // storage
   MFG_ERR_STORAGE: { status: 500, title: "Storage error" },
   MFG_ERR_STORAGE_UNSUPPORTED: { status: 400, title: "Unsupported storage" },
+  MFG_ERR_STORAGE_UNAVAILABLE: { status: 503, title: "Storage unreachable" },
+  MFG_ERR_STATE_CONFLICT: { status: 409, title: "Changed by another cluster member first" },
   // delivery
   MFG_ERR_DELIVERY_INVALID_URL: { status: 400, title: "Invalid delivery URL" },
   MFG_ERR_DELIVERY_NOT_FOUND: { status: 404, title: "Delivery not found" },

@@ -65,6 +65,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const awaitedRuns = new Set<Promise<unknown>>();
   const records = new Set<Promise<void>>();
   let state: "new" | "running" | "stopped" = "new";
+  let unlisten: () => void = () => {};
 
   const leases = createLeaseKeeper({
     store,
@@ -263,6 +264,9 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       if (failed.length || requeued) logger.info({ requeued, awaitedFailed: failed.length }, "resuming deliveries left from the last run");
       dispatcher.start();
       leases.start();
+      // Shared store: a delivery that becomes due on another member wakes this one at once
+      // (LISTEN/NOTIFY); the poll stays as the fallback when signals are lost or unavailable.
+      unlisten = storage.signals ? await storage.signals.listen("due", (at) => dispatcher.wakeAt(at ? Number(at) : clock.now())) : () => {};
       retention.prune();
     },
 
@@ -273,6 +277,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       if (wasRunning && (opts.graceMs ?? 0) > 0) await graceful(opts.graceMs!);
       stopController.abort(stoppedError());
       leases.stop();
+      unlisten();
       await dispatcher.stop();
       await Promise.allSettled([...awaitedRuns]);
       await Promise.allSettled([...records]);

@@ -20,6 +20,10 @@ export type {
   RunFilter,
   RunRecord,
   RunStore,
+  SharedChange,
+  SharedStateStore,
+  SignalTopic,
+  StoreSignals,
   Storage,
   StoredRequest,
 } from "./ports.js";

@@ -273,6 +273,50 @@ export interface MemberStore {
   prune(before: number): Promise<number>;
 }
 
+/** `due`: deliveries became due (payload: epoch ms, or empty). `state`: shared run-time state changed. */
+export type SignalTopic = "due" | "state";
+
+/** Signals between the processes sharing a store (postgres LISTEN/NOTIFY). */
+export interface StoreSignals {
+  /**
+   * Calls `fn` for every signal on `topic`, from any member, this one included. After a lost
+   * connection comes back, `fn` is called with an empty payload: signals may have been missed.
+   * Resolves with the unsubscribe function (listening is retried in the background if the
+   * store is away: polling covers the gap).
+   */
+  listen(topic: SignalTopic, fn: (payload: string) => void): Promise<() => void>;
+  notify(topic: SignalTopic, payload: string): Promise<void>;
+}
+
+/** One change of shared run-time state (a route, a chain…), in the order every member applies them. */
+export interface SharedChange {
+  /** Global order of changes: every member applies them by increasing `seq`. */
+  seq: number;
+  /** `route`, `chain`… */
+  kind: string;
+  /** The route id, chain id… */
+  key: string;
+  /** 1 for the first change of a key, +1 for each change after. */
+  version: number;
+  /** The new value (JSON), or null when the thing was removed. */
+  body: unknown;
+  /** The instance that made the change. */
+  origin: string;
+  at: number;
+}
+
+/** Run-time state shared by the members of a cluster. */
+export interface SharedStateStore {
+  /**
+   * Records a change if the key is still at `expected` (0: never changed at run time), as the
+   * next in the global order, and signals `state`. Returns the change, or null when another
+   * member changed the key first (the caller answers 409).
+   */
+  write(change: Omit<SharedChange, "seq" | "version">, expected: number): Promise<SharedChange | null>;
+  /** Changes with `seq` greater than `after`, in order. */
+  since(after: number): Promise<SharedChange[]>;
+}
+
 export interface Storage {
   /** `sqlite:<path>`, `memory`, or `postgres://…`, as configured. */
   readonly description: string;
@@ -295,6 +339,10 @@ export interface Storage {
    * kept in the process, which is the only member there is.
    */
   readonly members: MemberStore;
+  /** Signals between members; null on a single-owner store, where there is no one to tell. */
+  readonly signals: StoreSignals | null;
+  /** Run-time state shared by members; null on a single-owner store (it keeps its state in the process). */
+  readonly sharedState: SharedStateStore | null;
   /** Flushes buffers and closes. */
   close(): Promise<void>;
 }

@@ -25,6 +25,8 @@ export function createMemoryStorage(opts: { instanceId?: string } = {}): Storage
     deliveries: createMemoryDeliveries(),
     runs: createMemoryRuns(instanceId),
     members: createMemoryMembers(),
+    signals: null,
+    sharedState: null,
     // Nothing is buffered, so there is nothing to flush; the data goes with the object.
     async close() {},
   };

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Logger } from "../../core/logger.js";
+import { MockForgeError } from "../../core/errors.js";
 import { driverErrorCode, storageFailure } from "../storage-errors.js";
 
 type Row = Record<string, unknown>;
@@ -11,6 +12,13 @@ export interface PgTables {
   attempts: string;
   runs: string;
   members: string;
+  /** Shared run-time state (routes, chains… changed through any member's admin API). */
+  state: string;
+  /** The sequence that orders shared state changes. */
+  stateSeq: string;
+  /** NOTIFY channels (plain strings, quoted where they are used as identifiers). */
+  dueChannel: string;
+  stateChannel: string;
   schemaVersion: string;
   /** Prefix for index names (unquoted; indexes live in the tables' schema). */
   indexPrefix: string;
@@ -27,6 +35,11 @@ export function pgTables(schema: string, prefix: string): PgTables {
     attempts: q("attempts"),
     runs: q("runs"),
     members: q("members"),
+    state: q("state"),
+    stateSeq: q("state_seq"),
+    // Channel names are identifiers (63 bytes at most): the schema and prefix keep clusters on one database apart.
+    dueChannel: `${schema}.${prefix}due`.slice(0, 63),
+    stateChannel: `${schema}.${prefix}state`.slice(0, 63),
     schemaVersion: q("schema_version"),
     indexPrefix: prefix,
     schema,
@@ -48,7 +61,7 @@ export class PgDatabase {
       const r = await this.pool.query(sql, params as unknown[]);
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
     } catch (e) {
-      throw storageFailure("postgres", "run a query", e, connectionHint(e));
+      throw pgFailure("run a query", e);
     }
   }
 
@@ -58,14 +71,14 @@ export class PgDatabase {
     try {
       client = await this.pool.connect();
     } catch (e) {
-      throw storageFailure("postgres", "connect", e, connectionHint(e));
+      throw pgFailure("connect", e);
     }
     const query: PgDatabase["query"] = async (sql, params = []) => {
       try {
         const r = await client.query(sql, params as unknown[]);
         return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
       } catch (e) {
-        throw storageFailure("postgres", "run a query", e, connectionHint(e));
+        throw pgFailure("run a query", e);
       }
     };
     try {
@@ -89,6 +102,29 @@ export class PgDatabase {
 /** True for a unique violation (wrapped or not). */
 export function isPgUniqueViolation(e: unknown): boolean {
   return driverErrorCode(e) === "23505";
+}
+
+/**
+ * Driver errors that mean "the database is not reachable now" rather than "this query is
+ * wrong": refused or reset connections, a server shutting down or starting, a connection the
+ * pool lost. They map to MFG_ERR_STORAGE_UNAVAILABLE (503): the caller may retry later.
+ */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
+
+function unavailable(e: unknown): boolean {
+  const code = driverErrorCode(e);
+  if (code !== undefined && UNREACHABLE.has(code)) return true;
+  const message = e instanceof Error ? e.message : String(e);
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
+/** A driver error as MockForge reports it: 503 when the database is away, else MFG_ERR_STORAGE. */
+function pgFailure(action: string, e: unknown): MockForgeError {
+  if (!unavailable(e)) return storageFailure("postgres", action, e, connectionHint(e));
+  const reason = e instanceof Error ? e.message : String(e);
+  return new MockForgeError("MFG_ERR_STORAGE_UNAVAILABLE", `postgres storage is unreachable (could not ${action}): ${reason}`, {
+    hint: connectionHint(e) ?? "PostgreSQL is away or restarting; MockForge reconnects by itself. Retry in a few seconds.",
+  }, { cause: e });
 }
 
 function connectionHint(e: unknown): string | undefined {

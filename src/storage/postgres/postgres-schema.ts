@@ -99,6 +99,28 @@ const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
     heartbeat_at DOUBLE PRECISION NOT NULL,
     stopped_at DOUBLE PRECISION
   );
+  CREATE SEQUENCE ${t.stateSeq};
+  CREATE TABLE ${t.state} (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (kind, key)
+  );
+  CREATE INDEX ${t.indexPrefix}state_order ON ${t.state} (seq);
+  -- Wake-up: a delivery that becomes pending (new, retried, re-queued) tells every member,
+  -- so whichever has a free slot claims it without waiting for its poll.
+  CREATE FUNCTION "${t.schema}"."${t.indexPrefix}notify_due"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    PERFORM pg_notify('${t.dueChannel}', COALESCE(NEW.next_attempt_at::bigint::text, ''));
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER ${t.indexPrefix}deliveries_due AFTER INSERT OR UPDATE OF status ON ${t.deliveries}
+    FOR EACH ROW WHEN (NEW.status = 'pending') EXECUTE FUNCTION "${t.schema}"."${t.indexPrefix}notify_due"();
   `,
 ];
 

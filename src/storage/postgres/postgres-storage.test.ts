@@ -67,6 +67,61 @@ describe.skipIf(!url)("postgres", () => {
       }
     });
 
+    it("signals 'due' to every handle when a delivery becomes pending (LISTEN/NOTIFY), not when one is claimed in flight", async () => {
+      const prefix = `t${++n}_`;
+      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
+      try {
+        const heard: string[] = [];
+        let got!: () => void;
+        const first = new Promise<void>((r) => (got = r));
+        await b.signals!.listen("due", (p) => {
+          heard.push(p);
+          got();
+        });
+        await a.deliveries.insert(delivery({ status: "in_flight", nextAttemptAt: null, leaseOwner: a.instanceId, leaseUntil: 1 }));
+        const due = delivery({ nextAttemptAt: 1_700_000_000_123 });
+        await a.deliveries.insert(due);
+        await first;
+        expect(heard).toEqual(["1700000000123"]);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it("shared state: a write on a stale version is refused (null), changes come back in one global order", async () => {
+      const prefix = `t${++n}_`;
+      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
+      try {
+        const change = (origin: string, body: unknown) => ({ kind: "route", key: "r1", body, origin, at: 1 });
+        const one = await a.sharedState!.write(change(a.instanceId, { v: 1 }), 0);
+        expect(one).toMatchObject({ version: 1, body: { v: 1 } });
+        // b has not seen version 1: its change is a conflict.
+        expect(await b.sharedState!.write(change(b.instanceId, { v: "b" }), 0)).toBeNull();
+        const two = await b.sharedState!.write(change(b.instanceId, { v: 2 }), 1);
+        expect(two).toMatchObject({ version: 2, origin: b.instanceId });
+        await b.sharedState!.write({ kind: "chain", key: "c1", body: null, origin: b.instanceId, at: 2 }, 0);
+        const all = await a.sharedState!.since(0);
+        expect(all.map((c) => [c.kind, c.key, c.version, c.body])).toEqual([
+          ["route", "r1", 2, { v: 2 }],
+          ["chain", "c1", 1, null],
+        ]);
+        expect(all[0]!.seq).toBeLessThan(all[1]!.seq);
+        expect(await a.sharedState!.since(all[1]!.seq)).toEqual([]);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it("answers MFG_ERR_STORAGE_UNAVAILABLE (503) when the database cannot be reached", async () => {
+      const s = await open();
+      const u = new URL(url!);
+      await s.close();
+      u.port = "1";
+      const err = await createPostgresStorage(u.toString(), { schema, tablePrefix: "x_" }).catch((e: unknown) => e);
+      expect(isMockForgeError(err, "MFG_ERR_STORAGE_UNAVAILABLE")).toBe(true);
+      expect((err as { status: number }).status).toBe(503);
+    });
+
     it("rejects a table prefix that is not a plain identifier", async () => {
       const err = await createPostgresStorage(url!, { tablePrefix: 'x"; DROP TABLE y; --' }).catch((e: unknown) => e);
       expect(isMockForgeError(err, "MFG_ERR_STORAGE_UNSUPPORTED")).toBe(true);

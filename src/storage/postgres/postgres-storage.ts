@@ -8,6 +8,8 @@ import { createPostgresDeliveries } from "./postgres-deliveries.js";
 import { createPostgresJournal } from "./postgres-journal.js";
 import { createPostgresRuns } from "./postgres-runs.js";
 import { createPostgresMembers } from "./postgres-members.js";
+import { createPostgresSharedState } from "./postgres-shared-state.js";
+import { createPostgresSignals } from "./postgres-signals.js";
 import { migratePostgres } from "./postgres-schema.js";
 
 /** Options of `createPostgresStorage`; all optional. */
@@ -68,6 +70,8 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
     flushMs: opts.journalFlushMs ?? 20,
     batchSize: opts.journalBatchSize ?? 200,
   });
+  const clock = opts.clock ?? systemClock;
+  const signals = createPostgresSignals(url, db, { due: tables.dueChannel, state: tables.stateChannel }, clock, logger);
   let closed = false;
   return {
     description: redactPassword(url),
@@ -77,10 +81,13 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
     deliveries: createPostgresDeliveries(db, tables),
     runs: createPostgresRuns(db, tables, instanceId),
     members: createPostgresMembers(db, tables),
+    signals,
+    sharedState: createPostgresSharedState(db, tables),
     async close() {
       if (closed) return;
       closed = true;
       try {
+        await signals.close();
         await journal.close();
       } finally {
         await db.close();

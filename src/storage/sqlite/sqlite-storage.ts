@@ -90,6 +90,8 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
     deliveries: createSqliteDeliveries(db),
     runs: createSqliteRuns(db, instanceId),
     members: createMemoryMembers(),
+    signals: null,
+    sharedState: null,
     async close() {
       if (closed) return;
       closed = true;

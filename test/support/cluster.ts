@@ -1,0 +1,87 @@
+/**
+ * Helpers for the PostgreSQL cluster tests: a database of its own per test file (created and
+ * dropped through the URL the CI gives), members started as real `mockforge serve` processes,
+ * and bounded polling for things that have no event to wait on (a row count in the database).
+ */
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startCliServer } from "./cli.js";
+
+export interface TestDatabase {
+  url: string;
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on the server `baseUrl` points at; `drop()` removes it (after members are gone). */
+export async function createTestDatabase(baseUrl: string): Promise<TestDatabase> {
+  const name = `mf_cluster_${process.pid}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    url,
+    async query(sql, params = []) {
+      return (await pool.query(sql, params)).rows as Record<string, unknown>[];
+    },
+    async drop() {
+      await pool.end();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface Member {
+  proc: ChildProcess;
+  url: string;
+  id: string;
+  output: () => string;
+}
+
+/** Starts `mockforge serve --storage <db>` and reads its member id from GET /__mockforge/cluster. */
+export async function startMember(config: string, storage: string): Promise<Member> {
+  const s = await startCliServer(["--config", config, "--port", "0", "--storage", storage]);
+  const status = (await (await fetch(`${s.url}/__mockforge/cluster`)).json()) as { self: string };
+  return { proc: s.proc, url: s.url, id: status.self, output: s.output };
+}
+
+/** Polls `check` every `everyMs` until it returns a value (not undefined), at most `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Sends `count` POSTs spread round-robin over `urls`, `parallel` at a time; resolves with the statuses. */
+export async function fire(urls: string[], path: string, count: number, parallel = 16): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const n = next++;
+      const res = await fetch(`${urls[n % urls.length]}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ n }) });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return statuses;
+}
