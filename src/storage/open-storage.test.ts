@@ -35,9 +35,9 @@ describe("openStorage", () => {
     },
   );
 
-  it("routes postgres:// URLs to the postgres backend (a refused connection is a storage error)", async () => {
+  it("routes postgres:// URLs to the postgres backend (a refused connection: storage unavailable, 503)", async () => {
     const err = await openStorage("postgres://nobody@127.0.0.1:1/none", deps).catch((e: unknown) => e);
-    expect(isMockForgeError(err, "MFG_ERR_STORAGE")).toBe(true);
+    expect(isMockForgeError(err, "MFG_ERR_STORAGE_UNAVAILABLE")).toBe(true);
     expect((err as { details: { hint?: string } }).details.hint).toMatch(/PostgreSQL is running/);
   });
 });
