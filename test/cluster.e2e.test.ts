@@ -101,7 +101,7 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
     await new Promise<void>((r) => receiver.server.listen(0, "127.0.0.1", () => r()));
     config = writeConfig((receiver.server.address() as AddressInfo).port);
     members.push(...(await Promise.all([0, 1, 2].map(() => startMember(config, db!.url)))));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const m of members) if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill("SIGKILL");
@@ -161,7 +161,7 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
 
     const after = (await (await fetch(`${a.url}/__mockforge/cluster`)).json()) as { members: { id: string; alive: boolean }[] };
     expect(after.members.find((m) => m.id === b.id)!.alive).toBe(false);
-  }, 90_000);
+  }, 150_000);
 
   it("a route added on one member answers on the others within 1 s; a fault turned on through one applies on all", async () => {
     const live = members.filter((m) => m.proc.exitCode === null && m.proc.signalCode === null);
