@@ -73,7 +73,7 @@ function Waterfall({ run }) {
   const t0 = run.startedAt;
   const span = Math.max(1, run.durationMs ?? Math.max(...started.map((l) => l.startedAt + (l.durationMs ?? 0) - t0)));
   const scale = (ms) => (ms / span) * 460;
-  return html`<svg width="640" height=${run.links.length * 22 + 10} role="img" aria-label="Link waterfall">
+  return html`<svg width="720" height=${run.links.length * 22 + 10} role="img" aria-label="Link waterfall">
     ${run.links.map((l, i) => html`<g key=${l.id}>
       <text x="0" y=${i * 22 + 16}>${l.id.length > 20 ? `${l.id.slice(0, 19)}…` : l.id}</text>
       ${l.startedAt !== null ? html`<rect x=${150 + scale(l.startedAt - t0)} y=${i * 22 + 4} width=${Math.max(2, scale(l.durationMs ?? 0))} height="14" fill=${COLORS[l.status] ?? "#999"} />

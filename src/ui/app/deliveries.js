@@ -96,6 +96,8 @@ export function DeliveryView({ id }) {
   const [curl, setCurl] = useState(null);
   const load = () => api(`/deliveries/${encodeURIComponent(id)}`).then((x) => (setD(x), setError(null)), setError);
   useLiveRefetch(load, (s) => s.id === id, [id]);
+  // Another delivery (after Replay): its own cURL and resend target; the "queued as" note stays.
+  useEffect(() => (setCurl(null), setResendUrl("")), [id]);
   if (error && !d) return html`<${ErrorText} error=${error} />`;
   if (!d) return html`<p class="muted">Loading…</p>`;
   const act = async (path, body) => {

@@ -40,10 +40,10 @@ function TokenForm() {
 
 function Page({ route }) {
   const [a, b, c, d] = route.parts;
-  if (a === "requests" && b) return html`<${RequestView} id=${b} />`;
+  if (a === "requests" && b) return html`<${RequestView} key=${b} id=${b} />`;
   if (a === "deliveries" && b) return html`<${DeliveryView} id=${b} />`;
   if (a === "deliveries") return html`<${DeliveriesView} query=${route.query} />`;
-  if (a === "chains" && b && c === "runs" && d) return html`<${ChainRunView} chainId=${b} runId=${d} />`;
+  if (a === "chains" && b && c === "runs" && d) return html`<${ChainRunView} key=${d} chainId=${b} runId=${d} />`;
   if (a === "chains" && b) return html`<${ChainView} id=${b} />`;
   if (a === "chains") return html`<${ChainsView} />`;
   if (a === "scenarios") return html`<${ScenariosView} />`;
