@@ -54,7 +54,9 @@ export function createSharedState(o: SharedStateOptions): SharedState {
   function apply(c: SharedChange): void {
     const known = versions.get(id(c.kind, c.key)) ?? 0;
     versions.set(id(c.kind, c.key), Math.max(known, c.version));
-    if (c.version <= known) return; // applied already (this member made it)
+    // This member's own changes are applied by `change` itself; the signal of one can arrive
+    // (and a sync run) before `change` has noted its version, so origin decides, not version.
+    if (c.version <= known || c.origin === storage.instanceId) return;
     const fn = appliers.get(c.kind);
     if (!fn) return logger.warn({ kind: c.kind, key: c.key }, "shared state: a change of a kind this version does not know is ignored");
     try {
