@@ -5,6 +5,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { ConfigPath } from "./config-path.js";
 import { ConfigError } from "./config-error.js";
+import { fastYaml } from "./fast-yaml.js";
 
 export interface SourcePosition {
   /** 1-based. */
@@ -29,7 +30,9 @@ export interface SourceDocument {
 
 /**
  * Parses YAML (JSON is YAML) with positions. YAML 1.2 core schema, `<<` merge keys allowed,
- * duplicate keys and multiple documents refused.
+ * duplicate keys and multiple documents refused. The data is read by the fast parser where it
+ * can be; positions (and every parse error) come from `yaml`, whose document is built on the
+ * first `locate`, that is only when something is wrong.
  *
  * @throws ConfigError MFG_ERR_CONFIG_PARSE at the syntax error's line and column
  * @example
@@ -37,6 +40,20 @@ export interface SourceDocument {
  * src.locate(["http", "port"]) // { line: 2, column: 9 }
  */
 export function parseSource(text: string, file: string): SourceDocument {
+  const fast = fastYaml(text);
+  if (!fast) return positionedSource(text, file);
+  let positioned: SourceDocument | null = null;
+  const located = () => (positioned ??= positionedSource(text, file));
+  return {
+    data: fast.value,
+    // What `yaml` warns about (tags, directives) is what sends a text to it instead.
+    warnings: [],
+    locate: (path, at) => located().locate(path, at),
+    locateInScalar: (path, offset) => located().locateInScalar(path, offset),
+  };
+}
+
+function positionedSource(text: string, file: string): SourceDocument {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, merge: true, uniqueKeys: true });
   const pos = (offset: number): SourcePosition => {
