@@ -6,14 +6,16 @@
  *   npm run bench                 # all sections, 5 s per measurement
  *   npm run bench -- static 3     # one section, 3 s per measurement
  *
- * Sections: static, webhooks (issues 2–3), chains (4), scripts (5), rules and faults (6),
- * dashboard (17: an open page and event stream against the static route).
+ * Sections: static, webhooks (issues 2–3, 20), chains (4), scripts (5), rules and faults (6),
+ * dashboard (17: an open page and event stream against the static route), scale (20: configs
+ * of many routes).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chainTiming } from "./sections/chain-timing.js";
 import { dashboardCost } from "./sections/dashboard-cost.js";
+import { configScale } from "./sections/config-scale.js";
 import { faultAccuracy } from "./sections/fault-accuracy.js";
 import { ruleOverhead } from "./sections/rule-overhead.js";
 import { scriptThroughput } from "./sections/script-throughput.js";
@@ -29,6 +31,7 @@ const sections: Record<string, Section> = {
   rules: ruleOverhead,
   faults: faultAccuracy,
   dashboard: dashboardCost,
+  scale: configScale,
 };
 
 const [only, secondsArg] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { load, ratio } from "../lib/load.js";
-import { freePort, peakRssMiB, startChild, startMockForge } from "../lib/processes.js";
+import { freePort, peakRssMiB, startChild, startMockForge, type Child } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
 
 const ROUNDS = 5;
@@ -13,6 +13,7 @@ interface Stats {
   p99_ms: number | null;
   span_ms: number;
 }
+type Measured = Stats & { rate: number; rps: number; total: number; static_rps: number };
 
 async function stats(url: string): Promise<Stats> {
   return (await fetch(`${url}/stats`)).json() as Promise<Stats>;
@@ -29,20 +30,27 @@ async function drain(url: string, n: number, maxMs = 60_000): Promise<Stats> {
   return s;
 }
 
+/** The servers compared, each answering the same contract (see `webhookFanout`). */
+const SERVERS = ["relay_agent", "relay_pool", "mockforge_sqlite", "mockforge_ephemeral"] as const;
+type ServerName = (typeof SERVERS)[number];
+
 /**
- * Issue 3: POST route with one webhook under 20 connections, against a bare relay that fires
- * the same webhook with fetch and no outbox. Durability on (SQLite outbox) for MockForge.
+ * Issue 20, item 1, "mountebank-style" contract, the same for every server: a static
+ * `GET /health`; `POST /api/orders` answering 201 and firing one webhook built from the body to
+ * a receiver, which timestamps each webhook against the send time it carries. Servers: the
+ * bare relay in its two forms (keep-alive node:http Agent, undici Pool; both 64 connections),
+ * MockForge with SQLite state (durable outbox) and `--ephemeral`. Each round measures every
+ * server, in an order that rotates per round. Ratios are against the faster relay form.
  */
 export async function webhookFanout(tmp: string, seconds: number): Promise<Record<string, unknown>> {
   const rxPort = await freePort();
   const receiver = await startChild(process.execPath, ["bench/servers/receiver.mjs", String(rxPort)], /READY/);
   const rx = `http://127.0.0.1:${rxPort}`;
-  const relayPort = await freePort();
-  const relay = await startChild(process.execPath, ["bench/servers/bare-relay.mjs", String(relayPort), `${rx}/hook`], /READY/);
   const cfg = join(tmp, "fanout.yaml");
   writeFileSync(
     cfg,
     `routes:
+  - { path: /health, method: GET, response: { status: 200, body: { status: ok } } }
   - path: /api/orders
     method: POST
     response: { status: 201, body: { id: "{{uuid}}", status: created } }
@@ -51,55 +59,88 @@ export async function webhookFanout(tmp: string, seconds: number): Promise<Recor
         body: { event: order.created, id: "{{response.body.id}}", t: "{{now}}" }
 `,
   );
-  const mf = await startMockForge(cfg, join(tmp, "fanout.db"));
-  const body = JSON.stringify({ items: [{ sku: "a", qty: 1 }] });
-  const opts = { connections: 20, seconds, method: "POST", body, headers: { "content-type": "application/json" } };
+  const children: Child[] = [receiver];
+  const urls = {} as Record<ServerName, string>;
+  const pids = {} as Record<ServerName, number | undefined>;
   try {
-    // One measurement swings widely on this machine: alternate relay and MockForge over rounds
-    // and report medians (each round drains fully before the next starts).
-    const rounds: { relay: Stats & { rate: number; rps: number; total: number }; mockforge: Stats & { rate: number; rps: number; total: number } }[] = [];
-    const measure = async (url: string, overallRate?: number, forSeconds = seconds) => {
-      await fetch(`${rx}/reset`);
-      const l = await load(url, { ...opts, seconds: forSeconds, ...(overallRate ? { overallRate } : {}) });
-      const st = await drain(rx, l.total);
-      return { ...st, rate: st.distinct / Math.max(0.001, st.span_ms / 1000), rps: l.rps, total: l.total };
-    };
-    // Warm both up (JIT, connection pools, the outbox file) before measuring, as the static section does.
-    await measure(`http://127.0.0.1:${relayPort}/api/orders`, undefined, 1);
-    await measure(`${mf.url}/api/orders`, undefined, 1);
-    for (let i = 0; i < ROUNDS; i++) {
-      const relay = await measure(`http://127.0.0.1:${relayPort}/api/orders`);
-      const mockforge = await measure(`${mf.url}/api/orders`);
-      rounds.push({ relay, mockforge });
+    for (const mode of ["agent", "pool"] as const) {
+      const port = await freePort();
+      const relay = await startChild(process.execPath, ["bench/servers/bare-relay.mjs", String(port), `${rx}/hook`, mode], /READY/);
+      children.push(relay);
+      urls[`relay_${mode}`] = `http://127.0.0.1:${port}`;
+      pids[`relay_${mode}`] = relay.proc.pid;
     }
-    const rateRatios = rounds.map((r) => r.mockforge.rate / r.relay.rate);
-    // Closed-loop load saturates both servers, so their latencies are queueing at different
-    // rates. Also compare at one fixed offered load, half of what the relay sustained.
-    const fixedRate = Math.max(100, Math.round((median(rounds.map((r) => r.relay.rps)) ?? 1000) / 2));
-    const fixedRelay = await measure(`http://127.0.0.1:${relayPort}/api/orders`, fixedRate);
-    const fixedMf = await measure(`${mf.url}/api/orders`, fixedRate);
-    const p99Ratios = rounds.map((r) => (r.relay.p99_ms ? (r.mockforge.p99_ms ?? 0) / r.relay.p99_ms : Number.NaN));
-    const view = (x: (typeof rounds)[number]["relay"]) => ({ requests_per_s: Math.round(x.rps), delivered_per_s: Math.round(x.rate), delivered_fraction: x.distinct / x.total, p50_ms: x.p50_ms, p99_ms: x.p99_ms });
+    const sqlite = await startMockForge(cfg, join(tmp, "fanout.db"));
+    const ephemeral = await startMockForge(cfg, null);
+    children.push(sqlite, ephemeral);
+    Object.assign(urls, { mockforge_sqlite: sqlite.url, mockforge_ephemeral: ephemeral.url });
+    Object.assign(pids, { mockforge_sqlite: sqlite.proc.pid, mockforge_ephemeral: ephemeral.proc.pid });
+
+    const body = JSON.stringify({ items: [{ sku: "a", qty: 1 }] });
+    const opts = { connections: 20, seconds, method: "POST", body, headers: { "content-type": "application/json" } };
+    const measure = async (base: string, overallRate?: number, forSeconds = seconds): Promise<Measured> => {
+      const st = await load(`${base}/health`, { connections: 20, seconds: Math.max(1, forSeconds / 2) });
+      await fetch(`${rx}/reset`);
+      const l = await load(`${base}/api/orders`, { ...opts, seconds: forSeconds, ...(overallRate ? { overallRate } : {}) });
+      const s = await drain(rx, l.total);
+      return { ...s, rate: s.distinct / Math.max(0.001, s.span_ms / 1000), rps: l.rps, total: l.total, static_rps: st.rps };
+    };
+    // Warm every server up (JIT, connection pools, the outbox file) before measuring.
+    for (const s of SERVERS) await measure(urls[s], undefined, 1);
+    const rounds: Record<ServerName, Measured>[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const round = {} as Record<ServerName, Measured>;
+      for (let k = 0; k < SERVERS.length; k++) {
+        const s = SERVERS[(i + k) % SERVERS.length]!;
+        round[s] = await measure(urls[s]);
+      }
+      rounds.push(round);
+    }
+    const med = (s: ServerName, f: (m: Measured) => number) => median(rounds.map((r) => f(r[s]))) ?? 0;
+    const floor: ServerName = med("relay_pool", (m) => m.rate) > med("relay_agent", (m) => m.rate) ? "relay_pool" : "relay_agent";
+    const rateRatio = (s: ServerName) => median(rounds.map((r) => r[s].rate / r[floor].rate))!;
+    const p99Ratio = (s: ServerName) => median(rounds.map((r) => (r[floor].p99_ms ? (r[s].p99_ms ?? 0) / r[floor].p99_ms : Number.NaN)).filter(Number.isFinite));
+    const staticRatio = (s: ServerName) => median(rounds.map((r) => r[s].static_rps / r[floor].static_rps))!;
+
+    // Closed-loop load saturates every server, so latencies are queueing at different rates.
+    // Also compare at one fixed offered load, half of what the floor sustained.
+    const fixedRate = Math.max(100, Math.round(med(floor, (m) => m.rps) / 2));
+    const fixed = {} as Record<string, unknown>;
+    for (const s of [floor, "mockforge_sqlite", "mockforge_ephemeral"] as const) fixed[s] = view(await measure(urls[s], fixedRate));
+
+    const delivered = rounds.map((r) => r.mockforge_sqlite.distinct / r.mockforge_sqlite.total);
+    const sqliteRate = rateRatio("mockforge_sqlite");
+    const sqliteP99 = p99Ratio("mockforge_sqlite");
     return {
-      rounds: rounds.map((r) => ({ relay: view(r.relay), mockforge: view(r.mockforge) })),
-      mockforge_peak_rss_mib: peakRssMiB(mf.proc.pid),
-      delivered_per_s_ratio_median: ratio(median(rateRatios)!, 1),
-      target_delivered_ratio: ">= 0.6",
-      p99_ratio_median: ratio(median(p99Ratios.filter((x) => Number.isFinite(x)))!, 1),
-      target_p99_ratio: "<= 2.0",
-      delivered_fraction_min: Math.min(...rounds.map((r) => r.mockforge.distinct / r.mockforge.total)),
-      at_fixed_rate: {
-        note: "diagnostic: both servers offered the same load (half the relay's closed-loop rate)",
-        requests_per_s: fixedRate,
-        relay: view(fixedRelay),
-        mockforge: view(fixedMf),
-        p99_ratio: fixedRelay.p99_ms ? ratio(fixedMf.p99_ms ?? 0, fixedRelay.p99_ms) : "n/a",
+      contract: "GET /health static; POST /api/orders → 201 + one webhook built from the body; receiver latency = arrival − the send time in the body",
+      floor: `${floor} (the faster relay form by median delivered/s; relay_agent ${Math.round(med("relay_agent", (m) => m.rate))}/s, relay_pool ${Math.round(med("relay_pool", (m) => m.rate))}/s)`,
+      rounds: rounds.map((r) => Object.fromEntries(SERVERS.map((s) => [s, view(r[s])]))),
+      mockforge_sqlite: {
+        delivered_per_s_ratio_median: ratio(sqliteRate, 1),
+        target_delivered_ratio: ">= 0.6",
+        met_delivered: sqliteRate >= 0.6,
+        p99_ratio_median: sqliteP99 === null ? "n/a" : ratio(sqliteP99, 1),
+        target_p99_ratio: "<= 2.0",
+        met_p99: sqliteP99 !== null && sqliteP99 <= 2,
+        static_ratio_median: ratio(staticRatio("mockforge_sqlite"), 1),
+        delivered_fraction_min: Math.min(...delivered),
+        delivered_fraction_target: "1.0",
+        peak_rss_mib: peakRssMiB(pids.mockforge_sqlite),
       },
-      delivered_fraction_target: "1.0",
+      mockforge_ephemeral: {
+        delivered_per_s_ratio_median: ratio(rateRatio("mockforge_ephemeral"), 1),
+        p99_ratio_median: ratio(p99Ratio("mockforge_ephemeral") ?? Number.NaN, 1),
+        static_ratio_median: ratio(staticRatio("mockforge_ephemeral"), 1),
+        peak_rss_mib: peakRssMiB(pids.mockforge_ephemeral),
+      },
+      relay_peak_rss_mib: { agent: peakRssMiB(pids.relay_agent), pool: peakRssMiB(pids.relay_pool) },
+      at_fixed_rate: { note: "diagnostic: every server offered the same load (half the floor's closed-loop rate)", requests_per_s: fixedRate, ...fixed },
     };
   } finally {
-    await mf.stop();
-    await relay.stop();
-    await receiver.stop();
+    for (const c of children.reverse()) await c.stop();
   }
+}
+
+function view(x: Measured) {
+  return { static_rps: Math.round(x.static_rps), requests_per_s: Math.round(x.rps), delivered_per_s: Math.round(x.rate), delivered_fraction: x.distinct / x.total, p50_ms: x.p50_ms, p99_ms: x.p99_ms };
 }

@@ -43,7 +43,7 @@ export class RouteTable {
 
   constructor(routes: RouteConfig[] = []) {
     for (const r of routes) this.insert(compileRoute(r), false);
-    this.rebuild();
+    this.rebuild(false);
   }
 
   list(): CompiledRoute[] {
@@ -59,7 +59,7 @@ export class RouteTable {
   add(config: RouteConfig): CompiledRoute {
     const route = compileRoute(config);
     this.insert(route, false);
-    this.rebuild();
+    this.rebuild(false);
     return route;
   }
 
@@ -67,7 +67,7 @@ export class RouteTable {
   put(config: RouteConfig): CompiledRoute {
     const route = compileRoute(config);
     this.insert(route, true);
-    this.rebuild();
+    this.rebuild(false);
     return route;
   }
 
@@ -142,10 +142,13 @@ export class RouteTable {
     this.byShape.set(key, route);
   }
 
-  private rebuild(): void {
+  /** `reindex`: false when `insert` kept the id and shape maps up to date (all but `remove`). */
+  private rebuild(reindex = true): void {
     this.nearby = null;
-    this.byId = new Map(this.routes.map((r, i) => [r.id, i]));
-    this.byShape = new Map(this.routes.map((r) => [routeShapeKey(r.method, r.path), r]));
+    if (reindex) {
+      this.byId = new Map(this.routes.map((r, i) => [r.id, i]));
+      this.byShape = new Map(this.routes.map((r) => [routeShapeKey(r.method, r.path), r]));
+    }
     const specific = newRouter();
     const any = newRouter();
     const exact = new Map<string, Map<string, CompiledRoute>>();
