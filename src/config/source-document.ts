@@ -2,10 +2,15 @@
  * A parsed YAML/JSON config text that remembers where everything was written, so any problem
  * found later (schema, semantics, templates) can be reported at `file:line:column`.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node } from "yaml";
 import type { ConfigPath } from "./config-path.js";
 import { ConfigError } from "./config-error.js";
 import { fastYaml } from "./fast-yaml.js";
+
+const require = createRequire(import.meta.url);
+/** yaml, loaded only when the fast reader leaves a text to it or a problem must be located. */
+const yaml = () => require("yaml") as typeof import("yaml");
 
 export interface SourcePosition {
   /** 1-based. */
@@ -54,8 +59,8 @@ export function parseSource(text: string, file: string): SourceDocument {
 }
 
 function positionedSource(text: string, file: string): SourceDocument {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, merge: true, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, merge: true, uniqueKeys: true });
   const pos = (offset: number): SourcePosition => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -85,7 +90,7 @@ function positionedSource(text: string, file: string): SourceDocument {
     locate: (path, at = "value") => pos(findOffset(doc, path, at)),
     locateInScalar(path, offset) {
       const node = nodeAt(doc, path);
-      if (!isScalar(node) || !node.range || typeof node.value !== "string") return null;
+      if (!yaml().isScalar(node) || !node.range || typeof node.value !== "string") return null;
       const source = text.slice(node.range[0], node.range[1]);
       const value = node.value;
       if (value.includes("\n")) return null;
@@ -112,17 +117,17 @@ function parseHint(code: string): string {
 
 /** Follows `path` through maps (by key, including `<<` merges), sequences and aliases. */
 function step(doc: Document, node: unknown, seg: string | number): { key: Node | null; value: unknown } | null {
-  const target = isAlias(node) ? node.resolve(doc) : node;
-  if (isSeq(target) && typeof seg === "number") return seg < target.items.length ? { key: null, value: target.items[seg] } : null;
-  if (!isMap(target)) return null;
+  const target = yaml().isAlias(node) ? node.resolve(doc) : node;
+  if (yaml().isSeq(target) && typeof seg === "number") return seg < target.items.length ? { key: null, value: target.items[seg] } : null;
+  if (!yaml().isMap(target)) return null;
   for (const pair of target.items) {
-    if (!isPair(pair)) continue;
-    const k = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (!yaml().isPair(pair)) continue;
+    const k = yaml().isScalar(pair.key) ? pair.key.value : pair.key;
     if (String(k) === String(seg)) return { key: pair.key as Node, value: pair.value };
   }
   for (const pair of target.items) {
     // yaml represents the merge key `<<` by a symbol.
-    const k = isScalar(pair.key) ? pair.key.value : null;
+    const k = yaml().isScalar(pair.key) ? pair.key.value : null;
     if (k === "<<" || typeof k === "symbol") {
       const merged = step(doc, pair.value, seg);
       if (merged) return merged;
@@ -156,7 +161,7 @@ function findOffset(doc: Document, path: ConfigPath, at: "key" | "value"): numbe
     const keyStart = next.key ? rangeStart(next.key) : null;
     const valueStart = rangeStart(next.value);
     // An empty value (`body:`) has no useful range of its own: point at its key.
-    const emptyValue = isScalar(next.value) && next.value.value === null && next.value.source === "";
+    const emptyValue = yaml().isScalar(next.value) && next.value.value === null && next.value.source === "";
     if (last && at === "key" && keyStart !== null) offset = keyStart;
     else offset = (!emptyValue ? valueStart : null) ?? keyStart ?? offset;
     node = next.value;

@@ -3,10 +3,15 @@
  * `Agent`; one agent per connect timeout, because undici fixes that timeout per agent. The
  * total per-call timeout runs on the injected clock so tests drive it with a ManualClock.
  */
-import { Agent } from "undici";
+import { createRequire } from "node:module";
+import type { Agent } from "undici";
 import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import type { Headers, StoredRequest } from "../storage/ports.js";
+
+const require = createRequire(import.meta.url);
+/** undici, loaded on the first outbound call: a server that sends nothing never pays its ~60 ms import. */
+const undici = () => require("undici") as typeof import("undici");
 
 /** Response bodies kept in records are cut here (SPEC: 1 MiB). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -124,7 +129,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function agentFor(connectTimeoutMs: number): Agent {
     let a = agents.get(connectTimeoutMs);
     if (!a) {
-      a = new Agent({
+      a = new (undici().Agent)({
         connect: { timeout: connectTimeoutMs },
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
         // The total timeout is ours, on the injected clock; undici's own would run on real time.

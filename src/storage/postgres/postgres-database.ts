@@ -1,4 +1,8 @@
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
+
+/** pg, loaded only when a postgres store is opened: every other start skips its import. */
+const loadPg = () => createRequire(import.meta.url)("pg") as typeof pg;
 import type { Logger } from "../../core/logger.js";
 import { MockForgeError } from "../../core/errors.js";
 import { driverErrorCode, storageFailure } from "../storage-errors.js";
@@ -51,7 +55,7 @@ export class PgDatabase {
   readonly pool: pg.Pool;
 
   constructor(url: string, poolSize: number, logger: Logger) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    this.pool = new (loadPg().Pool)({ connectionString: url, max: poolSize });
     // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
     this.pool.on("error", (e) => logger.error({ err: e }, "postgres storage: idle connection failed"));
   }
