@@ -100,6 +100,8 @@ describe("route table at scale", () => {
     expect(t.closestTo("GET", "/api/rse4321/items")).toContainEqual({ method: "GET", path: "/api/res4321/items" });
     const t0 = performance.now();
     for (let i = 0; i < 20; i++) t.closestTo("GET", `/api/res${i * 997}/itemz`);
-    expect((performance.now() - t0) / 20).toBeLessThan(20);
+    // Comparing with each of 20k routes took ~190 ms a 404; the index ~1 ms. The bound leaves
+    // room for a machine loaded many times over.
+    expect((performance.now() - t0) / 20).toBeLessThan(60);
   }, 30_000);
 });
