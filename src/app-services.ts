@@ -136,7 +136,9 @@ export function createDomainServices(o: DomainDeps): DomainServices {
     async close() {
       await scenarios.stop().catch(() => null);
       await rules.close(2_000);
-      await Promise.race([Promise.allSettled([...running]), deps.clock.sleep(2_000)]);
+      const grace = new AbortController();
+      await Promise.race([Promise.allSettled([...running]), deps.clock.sleep(2_000, grace.signal).catch(() => undefined)]);
+      grace.abort();
       if (runtime) await runtime.close();
     },
   };

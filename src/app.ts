@@ -161,7 +161,9 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         // (a test's long-poll wait can hold a connection for minutes).
         const closed = new Promise<void>((r) => s.close(() => r()));
         s.closeIdleConnections();
-        await Promise.race([closed, deps.clock.sleep(2_000)]);
+        const grace = new AbortController();
+        await Promise.race([closed, deps.clock.sleep(2_000, grace.signal).catch(() => undefined)]);
+        grace.abort();
         s.closeAllConnections();
         await closed;
       }

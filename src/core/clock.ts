@@ -12,27 +12,37 @@ export interface Clock {
   now(): number;
   /** Monotonic milliseconds with sub-millisecond precision, for measuring durations. */
   monotonic(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Runs `fn` after `ms`. The timer keeps the process alive, because someone is waiting on it (a
+   * retry delay in `chain run` that did not was exit 13 mid-run). Pass `background: true` only for
+   * housekeeping that nobody awaits (a poll, a flush) and that `stop()`/`close()` clears anyway.
+   */
+  setTimeout(fn: () => void, ms: number, opts?: TimerOptions): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
   /** Resolves after `ms`; rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+export interface TimerOptions {
+  /** Housekeeping nobody awaits: the timer does not keep the process alive by itself. */
+  background?: boolean;
+}
+
 let nextId = 1;
 
-/** The real clock. Timers are unref'd so a pending retry never keeps a process alive by itself. */
+/** The real clock. Only `background` timers are unref'd (see `Clock.setTimeout`). */
 export function createSystemClock(): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   const clock: Clock = {
     now: () => Date.now(),
     monotonic: () => performance.now(),
-    setTimeout(fn, ms) {
+    setTimeout(fn, ms, opts) {
       const id = nextId++;
       const t = setTimeout(() => {
         timers.delete(id);
         fn();
       }, Math.max(0, ms));
-      t.unref();
+      if (opts?.background) t.unref();
       timers.set(id, t);
       return { id };
     },

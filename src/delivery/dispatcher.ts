@@ -96,14 +96,14 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       wakeTime = null;
       wakeTimer = undefined;
       void sweep();
-    }, at - clock.now());
+    }, at - clock.now(), { background: true });
   }
 
   function schedulePoll(): void {
     if (!running || o.pollIntervalMs <= 0) return;
     pollTimer = clock.setTimeout(() => {
       void sweep().finally(schedulePoll);
-    }, o.pollIntervalMs);
+    }, o.pollIntervalMs, { background: true });
   }
 
   function sweep(): Promise<void> {

@@ -132,6 +132,6 @@ export class JournalBuffer {
   }
 
   private schedule(ms: number): void {
-    if (this.timer === undefined) this.timer = this.opts.clock.setTimeout(() => this.flushInBackground(), ms);
+    if (this.timer === undefined) this.timer = this.opts.clock.setTimeout(() => this.flushInBackground(), ms, { background: true });
   }
 }
