@@ -35,3 +35,31 @@ describe("mockforge chain run, honest exit", () => {
     expect(r.stdout).toMatch(/503/);
   }, 40_000);
 });
+
+describe("mockforge serve, bad state paths and a taken port", () => {
+  const receiver = join(EXAMPLES, "receiver", "mockforge.yaml");
+  for (const state of ["/proc/nope/state.db", "/etc/passwd/state.db"]) {
+    // The one-second bound is asserted on the storage itself (ensure-folder.test.ts): the CLI's
+    // start-up from sources on a loaded machine is not the state path's doing.
+    it(`refuses --state ${state} with a coded error and exit 1`, async () => {
+      const r = await runCli(["serve", "--config", receiver, "--port", "0", "--state", state], { timeoutMs: 15_000 });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/MFG_ERR_STORAGE: .*state\.db/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it("names a taken port MFG_ERR_LISTEN", async () => {
+    const { createServer: createNetServer } = await import("node:net");
+    const blocker = createNetServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (blocker.address() as { port: number }).port;
+      const r = await runCli(["serve", "--config", receiver, "--port", String(port), "--ephemeral"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/MFG_ERR_LISTEN: Cannot listen on 127\.0\.0\.1:\d+: it is already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+});

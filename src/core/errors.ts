@@ -23,6 +23,7 @@ export const CATALOGUE = {
   MFG_ERR_ROUTE_INVALID: { status: 400, title: "Invalid route" },
   MFG_ERR_BODY_TOO_LARGE: { status: 413, title: "Request body too large" },
   MFG_ERR_BAD_REQUEST: { status: 400, title: "Bad request" },
+  MFG_ERR_LISTEN: { status: 500, title: "Cannot listen on the address" },
   MFG_ERR_NOT_FOUND: { status: 404, title: "Not found" },
   MFG_ERR_UNAUTHORIZED: { status: 401, title: "Admin token missing or wrong" },
   // admin surface and security (docs/security.md)

@@ -114,7 +114,7 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
     const onError = (e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE" || e.code === "EACCES" || e.code === "EADDRNOTAVAIL") {
         const why = e.code === "EADDRINUSE" ? "is already in use" : e.code === "EACCES" ? "needs more privileges" : "is not an address of this machine";
-        reject(new MockForgeError("MFG_ERR_BAD_REQUEST", `Cannot listen on ${host}:${port}: it ${why}`, { hint: "Pass --port <n> (0 picks a free port) or change http.port / http.host in the config" }, { cause: e }));
+        reject(new MockForgeError("MFG_ERR_LISTEN", `Cannot listen on ${host}:${port}: it ${why}`, { hint: "Pass --port <n> (0 picks a free port) or change http.port / http.host in the config" }, { cause: e }));
       } else reject(e);
     };
     server.once("error", onError);

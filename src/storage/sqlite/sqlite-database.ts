@@ -1,7 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import Database from "libsql";
 import { driverErrorCode, storageFailure } from "../storage-errors.js";
+import { ensureStateFolder } from "./ensure-folder.js";
 
 type Row = Record<string, unknown>;
 
@@ -15,7 +14,7 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly path: string, busyTimeoutMs: number) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") ensureStateFolder(path);
     try {
       this.db = new Database(path, { timeout: busyTimeoutMs });
       // WAL lets the CLI read while a server writes; NORMAL keeps commits durable across a
