@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { runCli, startCliServer } from "./support/cli.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "examples");
 
@@ -62,4 +62,26 @@ describe("mockforge serve, bad state paths and a taken port", () => {
       blocker.close();
     }
   });
+});
+
+describe("mockforge serve, one owner per SQLite state file", () => {
+  it("a second serve on the same state file exits 1 naming the owner's pid and PostgreSQL", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "mockforge-owner-"));
+    const state = join(dir, "state.db");
+    const receiver = join(EXAMPLES, "receiver", "mockforge.yaml");
+    const first = await startCliServer(["--config", receiver, "--port", "0", "--state", state]);
+    try {
+      const r = await runCli(["serve", "--config", receiver, "--port", "0", "--state", state]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`MFG_ERR_STORAGE_LOCKED: State file '.*state\\.db' is in use by pid ${first.proc.pid}`));
+      expect(r.stderr).toMatch(/PostgreSQL/);
+    } finally {
+      const exited = new Promise((res) => first.proc.on("exit", res));
+      first.proc.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

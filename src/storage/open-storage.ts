@@ -13,6 +13,8 @@ export interface OpenStorageDeps {
   logger?: Logger;
   /** This process's id in the store (see `Storage.instanceId`). Default: a fresh one. */
   instanceId?: string;
+  /** This process sends deliveries from the store: a SQLite file takes its single-owner lock. */
+  owner?: boolean;
 }
 
 /** What `openStorage` accepts, for messages and docs. */
@@ -29,7 +31,7 @@ export const STORAGE_SPEC_FORMS = ["memory", "sqlite:<path>", "<path>.db", "post
  */
 export async function openStorage(spec: string, deps: OpenStorageDeps): Promise<Storage> {
   const value = spec.trim();
-  const logger = { ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) };
+  const logger = { ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.instanceId ? { instanceId: deps.instanceId } : {}), ...(deps.owner ? { owner: true } : {}) };
   if (value === "memory") return createMemoryStorage(deps.instanceId ? { instanceId: deps.instanceId } : {});
   if (value.startsWith("sqlite:")) {
     const path = value.slice("sqlite:".length);

@@ -10,6 +10,7 @@ import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { createMemoryMembers } from "../memory/memory-members.js";
 import { migrateSqlite } from "./sqlite-schema.js";
+import { acquireOwnerLock, type OwnerLock } from "./owner-lock.js";
 
 /** How often the journal worker checkpoints the state file. */
 const CHECKPOINT_EVERY_MS = 200;
@@ -41,6 +42,11 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number;
   /** This process's id in the store (see `Storage.instanceId`). Default: a fresh one. */
   instanceId?: string;
+  /**
+   * Take the file's single-owner lock (`<path>.lock`): a server or a run that sends deliveries
+   * does; a CLI command that only reads does not. See `acquireOwnerLock`.
+   */
+  owner?: boolean;
 }
 
 /**
@@ -57,9 +63,12 @@ export interface SqliteStorageOptions {
 export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {}): Storage {
   const db = new SqliteDatabase(path, opts.busyTimeoutMs ?? 5000);
   const instanceId = opts.instanceId ?? newInstanceId();
+  let lock: OwnerLock | null = null;
   try {
+    if (opts.owner && path !== ":memory:") lock = acquireOwnerLock(path, opts.logger ?? silentLogger, () => (opts.clock ?? systemClock).now());
     migrateSqlite(db);
   } catch (e) {
+    lock?.release();
     db.close();
     throw storageFailure("sqlite", `prepare the schema of '${path}'`, e, "Use a file that MockForge created, or a new path.");
   }
@@ -78,6 +87,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
       checkpoint: path === ":memory:" ? undefined : { path, everyMs: CHECKPOINT_EVERY_MS },
     });
   } catch (e) {
+    lock?.release();
     db.close();
     throw e;
   }
@@ -99,6 +109,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
         await journal.close();
       } finally {
         db.close();
+        lock?.release();
       }
     },
   };
