@@ -1,7 +1,6 @@
 import type { JournalEntry, JournalFilter, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
-import { storageFailure } from "../storage-errors.js";
-import { JournalFile } from "./journal-file.js";
+import { prepareJournalFile } from "./journal-recover.js";
 import { journalPageInput } from "./journal-page-codec.js";
 import { JournalWorkerClient } from "./journal-worker-client.js";
 import type { JournalWorkerData } from "./journal-worker-protocol.js";
@@ -26,13 +25,7 @@ export function createSqliteJournal(
   opts: Omit<JournalBufferOptions, "backend"> & { busyTimeoutMs: number; checkpoint?: JournalWorkerData["checkpoint"] },
   worker = new JournalWorkerClient({ path, busyTimeoutMs: opts.busyTimeoutMs, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, opts.logger),
 ): SqliteJournal {
-  if (path !== ":memory:") {
-    try {
-      new JournalFile(path, opts.busyTimeoutMs).close();
-    } catch (e) {
-      throw storageFailure("sqlite", `prepare the journal file '${path}'`, e, "Use a file that MockForge created, or a new path.");
-    }
-  }
+  if (path !== ":memory:") prepareJournalFile(path, opts.busyTimeoutMs, opts.logger, () => opts.clock.now());
   const buffer = new JournalBuffer(
     (batch) => worker.call({ op: "append", ...journalPageInput(batch) }),
     { ...opts, backend: "sqlite" },
