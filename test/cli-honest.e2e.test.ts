@@ -85,3 +85,100 @@ describe("mockforge serve, one owner per SQLite state file", () => {
     }
   }, 40_000);
 });
+
+describe("mockforge scenario run waits for what it started", () => {
+  // The scenario's request matches a rule whose chain calls a slow route (2.5 s, longer than the
+  // 2 s that closing the server gives running work) that answers 503: the chain fails.
+  const config = (slowStatus: number) => `
+http: { port: 0 }
+routes:
+  - { path: /api/orders, method: POST, response: { status: 201, body: { id: ord_1 } } }
+  - { path: /slow, method: POST, response: { status: ${slowStatus}, delay_ms: 2500, body: { ok: true } } }
+chains:
+  - id: confirm_chain
+    links:
+      - request: { id: confirm, method: POST, url: "{{base_url}}/slow", body: { order: "{{variables.order_id}}" } }
+chaos:
+  scenarios:
+    - name: one_order
+      steps:
+        - name: create_order
+          request: { method: POST, url: /api/orders, body: { total: 1 } }
+intelligent_behavior:
+  behavior_model:
+    consistency_rules:
+      - name: confirm_every_order
+        condition: "path == '/api/orders' AND status == 201"
+        action: { type: execute_chain, chain_id: confirm_chain, variables: { order_id: "{{response.body.id}}" } }
+`;
+
+  async function write(name: string, text: string): Promise<string> {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const p = join(mkdtempSync(join(tmpdir(), "mockforge-scn-")), name);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  it("a rule-triggered chain that fails makes the run exit 1, naming the rule and the chain and why", async () => {
+    const cfg = await write("fails.yaml", config(503));
+    const r = await runCli(["scenario", "run", "--config", cfg, "one_order"], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/rule confirm_every_order: failed.*chain confirm_chain/);
+    expect(r.stdout).toMatch(/503/);
+  }, 40_000);
+
+  it("a rule-triggered chain that succeeds is waited for and reported; exit 0", async () => {
+    const cfg = await write("works.yaml", config(200));
+    const r = await runCli(["scenario", "run", "--config", cfg, "one_order"], { timeoutMs: 30_000 });
+    expect(r.stdout).toMatch(/rule confirm_every_order: succeeded.*chain confirm_chain/);
+    expect(r.code).toBe(0);
+  }, 40_000);
+
+  it("--timeout bounds the wait: what is still running is named and the exit code is 1", async () => {
+    const cfg = await write("slow.yaml", config(200));
+    const r = await runCli(["scenario", "run", "--config", cfg, "one_order", "--timeout", "500"], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/rule confirm_every_order: (running|failed)/);
+    expect(r.stdout).toMatch(/still running after 500 ms|timed out/);
+  }, 40_000);
+});
+
+describe("mockforge scenario run, live lines and Ctrl-C", () => {
+  it("prints each step as it finishes, one line per event when piped; SIGINT prints the partial report and exits 130", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { spawn } = await import("node:child_process");
+    const cfg = join(mkdtempSync(join(tmpdir(), "mockforge-sigint-")), "long.yaml");
+    writeFileSync(cfg, `
+http: { port: 0 }
+routes:
+  - { path: /ping, method: GET, response: { status: 200 } }
+chaos:
+  scenarios:
+    - name: long
+      steps:
+        - { name: first, request: { method: GET, url: /ping } }
+        - { name: second, duration_ms: 60000, request: { method: GET, url: /ping } }
+`);
+    const p = spawn(process.execPath, [join(import.meta.dirname, "..", "bin", "mockforge.js"), "scenario", "run", "--config", cfg, "long"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no live line:\n${out}`)), 30_000);
+      p.stdout.on("data", (d) => {
+        out += d;
+        if (/^step first: succeeded/m.test(out)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    p.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(out).toMatch(/scenario long: stopped/);
+    expect(out).toMatch(/step first: succeeded/);
+    expect(out).toMatch(/interrupted/);
+  }, 60_000);
+});

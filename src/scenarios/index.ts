@@ -15,7 +15,7 @@ export type { StandaloneHookServices } from "./default-services.js";
 
 // Scenarios.
 export { runScenario } from "./scenario-runner.js";
-export type { RunScenarioOptions, ScenarioServices } from "./scenario-runner.js";
+export type { RunScenarioOptions, ScenarioEvent, ScenarioServices } from "./scenario-runner.js";
 export { createScenarioManager } from "./scenario-manager.js";
 export type { ScenarioManager, StartedScenario } from "./scenario-manager.js";
 export type { ScenarioReport, ScenarioRunStatus, StepReport, StepRequestReport } from "./scenario-report.js";

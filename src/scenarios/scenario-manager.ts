@@ -7,7 +7,7 @@ import type { ScenarioConfig } from "../config/schema/chaos.js";
 import { MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import type { ScenarioReport } from "./scenario-report.js";
-import { runScenario, type ScenarioServices } from "./scenario-runner.js";
+import { runScenario, type RunScenarioOptions, type ScenarioServices } from "./scenario-runner.js";
 
 export interface StartedScenario {
   runId: string;
@@ -25,7 +25,7 @@ export interface ScenarioManager {
    * Starts a run. Throws MFG_ERR_SCENARIO_NOT_FOUND for an unknown name and
    * MFG_ERR_SCENARIO_BUSY while another run is going.
    */
-  start(name: string, opts?: { variables?: Record<string, unknown> }): StartedScenario;
+  start(name: string, opts?: { variables?: Record<string, unknown>; onEvent?: RunScenarioOptions["onEvent"] }): StartedScenario;
   /** Stops the running scenario: faults off at once, then resolves with its report (null when none ran). */
   stop(): Promise<ScenarioReport | null>;
   /** The running scenario, if any. */
@@ -66,7 +66,7 @@ export function createScenarioManager(initial: readonly ScenarioConfig[], servic
       }
       const runId = newId("run", services.clock.now(), services.random);
       const controller = new AbortController();
-      const done = runScenario(scenario, { ...services, runId, signal: controller.signal, ...(opts.variables ? { variables: opts.variables } : {}) }).then(
+      const done = runScenario(scenario, { ...services, runId, signal: controller.signal, ...(opts.variables ? { variables: opts.variables } : {}), ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) }).then(
         (report) => {
           finished.set(runId, report);
           if (finished.size > 100) finished.delete(finished.keys().next().value as string);

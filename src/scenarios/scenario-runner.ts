@@ -35,7 +35,12 @@ export interface RunScenarioOptions extends ScenarioServices {
   signal?: AbortSignal;
   /** Use this id instead of a new one (the manager knows it before the run starts). */
   runId?: string;
+  /** Told of each hook and step as it finishes (the CLI prints them live). Must not throw. */
+  onEvent?: (e: ScenarioEvent) => void;
 }
+
+/** A hook or a step that just finished. */
+export type ScenarioEvent = { kind: "hook"; step: string | null; hook: HookResult } | { kind: "step"; step: StepReport };
 
 /**
  * @example
@@ -76,16 +81,17 @@ export async function runScenario(scenarioInput: z.input<typeof scenarioSchema>,
   const scoped = (type: HookTypeName) => scenario.hooks.filter((h) => h.hook_type === type);
   let error: { code: string; message: string } | null = null;
   try {
-    for (const h of scoped("pre_orchestration")) hooks.push(await runHook(h, ctx, opts, { hookType: "pre_orchestration" }));
+    for (const h of scoped("pre_orchestration")) hooks.push(told(opts, null, await runHook(h, ctx, opts, { hookType: "pre_orchestration" })));
     for (const step of scenario.steps) {
       if (opts.signal?.aborted) break;
       const stepReport: StepReport = { name: step.name, status: "running", startedAt: clock.now(), finishedAt: null, faults: null, faultWindowMs: 0, request: null, hooks: [] };
       steps.push(stepReport);
       await runStep(step, stepReport, { ctx, opts, env, source, scenario: scenario.name, around: { pre: scoped("pre_step"), post: scoped("post_step") } });
+      opts.onEvent?.({ kind: "step", step: { ...stepReport, hooks: [...stepReport.hooks] } });
       await save(report());
     }
     if (!opts.signal?.aborted) {
-      for (const h of scoped("post_orchestration")) hooks.push(await runHook(h, ctx, opts, { hookType: "post_orchestration" }));
+      for (const h of scoped("post_orchestration")) hooks.push(told(opts, null, await runHook(h, ctx, opts, { hookType: "post_orchestration" })));
     }
   } catch (e) {
     // Hooks and requests record their own failures; this is only for the unexpected.
@@ -119,7 +125,7 @@ interface StepRun {
 async function runStep(step: ScenarioStepConfig, out: StepReport, run: StepRun): Promise<void> {
   const { ctx, opts, env, source } = run;
   const { clock } = opts;
-  for (const h of [...run.around.pre, ...step.pre_hooks]) out.hooks.push(await runHook(h, ctx, opts, { hookType: "pre_step", step: step.name }));
+  for (const h of [...run.around.pre, ...step.pre_hooks]) out.hooks.push(told(opts, step.name, await runHook(h, ctx, opts, { hookType: "pre_step", step: step.name })));
 
   const windowStart = clock.monotonic();
   let response: Awaited<ReturnType<typeof sendStepRequest>> | null = null;
@@ -150,10 +156,15 @@ async function runStep(step: ScenarioStepConfig, out: StepReport, run: StepRun):
     error: response?.report.error ?? null,
   });
   if (!ctx.signal?.aborted) {
-    for (const h of [...step.post_hooks, ...run.around.post]) out.hooks.push(await runHook(h, ctx, opts, { hookType: "post_step", step: step.name }));
+    for (const h of [...step.post_hooks, ...run.around.post]) out.hooks.push(told(opts, step.name, await runHook(h, ctx, opts, { hookType: "post_step", step: step.name })));
   }
   out.status = ctx.signal?.aborted ? "stopped" : failed ? "failed" : "succeeded";
   out.finishedAt = clock.now();
+}
+
+function told(opts: RunScenarioOptions, step: string | null, hook: HookResult): HookResult {
+  opts.onEvent?.({ kind: "hook", step, hook });
+  return hook;
 }
 
 /** Validates a scenario given in code (config ones were validated at load; re-checking is cheap). */

@@ -37,7 +37,8 @@ export function acquireOwnerLock(stateFile: string, logger: Logger, now: () => n
     }
     throw lockedError(stateFile, path, owner);
   }
-  throw lockedError(stateFile, path, readOwner(path) || null);
+  const last = readOwner(path);
+  throw lockedError(stateFile, path, last === "gone" ? null : last);
 }
 
 function tryCreate(path: string, me: Owner): boolean {
