@@ -1,0 +1,61 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const REPO = join(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "mockforge-prepare-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Issue 15 item 16: `npx mockforge` in a checkout makes npm run `prepare` again. A checkout
+ * whose dist/ is already built must not be rebuilt: the prepare script returns at once.
+ * The checkout here has no typescript installed, so any attempt to build fails loudly.
+ */
+function checkout(name: string): string {
+  const root = join(dir, name);
+  mkdirSync(join(root, "src", "cli"), { recursive: true });
+  mkdirSync(join(root, "dist", "cli"), { recursive: true });
+  cpSync(join(REPO, "bin"), join(root, "bin"), { recursive: true });
+  cpSync(join(REPO, "scripts"), join(root, "scripts"), { recursive: true });
+  writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
+  writeFileSync(join(root, "src", "cli", "main.ts"), "export {};\n");
+  writeFileSync(join(root, "dist", "cli", "main.js"), "export {};\n");
+  return root;
+}
+
+const prepare = (root: string) => {
+  const script = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.prepare as string;
+  return spawnSync("sh", ["-c", script], { cwd: root, encoding: "utf8", env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:/usr/bin:/bin:${process.execPath.replace(/\/node$/, "")}` } });
+};
+
+describe("npm prepare", () => {
+  it("does nothing when dist/ is newer than every source", () => {
+    const root = checkout("fresh");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "src", "cli", "main.ts"), old, old);
+    const before = statSync(join(root, "dist", "cli", "main.js")).mtimeMs;
+    const r = prepare(root);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(statSync(join(root, "dist", "cli", "main.js")).mtimeMs).toBe(before);
+  });
+
+  it("builds when a source is newer than dist/ (here: fails, as no compiler is installed)", () => {
+    const root = checkout("stale");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "dist", "cli", "main.js"), old, old);
+    const r = prepare(root);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/typescript/);
+  });
+
+  it("bin/mockforge.js uses dist/ when it is fresh", () => {
+    const root = checkout("bin");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "src", "cli", "main.ts"), old, old);
+    writeFileSync(join(root, "dist", "cli", "main.js"), "console.log('from dist');\n");
+    expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js")], { encoding: "utf8" })).toBe("from dist\n");
+  });
+});
