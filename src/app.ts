@@ -21,8 +21,8 @@ import { JournalRecorder } from "./engine/journal-recorder.js";
 import { MockEngine, type AfterResponse } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
-import { routeWebhookFirer } from "./engine/route-webhooks.js";
-import { ruleEvaluator } from "./engine/rule-exchange-adapter.js";
+import { persistAfterResponse, routeWebhookFirer } from "./engine/route-webhooks.js";
+import { ruleEvaluator, ruleEvaluatorBeforeResponse } from "./engine/rule-exchange-adapter.js";
 import { advertisedHost, MOCKFORGE_VERSION } from "./cluster/member-address.js";
 import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
@@ -122,8 +122,10 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
 
       // Always on: routes with webhooks can be added at run time through the admin API.
-      const afterResponse: AfterResponse[] = [routeWebhookFirer({ deliveries: d, deps, baseUrl })];
-      if (dom.rules.size > 0) afterResponse.push(ruleEvaluator(dom.rules));
+      const webhooks = routeWebhookFirer({ deliveries: d, deps, baseUrl });
+      const persistFirst = config.webhooks.persist === "before_response";
+      const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
+      if (dom.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(dom.rules));
       const engine = new MockEngine({
         routes,
         journal: r,
@@ -133,6 +135,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
         runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
         afterResponse,
+        beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],
       });
       shared = createSharedState({ storage: s, clock: deps.clock, logger: deps.logger });
       const admin = createAdminApi({ app, engine, token: adminToken, host });

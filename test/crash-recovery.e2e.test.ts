@@ -76,3 +76,64 @@ routes:
     }
   }, 120_000);
 });
+
+/**
+ * Issue 15 item 1: kill -9 *while requests are being answered*. Every request answered 2xx must
+ * have its webhook in the outbox (the answer waits for the commit). Small scale for CI: 400
+ * requests, 16 at a time, the kill after the 150th answer; all on 127.0.0.1.
+ */
+describe("kill -9 under load", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mockforge-crash-load-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loses no webhook of any request answered 2xx", async () => {
+    const probe = await new Receiver().start();
+    const port = probe.port;
+    await probe.stop(); // the receiver stays down: every webhook stays in the outbox
+    const config = join(dir, "mockforge.yaml");
+    writeFileSync(
+      config,
+      `webhooks:
+  retry: { max_attempts: 50, initial_delay_ms: 1000 }
+routes:
+  - path: /api/orders
+    method: POST
+    response: { status: 201 }
+    webhooks:
+      - { url: "http://127.0.0.1:${port}/hooks", body: { n: "{{request.body.n}}" } }
+`,
+    );
+    const state = join(dir, "state.db");
+    const server = await startCliServer(["--config", config, "--port", "0", "--state", state]);
+    const exited = new Promise((r) => server.proc.on("exit", r));
+    const answered2xx = new Set<number>();
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (next < 400 && !killed) {
+        const n = next++;
+        try {
+          const r = await fetch(`${server.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ n }) });
+          await r.arrayBuffer();
+          if (r.status >= 200 && r.status < 300) answered2xx.add(n);
+        } catch {
+          // cut by the kill: no answer, no promise made
+        }
+        if (answered2xx.size >= 150 && !killed) {
+          killed = true;
+          server.proc.kill("SIGKILL");
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    if (!killed) server.proc.kill("SIGKILL");
+    await exited;
+    expect(answered2xx.size).toBeGreaterThanOrEqual(150);
+
+    const listed = await runCli(["deliveries", "list", "--state", state, "--limit", "5000", "--json"], { timeoutMs: 60_000 });
+    expect(listed.code).toBe(0);
+    const stored = new Set((JSON.parse(listed.stdout) as { request: { body: string } }[]).map((d) => Number(JSON.parse(d.request.body).n)));
+    const lost = [...answered2xx].filter((n) => !stored.has(n));
+    expect(lost).toEqual([]);
+  }, 120_000);
+});

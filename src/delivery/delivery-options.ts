@@ -30,6 +30,7 @@ export const DEFAULT_WEBHOOKS_CONFIG: DeliveryDefaults = {
   max_trace_depth: 8,
   events_failing_after: 3,
   lease_ms: 10_000,
+  persist: "before_response",
 };
 
 /** The options column of a new delivery: what the caller gave (minus the signal) and the resolved policy. */

@@ -1,4 +1,5 @@
 import type { Deps } from "../core/deps.js";
+import { describeError } from "../core/errors.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
@@ -36,6 +37,18 @@ export interface EngineOptions {
   runRouteScript?: (route: CompiledRoute, scope: Record<string, unknown>, response: RenderedResponse, req: MockRequest) => Promise<{ response: RenderedResponse; notes: string[] }>;
   /** Route webhooks, consistency rules: run after the response is sent, never delaying it. */
   afterResponse: AfterResponse[];
+  /**
+   * Work the response waits for: storing route webhooks in the outbox (`webhooks.persist:
+   * before_response`, SPEC §3), so a 2xx means they are stored. A rejection answers 503.
+   */
+  beforeResponse?: BeforeResponse[];
+}
+
+/** Work the answer waits for; see `EngineOptions.beforeResponse`. */
+export interface BeforeResponse {
+  wants(route: CompiledRoute | null): boolean;
+  /** Null when there is nothing to wait for (the answer then goes out in this turn). */
+  run(ex: Exchange): Promise<void> | null;
 }
 
 /** Work done after a response is sent. `wants` lets the engine skip building the exchange when nobody needs it. */
@@ -127,7 +140,7 @@ export class MockEngine {
 
   /** Journals a request the engine did not route (413 before routing), without after-response work. */
   recordOnly(req: MockRequest, response: MockResponse, notes: string[]): HandleResult {
-    return this.done(req, null, {}, response, null, notes);
+    return new Served(this, req, null, {}, response, null, notes);
   }
 
   /** The template scope of a request: `request.*`, `env.*`, `base_url`. */
@@ -139,32 +152,58 @@ export class MockEngine {
     };
   }
 
-  private done(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): HandleResult {
-    return new Served(this, req, route, params, response, rendered, notes);
+  private done(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): HandleResult | Promise<HandleResult> {
+    const before = this.o.beforeResponse;
+    if (!before || before.length === 0 || response.drop || this.tooDeep(req)) return new Served(this, req, route, params, response, rendered, notes);
+    let exchange: Exchange | undefined;
+    const waits: Promise<void>[] = [];
+    for (const b of before) {
+      if (!b.wants(route)) continue;
+      exchange ??= this.exchange(req, route, params, response, rendered);
+      const w = b.run(exchange);
+      if (w) waits.push(w);
+    }
+    if (waits.length === 0) return new Served(this, req, route, params, response, rendered, notes, exchange);
+    return Promise.all(waits).then(
+      () => new Served(this, req, route, params, response, rendered, notes, exchange),
+      (e: unknown) => {
+        notes.push(`answered 503: webhooks it triggered could not be stored (${describeError(e).message})`);
+        return new Served(this, req, route, params, notStored(e), null, notes);
+      },
+    );
+  }
+
+  private tooDeep(req: MockRequest): boolean {
+    return req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
+  }
+
+  private exchange(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null): Exchange {
+    return {
+      request: req,
+      route,
+      params,
+      response: { status: response.drop ? 0 : response.status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
+      // A request from outside starts a trace named after it (`req_X` → `trc_X`), so what it
+      // set off (deliveries, rule runs) can be found from the journal entry.
+      trace: req.trace ?? { traceId: `trc${req.id.slice(3)}`, depth: 0 },
+    };
   }
 
   /** What `HandleResult.finish` does: journal the exchange, then hand it to after-response work. */
-  afterServed(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): void {
+  afterServed(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[], made?: Exchange): void {
     const duration = this.o.deps.clock.monotonic() - req.startedMono;
     const status = response.drop ? 0 : response.status;
-    const tooDeep = req.trace !== null && req.trace.depth > this.o.maxTraceDepth;
+    const tooDeep = this.tooDeep(req);
     if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
     this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
     // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
     if (tooDeep) return;
-    // Made only when some after-response work wants it (most routes have none).
-    let exchange: Exchange | undefined;
+    // Made only when some after-response work wants it (most routes have none); the one the
+    // webhooks were stored with, if any, so rules and webhooks share the trace.
+    let exchange = made;
     for (const a of this.o.afterResponse) {
       if (!a.wants(route)) continue;
-      exchange ??= {
-        request: req,
-        route,
-        params,
-        response: { status, headers: response.headers, body: rendered ? rendered.body : bodyValue(response.body) },
-        // A request from outside starts a trace named after it (`req_X` → `trc_X`), so what it
-        // set off (deliveries, rule runs) can be found from the journal entry.
-        trace: req.trace ?? { traceId: `trc${req.id.slice(3)}`, depth: 0 },
-      };
+      exchange ??= this.exchange(req, route, params, response, rendered);
       a.run(exchange);
     }
   }
@@ -196,9 +235,22 @@ class Served implements HandleResult {
     readonly response: MockResponse,
     private readonly rendered: RenderedResponse | null,
     private readonly notes: string[],
+    private readonly made?: Exchange,
   ) {}
 
   finish(): void {
-    this.engine.afterServed(this.req, this.route, this.params, this.response, this.rendered, this.notes);
+    this.engine.afterServed(this.req, this.route, this.params, this.response, this.rendered, this.notes, this.made);
   }
+}
+
+/** SPEC §3: never a 2xx for work not stored. The client may retry; nothing was queued. */
+function notStored(e: unknown): MockResponse {
+  const body = {
+    error: {
+      code: "MFG_ERR_STORAGE",
+      message: `The webhooks this request triggered could not be stored, so it was not accepted: ${describeError(e).message}`,
+      hint: "Retry after the Retry-After delay. The server's state storage is failing (disk full, database down): see the server log.",
+    },
+  };
+  return { status: 503, headers: { "content-type": "application/json", "retry-after": "1" }, body: JSON.stringify(body) };
 }

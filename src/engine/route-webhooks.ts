@@ -3,7 +3,7 @@ import { describeError } from "../core/errors.js";
 import type { DeliveryEngine } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { CompiledRoute } from "./compiled-route.js";
-import type { AfterResponse, Exchange } from "./mock-engine.js";
+import type { AfterResponse, BeforeResponse, Exchange } from "./mock-engine.js";
 
 export interface RouteWebhookDeps {
   deliveries: DeliveryEngine;
@@ -12,21 +12,25 @@ export interface RouteWebhookDeps {
 }
 
 /**
- * After-response work for `routes[].webhooks[]`: evaluate each webhook's condition over the
- * exchange, render it with `request.*` and `response.*`, and queue it in the durable outbox.
- * Nothing here can change or delay the response: it has already been sent. A webhook that
- * cannot even be rendered is logged with the route; an invalid URL after rendering is handed
- * to the engine, which records it as a failed delivery.
+ * `routes[].webhooks[]`: evaluate each webhook's condition over the exchange, render it with
+ * `request.*` and `response.*`, and queue it in the durable outbox. `run` resolves when every
+ * row is committed and rejects if one could not be stored. With `webhooks.persist:
+ * before_response` (the default) the engine waits for it before answering (see
+ * `persistBeforeResponse`); with `after_response` it runs after the answer went out
+ * (`persistAfterResponse`). A webhook that cannot even be rendered is logged with the route
+ * and is not a storage failure; an invalid URL after rendering is handed to the delivery
+ * engine, which records it as a failed delivery.
  */
-export function routeWebhookFirer(o: RouteWebhookDeps): AfterResponse {
+export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
   const { deps } = o;
   const wants = (route: CompiledRoute | null) => route !== null && route.webhooks.length > 0;
-  const run = (ex: Exchange) => {
+  const run = (ex: Exchange): Promise<void> => {
     const route = ex.route;
-    if (!route || !wants(route)) return;
+    if (!route || !wants(route)) return Promise.resolve();
     const warnings: string[] = [];
     const env: EvalEnv = { clock: deps.clock, random: deps.random, warn: (msg) => warnings.push(msg) };
     const req = ex.request;
+    const stored: Promise<unknown>[] = [];
     const scope = {
       request: { method: req.method, path: req.path, params: ex.params, query: req.query, headers: req.headers, body: req.body },
       response: ex.response,
@@ -38,7 +42,7 @@ export function routeWebhookFirer(o: RouteWebhookDeps): AfterResponse {
       try {
         if (w.condition && !w.condition.evaluate(scope, env)) return;
         const prepared = w.request.render(scope, env, { validateUrl: false });
-        o.deliveries
+        const queued = o.deliveries
           .enqueue(prepared, {
             source: { kind: "route", id: route.id },
             retry: w.config.retry,
@@ -48,12 +52,22 @@ export function routeWebhookFirer(o: RouteWebhookDeps): AfterResponse {
             traceId: ex.trace.traceId,
             traceDepth: ex.trace.depth,
           })
-          .catch((e) => deps.logger.error({ ...where, err: describeError(e) }, "route webhook could not be queued"));
+          .catch((e: unknown) => {
+            deps.logger.error({ ...where, err: describeError(e) }, "route webhook could not be queued");
+            throw e;
+          });
+        stored.push(queued);
       } catch (e) {
         deps.logger.warn({ ...where, err: describeError(e) }, "route webhook not sent: its condition or templates failed");
       }
     });
     if (warnings.length > 0) deps.logger.warn({ route: route.id, warnings }, "route webhook templates referred to missing names (rendered empty)");
+    return Promise.all(stored).then(() => undefined);
   };
   return { wants, run };
+}
+
+/** `webhooks.persist: after_response`: the same work after the answer went out; a failed write is only logged (above). */
+export function persistAfterResponse(firer: BeforeResponse): AfterResponse {
+  return { wants: firer.wants, run: (ex) => void firer.run(ex)?.catch(() => undefined) };
 }

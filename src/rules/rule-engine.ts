@@ -8,7 +8,7 @@
  * any rule for a request deeper in its trace than `maxTraceDepth`.
  */
 import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/rules.js";
-import { describeError } from "../core/errors.js";
+import { describeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { compileRulesOrThrow, type CompiledRule } from "./compile-rules.js";
 import { RULE_ACTIONS, type RuleActionInput } from "./rule-actions.js";
@@ -31,8 +31,13 @@ export interface RuleStats {
 export interface RuleEngine {
   /** Number of rules. */
   readonly size: number;
-  /** Checks every rule against a served exchange; returns the names that matched (a shared empty array when none). */
-  evaluate(exchange: RuleExchange): readonly string[];
+  /**
+   * Checks every rule against a served exchange; returns the names that matched (a shared empty
+   * array when none). With `stored`, each matched `http_request`/`webhook` action adds a promise
+   * that resolves once its delivery and its run are stored, and rejects when storage failed:
+   * what the answer waits for under `webhooks.persist: before_response`.
+   */
+  evaluate(exchange: RuleExchange, stored?: Promise<void>[]): readonly string[];
   /** Resolves when no rule action is running, or after `timeoutMs`; true when all finished. */
   drain(timeoutMs: number): Promise<boolean>;
   stats(): RuleStats[];
@@ -76,16 +81,26 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
     s.lastError = message;
   }
 
-  function fire(rule: CompiledRule, position: number, exchange: RuleExchange): void {
+  function fire(rule: CompiledRule, position: number, exchange: RuleExchange, stored?: Promise<void>[]): void {
     stats[position]!.matched++;
-    const p: Promise<void> = Promise.resolve()
-      .then(() => execute(rule, position, exchange))
-      .catch((e) => logger.error({ rule: rule.name, err: describeError(e) }, `rule '${rule.name}' could not be recorded`))
+    const ran = Promise.resolve().then(() => execute(rule, position, exchange));
+    const p: Promise<void> = ran
+      .then(
+        () => undefined,
+        (e: unknown) => logger.error({ rule: rule.name, err: describeError(e) }, `rule '${rule.name}' could not be recorded`),
+      )
       .finally(() => inflight.delete(p));
     inflight.add(p);
+    if (stored && (rule.action.type === "http_request" || rule.action.type === "webhook")) {
+      stored.push(
+        ran.then((run) => {
+          if (run.error?.code.startsWith("MFG_ERR_STORAGE")) throw new MockForgeError("MFG_ERR_STORAGE", `rule '${rule.name}': ${run.error.message}`);
+        }),
+      );
+    }
   }
 
-  async function execute(rule: CompiledRule, position: number, exchange: RuleExchange): Promise<void> {
+  async function execute(rule: CompiledRule, position: number, exchange: RuleExchange): Promise<RuleRun> {
     const startedAt = clock.now();
     const started = clock.monotonic();
     const trace = exchange.trace ?? { id: newId("trc", startedAt, random), depth: 0 };
@@ -145,6 +160,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       logger.warn({ rule: rule.name, run: run.id, reason: run.reason }, `rule '${rule.name}' failed`);
     } else s.suppressed++;
     await store(run);
+    return run;
   }
 
   async function store(run: RuleRun): Promise<void> {
@@ -168,7 +184,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
 
   return {
     size: rules.length,
-    evaluate(exchange) {
+    evaluate(exchange, stored) {
       let matched: string[] | null = null;
       const scope = exchange as unknown as Record<string, unknown>;
       for (const rule of index.candidates(exchange.method, exchange.path)) {
@@ -181,7 +197,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
         }
         if (!ok) continue;
         (matched ??= []).push(rule.name);
-        fire(rule, rule.index, exchange);
+        fire(rule, rule.index, exchange, stored);
       }
       return matched ?? NO_MATCH;
     },

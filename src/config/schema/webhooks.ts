@@ -56,6 +56,12 @@ export const webhooksConfigSchema = z.strictObject({
    * member may miss heartbeats before it counts as dead.
    */
   lease_ms: z.number().int().min(300).max(600_000).default(10_000),
+  /**
+   * When a route's webhooks are stored. `before_response`: the answer waits for the outbox
+   * commit (group-committed), so a 2xx means they are stored, and a failed write answers 503.
+   * `after_response`: the answer goes out first (less latency; a crash can lose the webhook).
+   */
+  persist: z.enum(["before_response", "after_response"]).default("before_response"),
 });
 export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
 
