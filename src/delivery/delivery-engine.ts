@@ -23,6 +23,7 @@ import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attem
 import { failAwaitedLeftovers, INTERRUPTED_REASON } from "./restart-recovery.js";
 import { createRetention } from "./retention.js";
 import { resolvePolicy, type DeliveryMode } from "./retry-policy.js";
+import { budgetError, TraceBudget, traceBudgetGuard } from "./trace-budget.js";
 import { formatTraceHeader, TRACE_HEADER } from "./trace-header.js";
 import type { DeliveryEngine, DeliveryOptions, OutboundRequest } from "./types.js";
 
@@ -66,6 +67,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const records = new Set<Promise<void>>();
   let state: "new" | "running" | "stopped" = "new";
   let unlisten: () => void = () => {};
+  const overBudget = traceBudgetGuard(new TraceBudget(defaults.max_trace_fanout), { store, logger, recorded: (r) => (waiters.notify(r), retention.finished()) });
 
   const leases = createLeaseKeeper({
     store,
@@ -193,12 +195,17 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
 
   const engine: MockForgeDeliveryEngine = {
     async enqueue(request, options) {
-      return admit(newRecord(request, options, "queued"), options.delay_ms ?? 0);
+      if (state === "stopped") throw stoppedError();
+      const record = newRecord(request, options, "queued");
+      const suppressed = await overBudget(record, options.traceId);
+      return suppressed ?? admit(record, options.delay_ms ?? 0);
     },
 
     async send(request, options) {
       if (state === "stopped") throw stoppedError();
       const record = newRecord(request, options, "awaited");
+      const suppressed = await overBudget(record, options.traceId);
+      if (suppressed) throw budgetError(suppressed);
       const run = sendAwaited({ deps, record, signal: options.signal, stopSignal: stopController.signal, changed, recording });
       awaitedRuns.add(run);
       try {

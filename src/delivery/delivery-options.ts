@@ -28,6 +28,7 @@ export const DEFAULT_WEBHOOKS_CONFIG: DeliveryDefaults = {
   concurrency: 64,
   retention: 10_000,
   max_trace_depth: 8,
+  max_trace_fanout: 100,
   events_failing_after: 3,
   lease_ms: 10_000,
   persist: "before_response",

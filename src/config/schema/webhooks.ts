@@ -42,6 +42,8 @@ export const webhooksConfigSchema = z.strictObject({
   retention: z.number().int().min(0).default(10_000),
   /** A request arriving with a trace depth above this triggers no outbound calls (loop guard). */
   max_trace_depth: z.number().int().min(0).default(8),
+  /** Outbound calls one trace may make; past it they are recorded as suppressed, not sent (loop guard). */
+  max_trace_fanout: z.number().int().min(1).default(100),
   /**
    * Where delivery lifecycle events (`delivery.failing`, `delivery.dead`, `delivery.recovered`)
    * are POSTed as webhooks, through the delivery engine. Unset: they are only on the event stream.
