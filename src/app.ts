@@ -18,7 +18,7 @@ import type { DeliveryEngine } from "./delivery/types.js";
 import { checkDomain } from "./domain-checks.js";
 import { wireEvents } from "./events/wire-events.js";
 import { JournalRecorder } from "./engine/journal-recorder.js";
-import { MockEngine, type AfterResponse } from "./engine/mock-engine.js";
+import { MockEngine, type AccessLogEntry, type AfterResponse } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
 import { persistAfterResponse, routeWebhookFirer } from "./engine/route-webhooks.js";
@@ -39,6 +39,8 @@ export interface AppOptions {
   adminToken?: string;
   /** Listen on a non-loopback address without a token anyway (logged at every start). */
   insecureNoAdminToken?: boolean;
+  /** Log one `info` line per request served (method, path, status, ms, route, webhooks queued). Default off. */
+  accessLog?: boolean;
 }
 
 export interface App {
@@ -135,6 +137,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
         runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
         afterResponse,
+        ...(options.accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
         beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],
       });
       shared = createSharedState({ storage: s, clock: deps.clock, logger: deps.logger });

@@ -182,3 +182,47 @@ chaos:
     expect(out).toMatch(/interrupted/);
   }, 60_000);
 });
+
+describe("mockforge serve, access log", () => {
+  const config = async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const p = join(mkdtempSync(join(tmpdir(), "mockforge-access-")), "mockforge.yaml");
+    writeFileSync(p, `routes:\n  - id: create_order\n    path: /api/orders\n    method: POST\n    response: { status: 201 }\n    webhooks:\n      - { url: "{{base_url}}/hooks", body: { a: 1 } }\n  - { path: /hooks, method: POST, response: { status: 200 } }\n`);
+    return p;
+  };
+
+  it("--access-log logs one line per request (method, path, status, ms, route, webhooks queued), also when piped", async () => {
+    const s = await startCliServer(["--config", await config(), "--port", "0", "--ephemeral", "--access-log"]);
+    try {
+      await (await fetch(`${s.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).arrayBuffer();
+      await (await fetch(`${s.url}/nope`)).arrayBuffer();
+      const until = Date.now() + 10_000;
+      // A line is written once the answer went out, so it may reach us after the answer: wait for all three.
+      const seen = () => ["/api/orders", "/nope", "/hooks"].every((p) => s.output().includes(`"path":"${p}"`));
+      while (!seen() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const lines = s.output().split("\n").filter((l) => l.includes('"access"'));
+      const order = lines.find((l) => l.includes('"path":"/api/orders"'));
+      expect(order).toMatch(/"method":"POST".*"status":201.*"ms":[\d.]+.*"route":"create_order".*"webhooks":1/);
+      expect(lines.find((l) => l.includes("/nope"))).toMatch(/"path":"\/nope".*"status":404.*"route":null/);
+      expect(lines.find((l) => l.includes("/hooks"))).toMatch(/"path":"\/hooks".*"status":200/);
+    } finally {
+      const exited = new Promise((r) => s.proc.on("exit", r));
+      s.proc.kill("SIGTERM");
+      await exited;
+    }
+  }, 60_000);
+
+  it("is off by default when the output is not a terminal", async () => {
+    const s = await startCliServer(["--config", await config(), "--port", "0", "--ephemeral"]);
+    try {
+      await (await fetch(`${s.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(s.output()).not.toMatch(/"access"/);
+    } finally {
+      const exited = new Promise((r) => s.proc.on("exit", r));
+      s.proc.kill("SIGTERM");
+      await exited;
+    }
+  }, 60_000);
+});

@@ -16,7 +16,9 @@ export function serveCommand(): Command {
     .option("--admin-token <token>", "token every admin call must send as `Authorization: Bearer <token>` (default: $MOCKFORGE_ADMIN_TOKEN, else http.admin_token)")
     .option("--insecure-no-admin-token", "listen on a non-loopback --host without an admin token (an open admin API; warned at every start)")
     .option("--storage <spec>", "storage instead of the config's: memory, sqlite:<file>, or a postgres:// URL (a cluster: docs/cluster.md)")
-    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; storage?: string; adminToken?: string; insecureNoAdminToken?: boolean }) => {
+    .option("--access-log", "log one line per request served (default: on when the output is a terminal)")
+    .option("--no-access-log", "no request log, also on a terminal")
+    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; storage?: string; adminToken?: string; insecureNoAdminToken?: boolean; accessLog?: boolean }) => {
       const logger = createLogger();
       let loaded;
       try {
@@ -35,6 +37,7 @@ export function serveCommand(): Command {
         insecureNoAdminToken: opts.insecureNoAdminToken === true,
         storage: opts.ephemeral ? "memory" : opts.state ? `sqlite:${opts.state}` : opts.storage,
         deps: { logger },
+        accessLog: opts.accessLog ?? Boolean(process.stdout.isTTY),
       });
       try {
         const { url } = await app.start();

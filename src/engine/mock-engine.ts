@@ -23,6 +23,18 @@ export interface Exchange {
   response: { status: number; headers: Record<string, string>; body: unknown };
   /** The request's trace, or a new one (depth 0) for a request from outside: what its outbound calls carry. */
   trace: TraceContext;
+  /** Webhooks queued for this exchange so far (route webhooks, rule webhooks): counted by who queues them, for the access log. */
+  queued?: number;
+}
+
+/** One access log line: what `EngineOptions.accessLog` is given per request served. */
+export interface AccessLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  route: string | null;
+  webhooks: number;
 }
 
 export interface EngineOptions {
@@ -42,6 +54,8 @@ export interface EngineOptions {
    * before_response`, SPEC §3), so a 2xx means they are stored. A rejection answers 503.
    */
   beforeResponse?: BeforeResponse[];
+  /** Called once per request served (after its after-response work started); absent: no access log, no cost. */
+  accessLog?: (entry: AccessLogEntry) => void;
 }
 
 /** Work the answer waits for; see `EngineOptions.beforeResponse`. */
@@ -197,7 +211,10 @@ export class MockEngine {
     if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
     this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
     // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-    if (tooDeep) return;
+    if (tooDeep) {
+      this.o.accessLog?.(accessEntry(req, status, duration, route, undefined));
+      return;
+    }
     // Made only when some after-response work wants it (most routes have none); the one the
     // webhooks were stored with, if any, so rules and webhooks share the trace.
     let exchange = made;
@@ -206,6 +223,7 @@ export class MockEngine {
       exchange ??= this.exchange(req, route, params, response, rendered);
       a.run(exchange);
     }
+    this.o.accessLog?.(accessEntry(req, status, duration, route, exchange));
   }
 
   private notFound(req: MockRequest): MockResponse {
@@ -241,6 +259,10 @@ class Served implements HandleResult {
   finish(): void {
     this.engine.afterServed(this.req, this.route, this.params, this.response, this.rendered, this.notes, this.made);
   }
+}
+
+function accessEntry(req: MockRequest, status: number, ms: number, route: CompiledRoute | null, ex: Exchange | undefined): AccessLogEntry {
+  return { method: req.method, path: req.path, status, ms: Math.round(ms * 10) / 10, route: route?.id ?? null, webhooks: ex?.queued ?? 0 };
 }
 
 /** SPEC §3: never a 2xx for work not stored. The client may retry; nothing was queued. */

@@ -57,6 +57,7 @@ export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
             throw e;
           });
         stored.push(queued);
+        ex.queued = (ex.queued ?? 0) + 1;
       } catch (e) {
         deps.logger.warn({ ...where, err: describeError(e) }, "route webhook not sent: its condition or templates failed");
       }

@@ -34,6 +34,7 @@ export function ruleEvaluatorBeforeResponse(rules: RuleEngine): BeforeResponse {
     run(ex) {
       const stored: Promise<void>[] = [];
       rules.evaluate(ruleExchange(ex), stored);
+      ex.queued = (ex.queued ?? 0) + stored.length;
       return stored.length === 0 ? null : Promise.all(stored).then(() => undefined);
     },
   };
