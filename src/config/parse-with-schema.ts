@@ -9,6 +9,7 @@ import type { ErrorCode } from "../core/errors.js";
 import { formatPath, pathKey, type PathSegment } from "./config-path.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { normalizeKeys } from "./normalize-keys.js";
+import { protoHeaderWarnings } from "./proto-keys.js";
 import { describeIssues } from "./schema-issues.js";
 import { parseSource, type SourceDocument } from "./source-document.js";
 
@@ -61,7 +62,9 @@ export function parseWithSchema<S extends z.ZodType>(text: string, file: string,
     warnings.push({ file, message: "the file is empty: every setting takes its default" });
     data = {};
   }
-  return { ...checkAgainstSchema(data, schema, file, doc), warnings };
+  const checked = checkAgainstSchema(data, schema, file, doc);
+  warnings.push(...protoHeaderWarnings(data, file, doc));
+  return { ...checked, warnings };
 }
 
 /**

@@ -9,7 +9,7 @@ export { FUNCTION_NAMES } from "./functions.js";
 export { BUILTIN_NAMES } from "./lookup.js";
 export { FORBIDDEN_NAMES } from "./forbidden.js";
 export { looseEquals } from "./operators.js";
-export { MAX_MATCH_INPUT, MAX_PATTERN_LENGTH } from "./regex.js";
+export { compilePattern, MAX_MATCH_INPUT, MAX_PATTERN_LENGTH, type Pattern } from "./regex.js";
 export { toText, truthy } from "./values.js";
 export { quoteSource } from "./syntax-error.js";
 export type {

@@ -3,6 +3,7 @@
  * once when the faults are set, so the per-request check is a few string compares and at most
  * one regex test per entry.
  */
+import { RE2JS } from "re2js";
 
 /** True when a request (method, path, matched route id or null) is covered by the filter. */
 export type RouteFilter = (method: string, path: string, routeId: string | null) => boolean;
@@ -13,7 +14,7 @@ interface Entry {
   /** Upper-case method the path pattern is limited to, null for any. */
   method: string | null;
   /** Path pattern, null when the entry is only a route id. */
-  pattern: RegExp | null;
+  pattern: RE2JS | null;
 }
 
 const METHOD_PREFIX = /^([A-Za-z]+)\s+(\/.*)$/;
@@ -53,7 +54,7 @@ function compileEntry(raw: string): Entry {
 }
 
 /** `/a/*` one segment, `/a/**` anything below, `:id` / `{id}` one segment; a trailing slash is optional. */
-function pathPattern(pattern: string): RegExp {
+function pathPattern(pattern: string): RE2JS {
   const parts = pattern.replace(/\/+$/, "").split("/").map((seg) => {
     if (seg === "**") return ".*";
     if (/^:[A-Za-z_]\w*$/.test(seg) || /^\{[A-Za-z_]\w*\}$/.test(seg)) return "[^/]+";
@@ -61,7 +62,8 @@ function pathPattern(pattern: string): RegExp {
   });
   // `/api/**` must also match `/api` itself.
   const body = parts.join("/").replace(/\/\.\*$/, "(?:/.*)?");
-  return new RegExp(`^${body}/?$`);
+  // RE2 (linear time): several `*` in one entry would otherwise backtrack polynomially on a long request path.
+  return RE2JS.compile(`^${body}/?$`);
 }
 
 function escapeRegex(s: string): string {

@@ -68,6 +68,16 @@ describe("evaluateTypedCondition", () => {
     expect(warnings[0]).toMatch(/matches/);
   });
 
+  it("matches runs in linear time on a variable's value (issue 14: a response cannot stall the server)", () => {
+    const ctx = contextWith({ ...vars, evil: `${"a".repeat(31)}!` });
+    const t = performance.now();
+    expect(evaluateTypedCondition({ type: "matches", variable: "evil", pattern: "^(a+)+$" }, ctx, () => {})).toBe(false);
+    expect(performance.now() - t).toBeLessThan(500);
+    const warnings: string[] = [];
+    expect(evaluateTypedCondition({ type: "matches", variable: "evil", pattern: "(a)\\1" }, ctx, (w) => warnings.push(w))).toBe(false);
+    expect(warnings[0]).toMatch(/RE2|backreference|escape/);
+  });
+
   it("previous_step_* are both false before any step finished", () => {
     const ctx = new ExecutionContext();
     expect(evaluateTypedCondition({ type: "previous_step_succeeded" }, ctx, () => {})).toBe(false);

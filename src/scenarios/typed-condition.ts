@@ -5,7 +5,7 @@
  * recorded, rather than an error: a hook whose condition cannot be decided is simply skipped.
  */
 import type { TypedCondition } from "../config/schema/chaos.js";
-import { looseEquals, MAX_MATCH_INPUT, MAX_PATTERN_LENGTH, toText } from "../expr/index.js";
+import { compilePattern, looseEquals, MAX_MATCH_INPUT, toText, type Pattern } from "../expr/index.js";
 
 /** What a typed condition reads: variables and paths, and the outcome of the last finished step. */
 export interface ConditionSubject {
@@ -117,27 +117,19 @@ function contains(haystack: unknown, needle: unknown): boolean {
   return false;
 }
 
-const patterns = new Map<string, RegExp | string>();
-
-/** Regex test of the value's text; bad or over-long patterns are false with a warning (validation reports them at load). */
+/**
+ * Regex test of the value's text, with the expression language's linear-time engine (a value
+ * from a response cannot stall the server); bad or over-long patterns are false with a warning
+ * (validation reports them at load).
+ */
 function matches(value: unknown, pattern: string, variable: string, warn: (message: string) => void): boolean {
-  let re = patterns.get(pattern);
-  if (re === undefined) {
-    if (pattern.length > MAX_PATTERN_LENGTH) re = `pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
-    else {
-      try {
-        re = new RegExp(pattern);
-      } catch (e) {
-        re = (e as Error).message;
-      }
-    }
-    if (patterns.size > 1000) patterns.clear();
-    patterns.set(pattern, re);
-  }
-  if (typeof re === "string") {
-    warn(`condition 'matches' on '${variable}': ${re}: evaluated as false`);
+  let test: Pattern;
+  try {
+    test = compilePattern(pattern);
+  } catch (e) {
+    warn(`condition 'matches' on '${variable}': ${(e as Error).message}: evaluated as false`);
     return false;
   }
   const text = toText(value);
-  return text.length <= MAX_MATCH_INPUT && re.test(text);
+  return text.length <= MAX_MATCH_INPUT && test(text);
 }

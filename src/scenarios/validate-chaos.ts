@@ -6,7 +6,7 @@
  */
 import type { ChaosConfig, FaultConfigInput, HookCondition, HookConfig, TypedCondition } from "../config/schema/chaos.js";
 import { isMockForgeError, type ErrorCode } from "../core/errors.js";
-import { MAX_PATTERN_LENGTH } from "../expr/index.js";
+import { compilePattern } from "../expr/index.js";
 import { compileHookCondition } from "./hook-condition.js";
 import { compileHookTemplates } from "./hook-templates.js";
 
@@ -115,13 +115,11 @@ function validateTyped(c: TypedCondition, at: Path): ChaosIssue[] {
       if ((c.pattern === undefined) === (c.value === undefined)) {
         return [issue(at, "a 'matches' condition needs exactly one of pattern or value", "e.g. { type: matches, variable: order_id, pattern: '^ord_' }")];
       }
-      const p = (c.pattern ?? c.value)!;
-      if (p.length > MAX_PATTERN_LENGTH) return [issue(at, `pattern is longer than ${MAX_PATTERN_LENGTH} characters`)];
       try {
-        new RegExp(p);
+        compilePattern((c.pattern ?? c.value)!);
         return [];
       } catch (e) {
-        return [issue(at, `pattern is not a valid regular expression: ${(e as Error).message}`)];
+        return [issue(at, (e as Error).message, isMockForgeError(e) ? e.details.hint : undefined)];
       }
     }
     default:

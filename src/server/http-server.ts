@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Deps } from "../core/deps.js";
-import { describeError, internalError, MockForgeError } from "../core/errors.js";
+import { describeError, internalError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import type { HandleResult, MockEngine } from "../engine/mock-engine.js";
 import type { AdminResponse } from "../admin/admin-types.js";
 import type { MockRequest, MockResponse } from "../engine/mock-request.js";
@@ -76,6 +76,14 @@ function answer(res: ServerResponse, result: HandleResult): void {
 
 /** Nothing a request does can take the listener down: a failure is a 500 with a coded body. */
 function failed(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  // A coded client error (a template reading `query[query.k]` with ?k=constructor) is the
+  // request's doing: it is answered with its own code and status, never as an internal error.
+  if (isMockForgeError(e) && e.status < 500) {
+    o.deps.logger.warn({ err: describeError(e), url: req.url }, "request refused while answering it");
+    if (!res.headersSent) write(res, { status: e.status, headers: { "content-type": "application/json" }, body: JSON.stringify(e.toJSON()) });
+    else res.destroy();
+    return;
+  }
   o.deps.logger.error({ err: describeError(e), url: req.url }, "request failed inside MockForge");
   if (!res.headersSent) write(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: internalError(e) }) });
   else res.destroy();
