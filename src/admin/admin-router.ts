@@ -4,6 +4,7 @@ import type { Logger } from "../core/logger.js";
 import type { MockRequest } from "../engine/mock-request.js";
 import { authorizeAdmin, type AdminPolicy } from "./authorize.js";
 import type { AdminHandler, AdminReply, AdminResponse, AdminRoute } from "./admin-types.js";
+import { redact } from "./redact.js";
 import { checkWriteType } from "./write-type.js";
 
 const PREFIX = "/__mockforge";
@@ -31,7 +32,9 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
       const found = router.find(req.method as FindMyWay.HTTPMethod, req.rawPath);
       const denied = authorizeAdmin(req, remote, o.policy, { shell: (found?.store as AdminRoute | undefined)?.shell === true });
       if (denied) throw denied;
-      if (req.path !== PREFIX && !req.path.startsWith(`${PREFIX}/`)) return toResponse(await o.routeLogs({ req, params: {}, query: req.query }));
+      // `?reveal=true` shows credential headers whole, only to a caller that proved it holds the token.
+      const reveal = o.policy.token !== undefined && req.query.reveal === "true";
+      if (req.path !== PREFIX && !req.path.startsWith(`${PREFIX}/`)) return toResponse(await o.routeLogs({ req, params: {}, query: req.query }), reveal);
       if (!found) {
         throw new MockForgeError("MFG_ERR_NOT_FOUND", `No admin endpoint ${req.method} ${req.path}`, { hint: "See docs/admin-api.md for the endpoints" });
       }
@@ -40,7 +43,7 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
       if (req.bodyError) {
         throw new MockForgeError("MFG_ERR_BAD_REQUEST", `${req.method} ${req.path}: the request body could not be read: ${req.bodyError}`, { hint: "Send JSON with content-type: application/json (chains also take YAML as application/yaml)" });
       }
-      return toResponse(await route.handler({ req, params: found.params as Record<string, string>, query: req.query }));
+      return toResponse(await route.handler({ req, params: found.params as Record<string, string>, query: req.query }), reveal);
     } catch (e) {
       if (isMockForgeError(e)) return toResponse({ status: e.status, body: e.toJSON() });
       o.logger.error({ err: describeError(e), path: req.path }, "admin handler failed");
@@ -49,8 +52,9 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
   };
 }
 
-function toResponse(r: AdminReply): AdminResponse {
+/** Every JSON answer passes the one redaction (redact.ts), whichever handler made it. */
+function toResponse(r: AdminReply, reveal = false): AdminResponse {
   if (r.stream) return { status: r.status, headers: {}, body: "", stream: r.stream };
   if (r.raw) return { status: r.status, headers: { ...r.raw.headers, "content-type": r.raw.contentType }, body: r.raw.text };
-  return { status: r.status, headers: { "content-type": "application/json" }, body: r.body === undefined ? "" : JSON.stringify(r.body) };
+  return { status: r.status, headers: { "content-type": "application/json" }, body: r.body === undefined ? "" : JSON.stringify(redact(r.body, { reveal })) };
 }

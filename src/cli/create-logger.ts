@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { pino } from "pino";
+import { REDACT_LOG_PATHS } from "../admin/redact.js";
 import type { Logger } from "../core/logger.js";
 
 const require = createRequire(import.meta.url);
@@ -12,7 +13,7 @@ const require = createRequire(import.meta.url);
 export function createLogger(level = process.env.MOCKFORGE_LOG_LEVEL ?? "info"): Logger {
   if (process.stdout.isTTY) {
     const pretty = require("pino-pretty") as typeof import("pino-pretty");
-    return pino({ level }, pretty({ colorize: true, singleLine: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" })) as unknown as Logger;
+    return pino({ level, redact: [...REDACT_LOG_PATHS] }, pretty({ colorize: true, singleLine: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" })) as unknown as Logger;
   }
-  return pino({ level, base: undefined }) as unknown as Logger;
+  return pino({ level, base: undefined, redact: [...REDACT_LOG_PATHS] }) as unknown as Logger;
 }

@@ -17,6 +17,7 @@ import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.
 import { createDispatcher } from "./dispatcher.js";
 import { drainDeliveries } from "./drain.js";
 import { createLeaseKeeper } from "./lease-keeper.js";
+import { selfAdminGuard, type SelfAddress } from "./self-admin-guard.js";
 import { createHttpClient, type HttpClient } from "./http-client.js";
 import { assertDeliveryUrl, setHeader, toStoredRequest } from "./outbound-request.js";
 import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attempt.js";
@@ -38,6 +39,8 @@ export interface DeliveryEngineOptions {
   pollIntervalMs?: number;
   /** Replaces the undici client (tests). The engine closes it on stop. */
   http?: HttpClient;
+  /** This server's address: calls to its own `/__mockforge` are refused (SPEC §10). */
+  self?: SelfAddress;
 }
 
 export type MockForgeDeliveryEngine = DeliveryEngine & Required<Pick<DeliveryEngine, "subscribe">>;
@@ -57,7 +60,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const logger = o.logger.child({ component: "delivery" });
   const defaults: DeliveryDefaults = { ...DEFAULT_WEBHOOKS_CONFIG, ...stripUndefined(o.defaults ?? {}) };
   const http = o.http ?? createHttpClient({ clock });
-  const deps: AttemptDeps = { storage, http, clock, random, defaults };
+  const deps: AttemptDeps = { storage, http, clock, random, defaults, ...(o.self ? { selfAdmin: selfAdminGuard(o.self) } : {}) };
   const waiters = createDeliveryWaiters(clock);
   const retention = createRetention({ store, logger, keep: defaults.retention });
   const stopController = new AbortController();

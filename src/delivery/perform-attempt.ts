@@ -19,6 +19,8 @@ export interface AttemptDeps {
   clock: Clock;
   random: Random;
   defaults: DeliveryDefaults;
+  /** Refuses calls to this server's own admin API (self-admin-guard.ts); absent outside a server. */
+  selfAdmin?: (url: string) => MockForgeError | null;
 }
 
 export interface AttemptOutcome {
@@ -72,7 +74,7 @@ export async function performAttempt(
   let error: MockForgeError | null = null;
   try {
     sent = requestAsSent(record, settings.signing, startedAt);
-    error = checkDeliveryUrl(sent.url);
+    error = checkDeliveryUrl(sent.url) ?? deps.selfAdmin?.(sent.url) ?? null;
     if (!error) response = await deps.http.send(sent, { timeoutMs: settings.timeoutMs, connectTimeoutMs: settings.connectTimeoutMs, signal });
   } catch (e) {
     error = e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_CONNECT", describeError(e).message, {}, { cause: e });
