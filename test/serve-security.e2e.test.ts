@@ -31,7 +31,7 @@ describe("serve on a non-loopback address", () => {
 
   const remote = nonLoopbackAddress();
   (remote ? it : it.skip)("--insecure-no-admin-token starts anyway and warns at start", async () => {
-    const s = await startCliServer(["--config", cfg, "--host", remote!, "--ephemeral", "--insecure-no-admin-token"], { env: noToken, timeoutMs: 90_000 });
+    const s = await startCliServer(["--config", cfg, "--host", remote!, "--ephemeral", "--insecure-no-admin-token"], { env: noToken });
     try {
       expect(s.output()).toMatch(/INSECURE: listening on .* with no admin token/);
     } finally {
