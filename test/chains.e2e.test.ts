@@ -99,7 +99,8 @@ describe("seed chains through the server", () => {
   });
 
   it("adds a chain from a YAML body; refuses a cycle before sending anything", async () => {
-    const yaml = `id: ping\nlinks:\n  - request: { id: a, method: GET, url: "${s.url}/__mockforge/health" }\n`;
+    // (Not this server's /__mockforge/health: chains may not call their own admin API, issue 14.)
+    const yaml = `id: ping\nlinks:\n  - request: { id: a, method: GET, url: "${rx.url}/ping" }\n`;
     const add = await fetch(`${s.url}/__mockforge/chains`, { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
     expect(add.status).toBe(201);
     expect((await call(`${s.url}/__mockforge/chains/ping/execute`, { body: {} })).body.status).toBe("succeeded");
