@@ -45,3 +45,5 @@ export { routeSchema, routesConfigSchema, routeResponseSchema, statusSchema, rou
 export type { RouteConfig, RouteResponseConfig, RoutesConfig, RouteMethod } from "./schema/routes.js";
 export { storageConfigSchema, journalConfigSchema, DEFAULT_STORAGE, DEFAULT_JOURNAL_MAX_ENTRIES } from "./schema/storage.js";
 export type { StorageConfig, JournalConfig } from "./schema/storage.js";
+export { openapiConfigSchema, openapiSpecSchema, receivesSchema, callbackOverrideSchema, webhookOverrideSchema, VALIDATION_MODES } from "./schema/openapi.js";
+export type { OpenApiSpecConfig, ReceivesConfig, CallbackOverride, WebhookOverride, ValidationMode } from "./schema/openapi.js";

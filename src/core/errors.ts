@@ -68,6 +68,19 @@ export const CATALOGUE = {
   MFG_ERR_DELIVERY_ABORTED: { status: 499, title: "Outbound call cancelled by its caller" },
   MFG_ERR_SCRIPT_STOPPED: { status: 503, title: "Script was stopped before it finished (cancelled or runtime closed)" },
   MFG_ERR_CHAIN_DUPLICATE: { status: 409, title: "A chain with this id already exists" },
+  // OpenAPI specs (docs/openapi.md)
+  MFG_ERR_OPENAPI_NOT_FOUND: { status: 400, title: "OpenAPI spec file cannot be read" },
+  MFG_ERR_OPENAPI_PARSE: { status: 400, title: "OpenAPI spec is not valid YAML/JSON" },
+  MFG_ERR_OPENAPI_TOO_LARGE: { status: 413, title: "OpenAPI spec file is too large" },
+  MFG_ERR_OPENAPI_SWAGGER2: { status: 400, title: "Swagger 2.0 is not served; convert the spec to OpenAPI 3.x first" },
+  MFG_ERR_OPENAPI_VERSION: { status: 400, title: "Unknown OpenAPI version" },
+  MFG_ERR_OPENAPI_REF: { status: 400, title: "OpenAPI $ref cannot be resolved" },
+  MFG_ERR_OPENAPI_INVALID: { status: 400, title: "OpenAPI spec does not have the expected shape" },
+  MFG_ERR_OPENAPI_EXPRESSION: { status: 400, title: "OpenAPI runtime expression does not parse" },
+  MFG_ERR_OPENAPI_UNKNOWN_EVENT: { status: 404, title: "No such OpenAPI webhook" },
+  MFG_ERR_OPENAPI_EXAMPLE_NOT_FOUND: { status: 404, title: "No such example or response in the OpenAPI operation" },
+  MFG_ERR_OPENAPI_NO_TARGET: { status: 400, title: "Webhook trigger has no target URL" },
+  MFG_ERR_OPENAPI_REQUEST_INVALID: { status: 422, title: "Request does not match the OpenAPI operation" },
   // (add new codes above this line, in their group)
 } as const;
 

@@ -4,7 +4,7 @@ import type { Random } from "./random.js";
  * Prefixed, time-sortable ids: `<prefix>_<12 hex ms><8 hex random>`. Sorting ids as strings
  * sorts them by creation time, which the stores rely on for "newest first".
  */
-export type IdPrefix = "req" | "dlv" | "msg" | "att" | "run" | "trc" | "log" | "mbr";
+export type IdPrefix = "req" | "dlv" | "msg" | "att" | "run" | "trc" | "log" | "mbr" | "sub";
 
 // Every served request takes an id, and a busy server makes many within one millisecond:
 // the hex of the last millisecond is kept rather than formatted again.

@@ -7,6 +7,7 @@ import { chainsConfigSchema } from "./chains.js";
 import { chaosConfigSchema } from "./chaos.js";
 import { httpConfigSchema } from "./http.js";
 import { intelligentBehaviorSchema } from "./rules.js";
+import { openapiConfigSchema } from "./openapi.js";
 import { routesConfigSchema } from "./routes.js";
 import { scriptingConfigSchema } from "./scripting.js";
 import { journalConfigSchema, storageConfigSchema } from "./storage.js";
@@ -24,6 +25,7 @@ export const configSchema = z.strictObject({
   chains: chainsConfigSchema.default([]).describe("Inline chains, or paths/globs of chain files relative to this file (SPEC §4)"),
   chaos: chaosConfigSchema.prefault({}).describe("Chaos scenarios with hooks, and always-on faults (SPEC §5)"),
   intelligent_behavior: intelligentBehaviorSchema.prefault({}).describe("Consistency rules (SPEC §7)"),
+  openapi: openapiConfigSchema.default([]).describe("OpenAPI 3.0/3.1 specs to serve (docs/openapi.md)"),
 });
 
 /** A loaded config: every default filled in. */

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { faultConfigSchema } from "./chaos.js";
+import { receivesSchema } from "./openapi.js";
 import { routeWebhookSchema } from "./webhooks.js";
 
 /** The verbs a route can name; `ANY` answers all of them. */
@@ -40,6 +41,7 @@ export const routeSchema = z.strictObject({
   webhooks: z.array(routeWebhookSchema).default([]).describe("Outbound calls fired after the response is sent"),
   script: z.string().optional().describe("JavaScript run for each request (SPEC §6)"),
   chaos_config: faultConfigSchema.optional().describe("Always-on faults for this route (SPEC §5)"),
+  receives: receivesSchema.optional().describe("Validate requests against an OpenAPI 3.1 webhook and journal the result (docs/openapi.md)"),
 });
 export type RouteConfig = z.infer<typeof routeSchema>;
 
