@@ -4,6 +4,7 @@ import { serializeBody } from "./serialize-body.js";
 import type { EvalEnv } from "../expr/index.js";
 import { routeIdOf, type RouteConfig } from "../config/index.js";
 import type { RouteWebhookConfig } from "../config/schema/webhooks.js";
+import type { MockRequest } from "./mock-request.js";
 
 export interface RenderedResponse {
   status: number;
@@ -16,6 +17,29 @@ export interface CompiledWebhook {
   /** The templated request, compiled once, rendered per exchange. */
   request: RequestTemplate;
   condition: Condition | null;
+}
+
+/** A response made once, as it goes on the wire (what `fixed` holds). */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  wireHeaders: Record<string, string | number>;
+  body: string;
+  value: unknown;
+}
+
+/**
+ * What an OpenAPI spec adds to a route (docs/openapi.md), set after compiling: a check of the
+ * request before anything is answered, and for a spec operation the answer itself. Notes pushed
+ * by either are journaled with the request.
+ */
+export interface RouteExtension {
+  /** Runs first; a response returned (a 422 from validation) is sent instead of the route's own. */
+  check?(req: MockRequest, params: Record<string, string>, notes: string[]): RenderedResponse | null;
+  /** Makes the response instead of the route's config; `wire` when it was made once at load. */
+  respond?(req: MockRequest, params: Record<string, string>, notes: string[]): { rendered: RenderedResponse; wire: WireResponse | null };
+  /** Owned by after-response work that needs per-route data (OpenAPI callbacks). */
+  callbacks?: unknown;
 }
 
 /**
@@ -36,7 +60,9 @@ export interface CompiledRoute {
    * For a route with no templates and no script: the response as it goes on the wire, made
    * once at load (status, final headers, body text), so serving it renders and serializes nothing.
    */
-  fixed: { status: number; headers: Record<string, string>; wireHeaders: Record<string, string | number>; body: string; value: unknown } | null;
+  fixed: WireResponse | null;
+  /** Set by OpenAPI after compiling; see RouteExtension. */
+  ext?: RouteExtension;
   render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
   /**
    * Rendered headers with `content-type` set from the body when they name none. For headers

@@ -2,7 +2,7 @@ import type { Deps } from "../core/deps.js";
 import { describeError } from "../core/errors.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
-import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
+import type { CompiledRoute, RenderedResponse, RouteExtension } from "./compiled-route.js";
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
 import type { RouteTable } from "./route-table.js";
@@ -113,6 +113,23 @@ export class MockEngine {
       const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
       return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
     }
+    if (route.ext) return this.extended(req, route, params, route.ext, notes);
+    return this.own(req, route, params, notes);
+  }
+
+  /** A route with an OpenAPI check or answer (docs/openapi.md). */
+  private extended(req: MockRequest, route: CompiledRoute, params: Record<string, string>, ext: RouteExtension, notes: string[]): HandleResult | Promise<HandleResult> {
+    const early = ext.check?.(req, params, notes);
+    if (early) return this.rendered(req, route, params, early, notes);
+    if (!ext.respond) return this.own(req, route, params, notes);
+    const { rendered, wire } = ext.respond(req, params, notes);
+    if (!wire) return this.rendered(req, route, params, rendered, notes);
+    const respond = () => this.done(req, route, params, { status: wire.status, headers: wire.headers, wireHeaders: wire.wireHeaders, body: wire.body }, rendered, notes);
+    return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
+  }
+
+  /** The route's own response, from its config. */
+  private own(req: MockRequest, route: CompiledRoute, params: Record<string, string>, notes: string[]): HandleResult | Promise<HandleResult> {
     if (route.fixed) {
       // The static-route hot path: the response was made at load.
       const f = route.fixed;

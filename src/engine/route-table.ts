@@ -1,7 +1,7 @@
 import FindMyWay from "find-my-way";
 import { MockForgeError } from "../core/errors.js";
 import { ClosestIndex } from "./closest-paths.js";
-import { compileRoute, type CompiledRoute } from "./compiled-route.js";
+import { compileRoute, type CompiledRoute, type RouteExtension } from "./compiled-route.js";
 import type { RouteConfig } from "../config/index.js";
 import { isLiteralPath, literalForm } from "./literal-path.js";
 import { ANY_METHODS, routeShapeKey, toRouterPath } from "./route-path.js";
@@ -57,15 +57,44 @@ export class RouteTable {
 
   /** Adds a route; a route with the same method and path shape is an error. */
   add(config: RouteConfig): CompiledRoute {
-    const route = compileRoute(config);
+    const route = this.compile(config);
     this.insert(route, false);
     this.rebuild(false);
     return route;
   }
 
+  /**
+   * Adds routes made elsewhere (OpenAPI operations, already compiled and extended), rebuilding
+   * the routers once rather than per route. All or nothing: on a clash nothing is added.
+   */
+  addExtended(entries: { config: RouteConfig; ext: RouteExtension }[]): CompiledRoute[] {
+    const before = this.routes.slice();
+    const routes = entries.map(({ config, ext }) => Object.assign(compileRoute(config), { ext }));
+    try {
+      for (const r of routes) this.insert(r, false);
+      this.rebuild();
+    } catch (e) {
+      this.routes = before;
+      this.rebuild();
+      throw e;
+    }
+    return routes;
+  }
+
+  /** True when a route already answers this method and path shape (config routes win over spec routes). */
+  hasShape(method: string, path: string): CompiledRoute | undefined {
+    return this.byShape.get(routeShapeKey(method, path));
+  }
+
+  /** Sets the decorator run on every compiled route: now on the routes already in, then on each new one. */
+  setDecorator(fn: (route: CompiledRoute) => void): void {
+    this.decorate = fn;
+    for (const r of this.routes) fn(r);
+  }
+
   /** Adds or replaces the route with the same id. */
   put(config: RouteConfig): CompiledRoute {
-    const route = compileRoute(config);
+    const route = this.compile(config);
     this.insert(route, true);
     this.rebuild(false);
     return route;
@@ -77,6 +106,12 @@ export class RouteTable {
     if (this.routes.length === before) return false;
     this.rebuild();
     return true;
+  }
+
+  private compile(config: RouteConfig): CompiledRoute {
+    const route = compileRoute(config);
+    this.decorate?.(route);
+    return route;
   }
 
   match(method: string, path: string): RouteMatch {
