@@ -28,6 +28,8 @@ import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
 import { openStorage } from "./storage/index.js";
 import type { Storage } from "./storage/ports.js";
+import type { OpenApiService } from "./openapi/index.js";
+import { refuseReceives, usesOpenApi } from "./openapi-seam.js";
 
 export interface AppOptions {
   /** Overrides `storage` from the config (`--ephemeral` passes `memory`, `--state` a sqlite file). */
@@ -60,6 +62,8 @@ export interface App {
   membership(): Membership;
   /** Run-time changes shared with the other members of a cluster (in the process only on sqlite/memory). */
   shared(): SharedState;
+  /** The OpenAPI specs served, or null when the config names none. */
+  openapi(): OpenApiService | null;
   /** `{{base_url}}`: `http.base_url`, else the address the server listens on. */
   baseUrl(): string;
   start(): Promise<{ url: string; port: number }>;
@@ -76,6 +80,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   let domain: DomainServices | null = null;
   let membership: Membership | null = null;
   let shared: SharedState | null = null;
+  let openapi: OpenApiService | null = null;
   let server: Server | null = null;
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
   let unwireEvents: (() => void) | null = null;
@@ -106,12 +111,21 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     domain: () => need(domain, "the domain services"),
     membership: () => need(membership, "cluster membership"),
     shared: () => need(shared, "shared state"),
+    openapi: () => openapi,
     baseUrl,
 
     async start() {
       // Everything that can refuse the config runs before anything is opened or bound.
       const checked = await checkDomain(loaded, deps);
       for (const w of checked.warnings) deps.logger.warn(w);
+      // Specs load before storage opens: a broken spec refuses the config like any config error.
+      // The delivery engine is reached through a getter; callbacks only fire once it exists.
+      if (usesOpenApi(config)) {
+        const { startOpenApi } = await import("./openapi/index.js");
+        const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => need(deliveries, "the delivery engine").enqueue(...a) };
+        openapi = await startOpenApi({ specs: config.openapi, dir: loaded.dir, receiveSpecs: config.routes.flatMap((r) => (r.receives ? [r.receives.spec] : [])), routes, outbox, deps, baseUrl });
+        for (const spec of openapi.specs) for (const w of spec.model.warnings) deps.logger.warn(w);
+      } else routes.setDecorator(refuseReceives);
       const host = options.host ?? config.http.host;
       const wantPort = options.port ?? config.http.port;
       const adminToken = options.adminToken ?? config.http.admin_token;
@@ -128,6 +142,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const persistFirst = config.webhooks.persist === "before_response";
       const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
       if (dom.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(dom.rules));
+      // OpenAPI callbacks are queued after the response in both persist modes (docs/openapi.md).
+      if (openapi) afterResponse.push(openapi.afterResponse);
       const engine = new MockEngine({
         routes,
         journal: r,
