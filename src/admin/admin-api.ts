@@ -12,6 +12,7 @@ import { createEventStreams, type EventStreams } from "./event-stream.js";
 import { exportHandlers } from "./export-handlers.js";
 import { faultsHandlers } from "./faults-handlers.js";
 import { promoteHandler } from "./promote-handler.js";
+import { openapiHandlers } from "./openapi-handlers.js";
 import { requestsHandlers } from "./requests-handlers.js";
 import { routeLogsHandler } from "./route-logs.js";
 import { routesHandlers } from "./routes-handlers.js";
@@ -87,6 +88,7 @@ export function adminEndpoints(app: App, streams: EventStreams = createEventStre
     ...faultsHandlers(() => app.domain().faults),
     promoteHandler(app.storage().journal, app.routes),
     ...exportHandlers({ journal: app.storage().journal, deliveries: app.storage().deliveries, baseUrl: () => app.url, version: VERSION }),
+    ...openapiHandlers(app),
     streams.route,
     ...uiHandlers(),
     ...clusterHandlers(app),

@@ -4,6 +4,7 @@ import type { JournalRecorder } from "../engine/journal-recorder.js";
 import { waitForRequests } from "../engine/request-waiter.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { JournalEntry, JournalStore } from "../storage/ports.js";
+import { validationOf } from "../openapi/validation-note.js";
 import { compileCondition } from "../template/index.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { queryJournal, truncateEntry } from "./journal-query.js";
@@ -82,7 +83,10 @@ export function requestsHandlers(journal: JournalStore, recorder: JournalRecorde
   ];
 }
 
-/** `where=` is an expression over the request: method, path, query, headers, params, body, status. */
+/**
+ * `where=` is an expression over the request: method, path, query, headers, params, body, status,
+ * and `validation` (`{valid, against, errors}` when an OpenAPI check ran, else null).
+ */
 export function wherePredicate(src: string, deps: Deps): (e: JournalEntry) => boolean {
   let cond;
   try {
@@ -94,7 +98,7 @@ export function wherePredicate(src: string, deps: Deps): (e: JournalEntry) => bo
   const env: EvalEnv = { clock: deps.clock, random: deps.random };
   return (e) => {
     try {
-      return cond.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status }, env);
+      return cond.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status, validation: validationOf(e.notes) }, env);
     } catch {
       return false;
     }

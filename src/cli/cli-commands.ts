@@ -14,4 +14,6 @@ export const COMMANDS: { name: string; description: string; load: () => Promise<
   { name: "chain", description: "Run request chains and read their history", load: async () => (await import("./chain-command.js")).chainCommand() },
   { name: "scenario", description: "Run chaos scenarios", load: async () => (await import("./scenario-command.js")).scenarioCommand() },
   { name: "cluster", description: "Inspect a MockForge cluster (instances sharing one PostgreSQL)", load: async () => (await import("./cluster-command.js")).clusterCommand() },
+  { name: "openapi", description: "Work with OpenAPI specs", load: async () => (await import("./openapi-command.js")).openapiCommand() },
+  { name: "trigger", description: "Send an OpenAPI 3.1 webhook (an event of a spec's top-level `webhooks`)", load: async () => (await import("./trigger-command.js")).triggerCommand() },
 ];

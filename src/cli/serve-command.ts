@@ -1,6 +1,8 @@
 import { Command } from "commander";
+import { resolve } from "node:path";
+import { MockForgeError } from "../core/errors.js";
 import { createApp } from "../app.js";
-import { loadConfig } from "../config/index.js";
+import { loadConfig, openapiSpecSchema, parseConfigText, type LoadedConfig } from "../config/index.js";
 import { reportError } from "./cli-errors.js";
 import { createLogger } from "./create-logger.js";
 
@@ -18,11 +20,15 @@ export function serveCommand(): Command {
     .option("--storage <spec>", "storage instead of the config's: memory, sqlite:<file>, or a postgres:// URL (a cluster: docs/cluster.md)")
     .option("--access-log", "log one line per request served (default: on when the output is a terminal)")
     .option("--no-access-log", "no request log, also on a terminal")
-    .action(async (opts: { config: string; port?: number; host?: string; ephemeral?: boolean; state?: string; storage?: string; adminToken?: string; insecureNoAdminToken?: boolean; accessLog?: boolean }) => {
+    .option("--openapi <spec>", "serve an OpenAPI 3.0/3.1 spec (repeatable); without --config no config file is needed", collect, [])
+    .option("--openapi-lenient", "serve the sound part of a spec with problems, and list what was skipped")
+    .option("--openapi-validation <mode>", "request validation for --openapi specs: off, warn or enforce", "warn")
+    .option("--openapi-base-path <path>", "prefix of the --openapi specs' paths", "")
+    .action(async (opts: ServeOptions, cmd: Command) => {
       const logger = createLogger();
       let loaded;
       try {
-        loaded = await loadConfig(opts.config);
+        loaded = await loadServeConfig(opts, cmd.getOptionValueSource("config") === "default");
       } catch (e) {
         process.exitCode = reportError(e);
         return;
@@ -62,6 +68,37 @@ export function serveCommand(): Command {
       process.once("SIGINT", () => shutdown("SIGINT"));
       process.once("SIGTERM", () => shutdown("SIGTERM"));
     });
+}
+
+interface ServeOptions {
+  config: string;
+  accessLog?: boolean;
+  storage?: string;
+  adminToken?: string;
+  insecureNoAdminToken?: boolean;
+  port?: number;
+  host?: string;
+  ephemeral?: boolean;
+  state?: string;
+  openapi: string[];
+  openapiLenient?: boolean;
+  openapiValidation: string;
+  openapiBasePath: string;
+}
+
+/** The config file, or none when only `--openapi` specs are served; `--openapi` specs are added to it. */
+async function loadServeConfig(opts: ServeOptions, configIsDefault: boolean): Promise<LoadedConfig> {
+  const loaded = opts.openapi.length > 0 && configIsDefault ? parseConfigText("{}\n", "(--openapi)", { dir: process.cwd() }) : await loadConfig(opts.config);
+  for (const spec of opts.openapi) {
+    const parsed = openapiSpecSchema.safeParse({ spec: resolve(spec), lenient: opts.openapiLenient === true, validation: opts.openapiValidation, base_path: opts.openapiBasePath });
+    if (!parsed.success) throw new MockForgeError("MFG_ERR_CONFIG_INVALID", `--openapi ${spec}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, { hint: "--openapi-validation is off, warn or enforce" });
+    loaded.config.openapi.push(parsed.data);
+  }
+  return loaded;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
 
 export function parsePort(v: string): number {

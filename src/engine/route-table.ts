@@ -40,6 +40,8 @@ export class RouteTable {
   private byId = new Map<string, number>();
   /** Built on the first 404 that needs it, dropped when the routes change. */
   private nearby: ClosestIndex<CompiledRoute> | null = null;
+  /** Called on every route compiled from now on and on those already in (OpenAPI checks on config routes). */
+  private decorate: ((route: CompiledRoute) => void) | null = null;
 
   constructor(routes: RouteConfig[] = []) {
     for (const r of routes) this.insert(compileRoute(r), false);
