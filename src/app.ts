@@ -121,10 +121,13 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       // Specs load before storage opens: a broken spec refuses the config like any config error.
       // The delivery engine is reached through a getter; callbacks only fire once it exists.
       if (usesOpenApi(config)) {
-        const { startOpenApi } = await import("./openapi/index.js");
+        const { startOpenApi, problemText } = await import("./openapi/index.js");
         const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => need(deliveries, "the delivery engine").enqueue(...a) };
         openapi = await startOpenApi({ specs: config.openapi, dir: loaded.dir, receiveSpecs: config.routes.flatMap((r) => (r.receives ? [r.receives.spec] : [])), routes, outbox, deps, baseUrl });
-        for (const spec of openapi.specs) for (const w of spec.model.warnings) deps.logger.warn(w);
+        for (const spec of openapi.specs) {
+          for (const w of spec.model.warnings) deps.logger.warn(w);
+          for (const p of spec.model.skipped) deps.logger.warn(`openapi (lenient): skipped ${problemText(p)}`);
+        }
       } else routes.setDecorator(refuseReceives);
       const host = options.host ?? config.http.host;
       const wantPort = options.port ?? config.http.port;

@@ -10,6 +10,7 @@ export { loadSpec } from "./load-spec.js";
 export type { LoadSpecOptions } from "./load-spec.js";
 export { OpenApiError, problemText } from "./spec-problem.js";
 export type { SpecProblem } from "./spec-problem.js";
+export { fullValidation } from "./full-validation.js";
 export type { SpecModel, OperationModel, WebhookModel, CallbackModel, ResponseModel } from "./spec-model.js";
 
 // Serving
