@@ -8,7 +8,7 @@
  *
  * Sections: static, webhooks (issues 2–3, 20), chains (4), scripts (5), rules and faults (6),
  * dashboard (17: an open page and event stream against the static route), scale (20: configs
- * of many routes).
+ * of many routes), openapi (18).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { chainTiming } from "./sections/chain-timing.js";
 import { dashboardCost } from "./sections/dashboard-cost.js";
 import { configScale } from "./sections/config-scale.js";
 import { faultAccuracy } from "./sections/fault-accuracy.js";
+import { openapiSection } from "./sections/openapi.js";
 import { ruleOverhead } from "./sections/rule-overhead.js";
 import { scriptThroughput } from "./sections/script-throughput.js";
 import { staticRoutes } from "./sections/static-routes.js";
@@ -32,6 +33,7 @@ const sections: Record<string, Section> = {
   faults: faultAccuracy,
   dashboard: dashboardCost,
   scale: configScale,
+  openapi: openapiSection,
 };
 
 const [only, secondsArg] = process.argv.slice(2);
