@@ -134,7 +134,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const adminToken = options.adminToken ?? config.http.admin_token;
       checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
       const s = (storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true }));
-      const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks, self: { port: () => port, baseUrl: () => config.http.base_url } }));
+      const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks, self: { port: () => port, baseUrl: () => config.http.base_url }, env: deps.env }));
       const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
       unwireEvents = wireEvents({ bus: events, onEntry: (fn) => r.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
       const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, baseUrl, events }));

@@ -38,7 +38,7 @@ export function chainCommand(): Command {
       const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error") });
       const { base_url: baseUrl, ...variables } = opts.var;
       const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
-      const deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger });
+      const deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env });
       const runtime = loaded.chain.hasScripts ? new ScriptRuntime({ clock: deps.clock, logger: deps.logger }) : null;
       const tty = process.stdout.isTTY && !opts.json;
       try {

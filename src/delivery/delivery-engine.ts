@@ -41,6 +41,8 @@ export interface DeliveryEngineOptions {
   http?: HttpClient;
   /** This server's address: calls to its own `/__mockforge` are refused (SPEC §10). */
   self?: SelfAddress;
+  /** What `{{env.NAME}}` in a signing secret reads when an attempt is signed. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type MockForgeDeliveryEngine = DeliveryEngine & Required<Pick<DeliveryEngine, "subscribe">>;
@@ -60,7 +62,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const logger = o.logger.child({ component: "delivery" });
   const defaults: DeliveryDefaults = { ...DEFAULT_WEBHOOKS_CONFIG, ...stripUndefined(o.defaults ?? {}) };
   const http = o.http ?? createHttpClient({ clock });
-  const deps: AttemptDeps = { storage, http, clock, random, defaults, ...(o.self ? { selfAdmin: selfAdminGuard(o.self) } : {}) };
+  const deps: AttemptDeps = { storage, http, clock, random, defaults, env: o.env ?? {}, ...(o.self ? { selfAdmin: selfAdminGuard(o.self) } : {}) };
   const waiters = createDeliveryWaiters(clock);
   const retention = createRetention({ store, logger, keep: defaults.retention });
   const stopController = new AbortController();

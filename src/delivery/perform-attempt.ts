@@ -9,9 +9,10 @@ import type { Random } from "../core/random.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Storage, StoredRequest } from "../storage/ports.js";
 import { attemptSettings, type DeliveryDefaults } from "./delivery-options.js";
 import type { HttpClient, HttpResponse } from "./http-client.js";
-import { checkDeliveryUrl, setHeader } from "./outbound-request.js";
 import { classifyOutcome, nextDelay, parseRetryAfter } from "./retry-policy.js";
-import { signHeaders, signingSecrets } from "./signing.js";
+import { attemptHeaders } from "./signing/attempt-headers.js";
+import { checkDeliveryUrl, findHeader, setHeader } from "./outbound-request.js";
+import type { SigningOptions } from "./types.js";
 
 export interface AttemptDeps {
   storage: Storage;
@@ -21,6 +22,8 @@ export interface AttemptDeps {
   defaults: DeliveryDefaults;
   /** Refuses calls to this server's own admin API (self-admin-guard.ts); absent outside a server. */
   selfAdmin?: (url: string) => MockForgeError | null;
+  /** What `{{env.NAME}}` in a signing secret reads. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface AttemptOutcome {
@@ -33,16 +36,15 @@ export interface AttemptOutcome {
 }
 
 /**
- * The request exactly as this attempt sends it: `webhook-id` (stable: the delivery's), a fresh
- * `webhook-timestamp`, and `webhook-signature` when signing is on.
+ * The request exactly as this attempt sends it: the stored request (body bytes fixed at queue
+ * time) plus the headers of the signing scheme, signed now: `nowMs` is the attempt's one clock
+ * read, shared by the timestamp header and the signed string. Unsigned, it carries
+ * `webhook-id` (stable: the delivery's) and a fresh `webhook-timestamp`.
  */
-export function requestAsSent(record: DeliveryRecord, signing: Parameters<typeof signingSecrets>[0], nowMs: number): StoredRequest {
+export function requestAsSent(record: DeliveryRecord, signing: SigningOptions | undefined, nowMs: number, env: AttemptDeps): StoredRequest {
   const headers = { ...record.request.headers };
-  const ts = Math.floor(nowMs / 1000);
-  const secrets = signingSecrets(signing);
-  const signed = signing
-    ? signHeaders(record.webhookId, ts, record.request.body ?? "", secrets)
-    : { "webhook-id": record.webhookId, "webhook-timestamp": String(ts) };
+  const { signed, extra } = attemptHeaders(signing, record.webhookId, nowMs, record.request.body ?? "", env);
+  for (const [k, v] of Object.entries(extra)) if (findHeader(headers, k) === undefined) headers[k] = v;
   for (const [k, v] of Object.entries(signed)) setHeader(headers, k, v);
   return { ...record.request, headers };
 }
@@ -73,7 +75,7 @@ export async function performAttempt(
   let response: HttpResponse | null = null;
   let error: MockForgeError | null = null;
   try {
-    sent = requestAsSent(record, settings.signing, startedAt);
+    sent = requestAsSent(record, settings.signing, startedAt, deps);
     error = checkDeliveryUrl(sent.url) ?? deps.selfAdmin?.(sent.url) ?? null;
     if (!error) response = await deps.http.send(sent, { timeoutMs: settings.timeoutMs, connectTimeoutMs: settings.connectTimeoutMs, signal });
   } catch (e) {

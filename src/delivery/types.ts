@@ -3,6 +3,7 @@
  * `http_request` actions, chain links and script `mockforge.http.*` calls all go through
  * `DeliveryEngine`; nothing else in MockForge opens an outbound connection.
  */
+import type { SigningInput } from "../config/schema/signing.js";
 import type { DeliveryRecord, Headers } from "../storage/ports.js";
 
 /** What to send. `body`: a string is sent as is; any other value is sent as JSON. */
@@ -23,12 +24,11 @@ export interface RetryOptions {
   jitter?: boolean;
 }
 
-/** Standard Webhooks signing. Several secrets (rotation) give several signatures. */
-export interface SigningOptions {
-  scheme: "standard-webhooks";
-  secret?: string;
-  secrets?: string[];
-}
+/**
+ * Signing as a config or API caller writes it (defaults not yet applied): one of the schemes of
+ * `config/schema/signing.ts`. The engine applies the defaults when it signs each attempt.
+ */
+export type SigningOptions = SigningInput;
 
 export interface DeliveryOptions {
   /** What made the call, for inspection: `route`, `hook`, `chain`, `rule`, `script`, `api`. */

@@ -1,9 +1,13 @@
 /**
  * Config schemas for outbound webhooks (SPEC §3): the top-level `webhooks` defaults and the
  * `routes[].webhooks[]` entries. Plain zod objects with no transforms so the config normaliser
- * can walk them; semantic checks (a signing block needs a secret) live in `validateSigning`.
+ * can walk them; semantic checks (a signing block needs a secret) live in `validateSigning` (signing.ts).
  */
 import { z } from "zod";
+import { signingSchema } from "./signing.js";
+
+// Signing lives in its own file (one branch per scheme); re-exported for existing importers.
+export { signingSchema, validateSigning, type SigningConfig } from "./signing.js";
 
 /**
  * Retry policy as users write it. The seed's `{max_attempts: 3, delay_seconds: 5,
@@ -19,14 +23,6 @@ export const retrySchema = z.strictObject({
   jitter: z.boolean().optional(),
 });
 export type RetryConfig = z.infer<typeof retrySchema>;
-
-/** Standard Webhooks v1 signing; `secrets` (several) gives one signature per secret, for rotation. */
-export const signingSchema = z.strictObject({
-  scheme: z.literal("standard-webhooks"),
-  secret: z.string().min(1).optional(),
-  secrets: z.array(z.string().min(1)).min(1).optional(),
-});
-export type SigningConfig = z.infer<typeof signingSchema>;
 
 /** Top-level `webhooks`: defaults for every delivery the server makes. */
 export const webhooksConfigSchema = z.strictObject({
@@ -94,17 +90,3 @@ export const routeWebhookSchema = z.strictObject({
 });
 export type RouteWebhookConfig = z.infer<typeof routeWebhookSchema>;
 
-/**
- * Semantic check the schema cannot express: a signing block must carry at least one secret.
- * Returns a message naming the problem, or null when fine.
- *
- * @example
- * validateSigning({ scheme: "standard-webhooks" }) // "signing needs `secret` or `secrets` …"
- */
-export function validateSigning(signing: SigningConfig | undefined): string | null {
-  if (!signing) return null;
-  if (!signing.secret && !(signing.secrets && signing.secrets.length > 0)) {
-    return "signing needs `secret` or `secrets` (a `whsec_…` base64 key, as Standard Webhooks issues them)";
-  }
-  return null;
-}
