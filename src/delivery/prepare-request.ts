@@ -12,12 +12,14 @@
  */
 import { MockForgeError } from "../core/errors.js";
 import type { EvalEnv } from "../expr/index.js";
-import { compileTemplate, type Template } from "../template/index.js";
+import { compileBodyTemplate, compileTemplate, pinClock, type Template } from "../template/index.js";
 import { checkDeliveryUrl, findHeader, headerText, serializeBody } from "./outbound-request.js";
 
 /** Anything compiled that renders a config value over a scope (a `Template`, a chain's `LinkTemplate`). */
 export interface Renderable {
   render(scope: Record<string, unknown>, env: EvalEnv): unknown;
+  /** Renders JSON text (a JSON-text string body, sent as written): label it JSON. */
+  readonly json?: boolean;
 }
 
 /** The body as rendered. */
@@ -77,10 +79,12 @@ export function renderBodyThenHeaders(
   env: EvalEnv,
   options: BodyThenHeadersOptions = {},
 ): BodyAndHeaders {
+  // One instant for the body and the headers: a header signing `now_unix` and the body agree.
+  env = pinClock(env);
   const rendered = templates.body ? templates.body.render(scope, env) : undefined;
   const serial = serializeBody(rendered);
   const body: SentBody = { value: rendered, data: rendered, text: serial.text, json: serial.json };
-  if (options.parseJsonText && typeof rendered === "string") {
+  if ((options.parseJsonText || templates.body?.json) && typeof rendered === "string") {
     const parsed = parseJsonText(rendered);
     if (parsed !== undefined) {
       body.data = parsed;
@@ -147,7 +151,7 @@ export function compileRequestSpec(spec: RequestSpec, path = ""): RequestTemplat
   const at = (k: string) => (path ? `${path}.${k}` : k);
   const method: Template = compileTemplate(spec.method ?? "POST", at("method"));
   const url: Template = compileTemplate(spec.url, at("url"));
-  const body: Template | null = spec.body === undefined ? null : compileTemplate(spec.body, at("body"));
+  const body: Template | null = spec.body === undefined ? null : compileBodyTemplate(spec.body, at("body"));
   const headers: Template | null = spec.headers ? compileTemplate(spec.headers, at("headers")) : null;
   return {
     render(scope, env, options = {}) {

@@ -122,7 +122,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     delayMs: response.delay_ms ?? 0,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
-      request: compileRequestSpec({ ...w, body: jsonTextAsValue(w.body) }, `routes[${id}].webhooks[${i}]`),
+      request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),
       condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
     })),
     script,

@@ -16,7 +16,7 @@ function run(src: string, scope: Record<string, unknown> = {}, seed = 7) {
 describe("function table", () => {
   it("lists exactly the documented functions", () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
-      ["base64", "hash", "hmac_sha256", "json", "lower", "now", "now_unix", "random_int", "upper", "uuid"].sort(),
+      ["base64", "hash", "hmac_sha1", "hmac_sha256", "json", "lower", "now", "now_unix", "random_int", "upper", "uuid"].sort(),
     );
   });
 
@@ -27,6 +27,11 @@ describe("function table", () => {
     ["hash(missing_is_empty)", { missing_is_empty: null }, sha("")],
     ["hmac_sha256('k', 'msg')", {}, hmac("k", "msg")],
     ["hmac_sha256(key, body)", { key: "s3cret", body: { a: [1] } }, hmac("s3cret", '{"a":[1]}')],
+    ["hmac_sha256('k', 'msg', 'hex')", {}, hmac("k", "msg")],
+    // base64 of the digest bytes (Shopify's X-Shopify-Hmac-Sha256), not base64 of the hex text.
+    ["hmac_sha256('k', 'msg', 'base64')", {}, createHmac("sha256", "k").update("msg").digest("base64")],
+    ["hmac_sha1('k', 'msg')", {}, createHmac("sha1", "k").update("msg").digest("hex")],
+    ["hmac_sha1('k', 'msg', 'base64')", {}, createHmac("sha1", "k").update("msg").digest("base64")],
     ["base64('hi there')", {}, "aGkgdGhlcmU="],
     ["base64(o)", { o: { a: 1 } }, Buffer.from('{"a":1}').toString("base64")],
     ["json(o)", { o: { a: [1, "x"] } }, '{"a":[1,"x"]}'],
@@ -59,14 +64,19 @@ describe("function table", () => {
     expect(() => run("random_int('a', 3)")).toThrow(expect.objectContaining({ code: "MFG_ERR_EXPR_EVAL" }));
   });
 
+  it("hmac encodings are hex or base64 only", () => {
+    expect(() => run("hmac_sha256('k', 'm', 'binary')")).toThrow(expect.objectContaining({ code: "MFG_ERR_EXPR_EVAL" }));
+    expect(() => parseExpression("hmac_sha256('k', 'm', 'hex', 1)")).toThrow();
+  });
+
   it("names an unknown function and lists the table", () => {
     try {
-      parseExpression("sha1(x)");
+      parseExpression("sha3(x)");
       expect.unreachable();
     } catch (e) {
       expect(e).toMatchObject({ code: "MFG_ERR_EXPR_FORBIDDEN", details: { position: 0 } });
-      expect((e as Error).message).toContain("'sha1'");
-      expect((e as { details: { hint: string } }).details.hint).toContain("hmac_sha256(key, x)");
+      expect((e as Error).message).toContain("'sha3'");
+      expect((e as { details: { hint: string } }).details.hint).toContain("hmac_sha256(key, x, 'hex' | 'base64')");
     }
   });
 });

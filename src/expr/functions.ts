@@ -30,18 +30,34 @@ function integerArg(v: unknown, fn: string, which: string): number {
   return n;
 }
 
+/** `'hex'` (default) or `'base64'`: how an HMAC's digest BYTES are written (base64 of the bytes, not of the hex text). */
+function digestEncoding(v: unknown, fn: string): "hex" | "base64" {
+  if (v === undefined) return "hex";
+  const e = toText(v);
+  if (e === "hex" || e === "base64") return e;
+  throw new MockForgeError("MFG_ERR_EXPR_EVAL", `${fn}() encodes its digest as 'hex' or 'base64', got ${describeValue(v)}`, {
+    hint: `Example: ${fn}(env.SECRET, body, 'base64')`,
+  });
+}
+
+function hmac(algorithm: "sha256" | "sha1"): FunctionDef {
+  const fn = `hmac_${algorithm}`;
+  return {
+    min: 2,
+    max: 3,
+    signature: `${fn}(key, x, 'hex' | 'base64')`,
+    call: ([k, x, enc]) => createHmac(algorithm, toText(k)).update(toText(x)).digest(digestEncoding(enc, fn)),
+  };
+}
+
 /**
  * The only callable functions. A table (not a switch over names) so the parser can check
  * names and arities at load time and error messages can list what exists.
  */
 const TABLE: Readonly<Record<string, FunctionDef>> = Object.freeze({
   hash: { min: 1, max: 1, signature: "hash(x)", call: ([x]) => createHash("sha256").update(toText(x)).digest("hex") },
-  hmac_sha256: {
-    min: 2,
-    max: 2,
-    signature: "hmac_sha256(key, x)",
-    call: ([k, x]) => createHmac("sha256", toText(k)).update(toText(x)).digest("hex"),
-  },
+  hmac_sha256: hmac("sha256"),
+  hmac_sha1: hmac("sha1"),
   base64: { min: 1, max: 1, signature: "base64(x)", call: ([x]) => Buffer.from(toText(x), "utf8").toString("base64") },
   // json(undefined) is "null" so the result is always valid JSON text.
   json: { min: 1, max: 1, signature: "json(x)", call: ([x]) => JSON.stringify(x) ?? "null" },

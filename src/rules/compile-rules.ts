@@ -9,7 +9,7 @@ import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/r
 import { isMockForgeError, MockForgeError, type ErrorCode } from "../core/errors.js";
 import { BUILTIN_NAMES, parseExpression, type EvalEnv } from "../expr/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
-import { compileCondition, compileTemplate, jsonTextAsValue, type Condition, type Template } from "../template/index.js";
+import { compileBodyTemplate, compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { EXCHANGE_NAMES } from "./rule-exchange.js";
 import { guardOf, type RuleGuard } from "./rule-index.js";
@@ -105,7 +105,7 @@ function compileActionTemplates(config: ConsistencyRuleConfig, index: number, is
     switch (a.type) {
       case "http_request":
       case "webhook":
-        return { url: compileTemplate(a.url, at("url")), headers: compileTemplate(a.headers ?? {}, at("headers")), body: compileTemplate(jsonTextAsValue(a.body), at("body")) };
+        return { url: compileTemplate(a.url, at("url")), headers: compileTemplate(a.headers ?? {}, at("headers")), body: compileBodyTemplate(a.body, at("body")) };
       case "execute_chain":
         return { variables: compileTemplate(a.variables ?? {}, at("variables")) };
       case "script": {

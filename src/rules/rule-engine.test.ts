@@ -71,7 +71,7 @@ describe("rule engine: actions", () => {
       request: { method: "POST", url: "https://hooks.test/big", headers: { "x-secret": "s3" }, body: { order: "ord_1", customer: "cust_1", at: "/api/orders" } },
       options: { source: { kind: "rule", id: "big" }, retry: { max_attempts: 2 }, traceId: "trc_a", traceDepth: 2 },
     });
-    expect(fakes.queued[1]!.request).toMatchObject({ method: "PUT", url: "http://127.0.0.1:3999/audit", body: { status: 201 } });
+    expect(fakes.queued[1]!.request).toMatchObject({ method: "PUT", url: "http://127.0.0.1:3999/audit", body: '{"status": 201}' });
   });
 
   it("records an unknown chain id as a failed run with the reason", async () => {

@@ -78,7 +78,7 @@ describe("runHook: actions", () => {
     expect(r.actions.map((a) => a.detail)).toEqual(["total = 20", "total is 20", "waited 500 ms", "after = true"]);
   });
 
-  it("parses a JSON-string body before templating it and renders env and now", async () => {
+  it("sends a JSON-string body as written, with inserted values escaped as JSON, and renders env and now", async () => {
     const services = fakeServices();
     const ctx = new ExecutionContext({ variables: { id: 'a"b' } });
     await runHook(
@@ -94,7 +94,7 @@ describe("runHook: actions", () => {
       method: "POST",
       url: "http://127.0.0.1:3999/hooks",
       headers: { authorization: "Bearer tok_1", "content-type": "application/json" },
-      body: { id: 'a"b', at: "2026-11-29T08:00:00.000Z" },
+      body: '{"id": "a\\"b", "at": "2026-11-29T08:00:00.000Z"}',
     });
   });
 

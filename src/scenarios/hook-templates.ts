@@ -4,7 +4,7 @@
  * Compiled forms are cached per action object, so a hook run many times parses once.
  */
 import type { HookActionConfig } from "../config/schema/chaos.js";
-import { compileTemplate, jsonTextAsValue, type Template } from "../template/index.js";
+import { compileBodyTemplate, compileTemplate, type Template } from "../template/index.js";
 
 export interface ActionTemplates {
   url?: Template;
@@ -33,7 +33,7 @@ export function compileHookTemplates(action: HookActionConfig, path = ""): Actio
       compiled = {
         url: compileTemplate(action.url, at("url")),
         headers: compileTemplate(action.headers ?? {}, at("headers")),
-        body: compileTemplate(jsonTextAsValue(action.body), at("body")),
+        body: compileBodyTemplate(action.body, at("body")),
       };
       break;
     case "set_variable":

@@ -9,7 +9,7 @@ import { describeError } from "../core/errors.js";
 import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { Headers } from "../storage/ports.js";
-import { compileTemplate, jsonTextAsValue, type Template } from "../template/index.js";
+import { compileBodyTemplate, compileTemplate, type Template } from "../template/index.js";
 import type { ExecutionContext } from "./execution-context.js";
 import { resolveUrl } from "./hook-actions.js";
 import type { HookServices } from "./hook-services.js";
@@ -89,7 +89,7 @@ function compiled(request: StepRequestConfig, path: string): Compiled {
     c = {
       url: compileTemplate(request.url, `${path}.url`),
       headers: compileTemplate(request.headers ?? {}, `${path}.headers`),
-      body: compileTemplate(jsonTextAsValue(request.body), `${path}.body`),
+      body: compileBodyTemplate(request.body, `${path}.body`),
     };
     cache.set(request, c);
   }

@@ -162,3 +162,29 @@ describe("compileTemplate", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("time in one render", () => {
+  /** A clock that moves 1.5 s every time it is read: the worst case of a slow render. */
+  function steppedClock() {
+    const c = new ManualClock(Date.UTC(2026, 10, 29, 8, 0, 0, 900));
+    const now = c.now.bind(c);
+    let reads = 0;
+    c.now = () => now() + 1500 * reads++;
+    return c;
+  }
+
+  it("every now and now_unix in one render is the same instant", () => {
+    const env: EvalEnv = { clock: steppedClock(), random: seededRandom(1) };
+    const t = compileTemplate({ a: "{{now_unix}}", b: "t={{now_unix}},v1={{hmac_sha256('k', now_unix + '.' + body)}}", c: "{{now}}", d: "{{now()}}" });
+    const out = t.render({ body: "{}" }, env) as Record<string, string | number>;
+    expect(out.b).toBe(`t=${out.a},v1=${createHmac("sha256", "k").update(`${out.a}.{}`).digest("hex")}`);
+    expect(out.c).toBe(new Date(Number(out.a) * 1000 + 900).toISOString());
+    expect(out.d).toBe(out.c);
+  });
+
+  it("a new render reads the clock again", () => {
+    const env: EvalEnv = { clock: steppedClock(), random: seededRandom(1) };
+    const t = compileTemplate("{{now_unix}}");
+    expect(t.render({}, env)).not.toBe(t.render({}, env));
+  });
+});

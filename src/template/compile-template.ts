@@ -1,11 +1,14 @@
 import { isMockForgeError } from "../core/errors.js";
 import { evaluate, toText, type EvalEnv, type Expr } from "../expr/index.js";
+import { pinClock } from "./pin-clock.js";
 import { scanTemplate, type TemplatePart } from "./scan-template.js";
 
 /** A value whose `{{ }}` were parsed once; render it as often as needed. */
 export interface Template {
   /** True when the value holds no `{{ }}`: `render` returns it unchanged (same reference). */
   readonly constant: boolean;
+  /** True when it renders JSON text (a JSON-text body, `compileBodyTemplate`): send it labelled as JSON. */
+  readonly json?: boolean;
   /**
    * Renders over a scope. Returned objects share unchanged sub-values with the compiled
    * value: treat the result as read-only.
@@ -42,9 +45,11 @@ export function compileTemplate(value: unknown, path = ""): Template {
     const constant = root.value;
     return { constant: true, render: () => constant, references: () => [] };
   }
+  // Only a template that can read the time pays for pinning it (most never mention it).
+  const readsTime = JSON.stringify(value)?.includes("now") ?? false;
   return {
     constant: false,
-    render: (scope, env) => renderNode(root, scope, env),
+    render: readsTime ? (scope, env) => renderNode(root, scope, pinClock(env)) : (scope, env) => renderNode(root, scope, env),
     references: () => [...references],
   };
 }

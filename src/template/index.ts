@@ -9,4 +9,5 @@ export { compileCondition } from "./condition.js";
 export type { Condition } from "./condition.js";
 export { scanTemplate } from "./scan-template.js";
 export type { TemplatePart, TemplateSlot } from "./scan-template.js";
-export { jsonTextAsValue } from "./json-text.js";
+export { compileBodyTemplate, jsonTextAsValue } from "./json-text.js";
+export { pinClock } from "./pin-clock.js";
