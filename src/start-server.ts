@@ -74,7 +74,7 @@ export async function startServer(config: string | MockForgeConfigInput, options
           since: o.since,
           count: o.count ?? 1,
           timeoutMs: o.timeoutMs ?? 5_000,
-          where: where ? (e) => where.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status }, env) : undefined,
+          where: where ? (e) => where.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status, signature: e.signature ?? null }, env) : undefined,
         };
         return waitForRequests(app.storage().journal, app.recorder(), app.deps.clock, spec);
       },

@@ -85,7 +85,8 @@ export function requestsHandlers(journal: JournalStore, recorder: JournalRecorde
 
 /**
  * `where=` is an expression over the request: method, path, query, headers, params, body, status,
- * and `validation` (`{valid, against, errors}` when an OpenAPI check ran, else null).
+ * `validation` (`{valid, against, errors}` when an OpenAPI check ran, else null) and `signature`
+ * (a `verify` route's outcome, else null).
  */
 export function wherePredicate(src: string, deps: Deps): (e: JournalEntry) => boolean {
   let cond;
@@ -98,7 +99,7 @@ export function wherePredicate(src: string, deps: Deps): (e: JournalEntry) => bo
   const env: EvalEnv = { clock: deps.clock, random: deps.random };
   return (e) => {
     try {
-      return cond.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status, validation: validationOf(e.notes) }, env);
+      return cond.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status, validation: validationOf(e.notes), signature: e.signature ?? null }, env);
     } catch {
       return false;
     }

@@ -23,12 +23,14 @@ export function findConfigProblems(config: MockForgeConfig, source: ConfigSource
 /** Problems in a list of routes sitting at `prefix` (`["routes"]` in a config file). */
 export function findRouteProblems(routes: readonly RouteConfig[], source: ConfigSource, prefix: readonly PropertyKey[] = ["routes"]): ConfigProblem[] {
   const problems = [...checkRoutes(routes, source, prefix), ...checkRouteTemplates(routes, source, prefix)];
-  routes.forEach((route, i) =>
+  routes.forEach((route, i) => {
     route.webhooks.forEach((hook, j) => {
       const signing = validateSigning(hook.signing);
       if (signing) problems.push(source.problem("MFG_ERR_CONFIG_INVALID", [...prefix, i, "webhooks", j, "signing"], signing));
-    }),
-  );
+    });
+    const verify = validateSigning(route.verify);
+    if (verify) problems.push(source.problem("MFG_ERR_CONFIG_INVALID", [...prefix, i, "verify"], verify.replace("signing needs", "verify needs")));
+  });
   return problems;
 }
 

@@ -30,9 +30,16 @@ export { assertDeliveryUrl, checkDeliveryUrl, toStoredRequest } from "./outbound
 export { classifyOutcome, DEFAULT_RETRY_POLICY, nextDelay, parseRetryAfter, resolvePolicy } from "./retry-policy.js";
 export type { DeliveryMode, OutcomeClass, RetryPolicy } from "./retry-policy.js";
 
-// Signing (Standard Webhooks v1).
+// Signing: the schemes as data (presets and custom), one signer and one verifier for all.
 export { signHeaders, signingSecrets, verifySignature } from "./signing.js";
 export type { SignatureHeaders, VerifyInput, VerifyResult } from "./signing.js";
+export { customScheme, PRESETS, schemeOf } from "./signing/presets.js";
+export type { SchemeDef, SignatureHeaderDef } from "./signing/scheme.js";
+export { signScheme } from "./signing/sign-scheme.js";
+export type { SchemeHeaders, SignInput } from "./signing/sign-scheme.js";
+export { verifyScheme } from "./signing/verify-scheme.js";
+export type { SchemeVerifyInput, SchemeVerifyResult, VerifyReason } from "./signing/verify-scheme.js";
+export { attemptHeaders, renderSecrets } from "./signing/attempt-headers.js";
 
 // Trace header (loop guard).
 export { formatTraceHeader, parseTraceHeader, TRACE_HEADER } from "./trace-header.js";

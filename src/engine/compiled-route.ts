@@ -1,5 +1,6 @@
 import { compileTemplate, compileCondition, jsonTextAsValue, type Template, type Condition } from "../template/index.js";
 import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
+import { compileRouteVerify, type RouteVerifier } from "./route-verify.js";
 import { serializeBody } from "./serialize-body.js";
 import type { EvalEnv } from "../expr/index.js";
 import { routeIdOf, type RouteConfig } from "../config/index.js";
@@ -53,6 +54,8 @@ export interface CompiledRoute {
   config: RouteConfig;
   delayMs: number;
   webhooks: CompiledWebhook[];
+  /** `verify`: checks each request's signature; null when the route checks none. */
+  verify: RouteVerifier | null;
   script: string | null;
   /** True when the response needs the request to render (anything templated). */
   templated: boolean;
@@ -120,6 +123,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     config,
     fixed,
     delayMs: response.delay_ms ?? 0,
+    verify: config.verify ? compileRouteVerify(config.verify) : null,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
       request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),

@@ -43,6 +43,7 @@ export class JournalRecorder {
       traceId: req.trace?.traceId ?? null,
       [BODY_IS_PARSED_RAW]: req.bodyFromJsonText,
     };
+    if (req.signature) entry.signature = req.signature;
     try {
       this.store.append(entry);
     } catch (e) {

@@ -6,6 +6,7 @@ import type { CompiledRoute, RenderedResponse, RouteExtension } from "./compiled
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
 import type { RouteTable } from "./route-table.js";
+import { signatureRejected } from "./route-verify.js";
 import { bodyValue, serializeBody } from "./serialize-body.js";
 
 /** What chaos asks of one request (SPEC §5). */
@@ -112,6 +113,13 @@ export class MockEngine {
       notes.push(`chaos: injected ${fault.errorStatus}`);
       const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
       return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
+    }
+    if (route.verify) {
+      const signature = (req.signature = route.verify.check(req, this.o.deps));
+      if (!signature.valid) {
+        notes.push(`signature (${signature.scheme}) not valid: ${signature.message}`);
+        if (route.verify.enforce) return this.done(req, route, params, signatureRejected(signature), null, notes);
+      }
     }
     if (route.ext) return this.extended(req, route, params, route.ext, notes);
     return this.own(req, route, params, notes);
@@ -226,9 +234,12 @@ export class MockEngine {
     const status = response.drop ? 0 : response.status;
     const tooDeep = this.tooDeep(req);
     if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
+    // A request refused for its signature was not accepted: like a provider's receiver, nothing follows from it.
+    const refused = route?.verify?.enforce === true && req.signature?.valid === false;
+    if (refused) notes.push("signature refused (verify.enforce): no webhooks or rules triggered");
     this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
     // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
-    if (tooDeep) {
+    if (tooDeep || refused) {
       this.o.accessLog?.(accessEntry(req, status, duration, route, undefined));
       return;
     }

@@ -1,4 +1,5 @@
 import type { TraceContext } from "../delivery/trace-header.js";
+import type { JournalSignature } from "../storage/ports.js";
 
 /**
  * The engine's view of one HTTP exchange, independent of node:http. The server adapts
@@ -36,6 +37,8 @@ export interface MockRequest {
   bodyTooLarge: boolean;
   /** From `x-mockforge-trace` when a MockForge call caused this request (loop guard). */
   trace: TraceContext | null;
+  /** Set by the engine when the matched route has `verify`: how the signature fared. */
+  signature?: JournalSignature;
 }
 
 export interface MockResponse {

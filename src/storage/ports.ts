@@ -39,7 +39,19 @@ export interface JournalEntry {
   /** Why something unusual happened ("body too large", "loop guard: depth 9 > 8, no webhooks"). */
   notes: string[];
   traceId: string | null;
+  /** The route's `verify` outcome; absent when the route checks no signature. */
+  signature?: JournalSignature;
   [BODY_IS_PARSED_RAW]?: boolean;
+}
+
+/** How a request's signature fared against its route's `verify` block (issue 21). */
+export interface JournalSignature {
+  valid: boolean;
+  scheme: string;
+  /** `missing_header`, `malformed_header`, `bad_signature`, `stale_timestamp`, `bad_secret`; null when valid. */
+  reason: string | null;
+  /** The reason in words; null when valid. */
+  message: string | null;
 }
 
 export interface JournalFilter {

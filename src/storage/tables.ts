@@ -23,6 +23,7 @@ export const JOURNAL_COLUMNS: readonly Column<JournalEntry>[] = [
   col("durationMs", "num"),
   col("notes", "json"),
   col("traceId", "text"),
+  col("signature", "json"),
 ];
 
 /** Delivery records (plus the derived `url` column, see DELIVERY_URL_COLUMN). */

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { faultConfigSchema } from "./chaos.js";
 import { receivesSchema } from "./openapi.js";
+import { routeVerifySchema } from "./signing.js";
 import { routeWebhookSchema } from "./webhooks.js";
 
 /** The verbs a route can name; `ANY` answers all of them. */
@@ -42,6 +43,7 @@ export const routeSchema = z.strictObject({
   script: z.string().optional().describe("JavaScript run for each request (SPEC §6)"),
   chaos_config: faultConfigSchema.optional().describe("Always-on faults for this route (SPEC §5)"),
   receives: receivesSchema.optional().describe("Validate requests against an OpenAPI 3.1 webhook and journal the result (docs/openapi.md)"),
+  verify: routeVerifySchema.optional().describe("Check incoming signatures (stripe, github, slack, shopify, svix, standard-webhooks)"),
 });
 export type RouteConfig = z.infer<typeof routeSchema>;
 

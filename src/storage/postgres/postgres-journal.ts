@@ -1,4 +1,4 @@
-import type { JournalStore } from "../ports.js";
+import type { JournalEntry, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
@@ -48,12 +48,12 @@ export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<Jo
           .when(filter.since, "time >= {}");
         const limit = where.bind(listLimit(filter.limit));
         const { rows } = await db.query(`SELECT ${COLS} FROM ${t.journal} ${where} ORDER BY time DESC, seq DESC LIMIT ${limit}`, where.params);
-        return rows.map((r) => fromRow(r, JOURNAL_COLUMNS));
+        return rows.map(journalRow);
       }),
     get: (id) =>
       read(async () => {
         const { rows } = await db.query(`SELECT ${COLS} FROM ${t.journal} WHERE id = $1`, [id]);
-        return rows[0] ? fromRow(rows[0], JOURNAL_COLUMNS) : undefined;
+        return rows[0] ? journalRow(rows[0]) : undefined;
       }),
     count: () => read(async () => Number((await db.query(`SELECT COUNT(*) AS n FROM ${t.journal}`)).rows[0]!.n)),
     clear: () =>
@@ -66,4 +66,11 @@ export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<Jo
         return (await db.query(sql, [pruneKeep(max)])).rowCount;
       }),
   };
+}
+
+/** An entry from a row; `signature` is left out (not null) when the route checked none, as the other stores do. */
+function journalRow(row: Record<string, unknown>): JournalEntry {
+  const e = fromRow(row, JOURNAL_COLUMNS);
+  if (e.signature === null || e.signature === undefined) delete e.signature;
+  return e;
 }

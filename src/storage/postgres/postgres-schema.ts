@@ -122,6 +122,8 @@ const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
   CREATE TRIGGER ${t.indexPrefix}deliveries_due AFTER INSERT OR UPDATE OF status ON ${t.deliveries}
     FOR EACH ROW WHEN (NEW.status = 'pending') EXECUTE FUNCTION "${t.schema}"."${t.indexPrefix}notify_due"();
   `,
+  // 3: a route's `verify` outcome (JSON; null when the route checks no signature).
+  (t) => `ALTER TABLE ${t.journal} ADD COLUMN signature TEXT`,
 ];
 
 /** The schema version this code writes. */

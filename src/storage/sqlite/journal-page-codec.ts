@@ -68,6 +68,7 @@ function packEntry(e: JournalEntry): PackedEntry {
   else if (e.body !== null && e.body !== undefined) (rest ??= {}).body = e.body;
   if (e.notes.length > 0) (rest ??= {}).notes = e.notes;
   if (e.traceId !== null && e.traceId !== undefined) (rest ??= {}).traceId = e.traceId;
+  if (e.signature) (rest ??= {}).signature = e.signature;
   return rest === undefined ? [e.method, e.path, e.headers, e.routeId, e.status, e.durationMs] : [e.method, e.path, e.headers, e.routeId, e.status, e.durationMs, rest];
 }
 
@@ -104,6 +105,7 @@ export function expandEntry(stored: StoredEntry, id: string, time: number): Jour
     durationMs: c.durationMs!,
     notes: c.notes ?? [],
     traceId: c.traceId ?? null,
+    ...(c.signature ? { signature: c.signature } : {}),
   };
 }
 

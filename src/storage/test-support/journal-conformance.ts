@@ -87,6 +87,15 @@ export function journalConformance(ctx: ConformanceContext): void {
       expect(Object.keys(got!).sort()).toEqual(Object.keys(rich).sort());
     });
 
+    it("round-trips a route's signature check, and leaves it out where there was none", async () => {
+      const j = ctx.storage().journal;
+      const checked = journalEntry({ signature: { valid: false, scheme: "stripe", reason: "stale_timestamp", message: "timestamp is 900 s old (tolerance 300 s)" } });
+      const plain = journalEntry();
+      for (const e of [checked, plain]) await j.append(e);
+      expect(await j.get(checked.id)).toEqual(checked);
+      expect(Object.keys((await j.get(plain.id))!)).not.toContain("signature");
+    });
+
     it("hands out copies: mutating a result does not change the store", async () => {
       const j = ctx.storage().journal;
       const e = journalEntry();
