@@ -87,6 +87,17 @@ describe("routes that verify incoming signatures", () => {
     expect(invalid.status).toBe(200);
   });
 
+  it("verify-signature takes a scheme: a journaled Stripe request checked on demand, with the reason's code", async () => {
+    const body = JSON.stringify({ id: "evt_on_demand" });
+    const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET });
+    await post("/stripe/webhook", body, { "stripe-signature": header });
+    const id = (await call(`${s.url}/stripe/webhook/logs`)).body[0].id;
+    const check = (secret: string, scheme = "stripe") => call(`${s.url}/__mockforge/verify-signature`, { body: { scheme, secret, request_id: id } });
+    expect((await check(STRIPE_SECRET)).body).toEqual({ ok: true, reason: null, code: null });
+    expect((await check("whsec_other")).body).toMatchObject({ ok: false, code: "bad_signature" });
+    expect((await check(STRIPE_SECRET, "paypal")).status).toBe(400);
+  });
+
   it("github: Octokit's sign is valid", async () => {
     const body = JSON.stringify({ zen: "Keep it logically awesome." });
     const r = await post("/github/webhook", body, { "x-hub-signature-256": await octokitSign("gh-secret", body), "x-github-event": "ping" });
