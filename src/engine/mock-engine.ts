@@ -191,9 +191,14 @@ export class MockEngine {
     };
   }
 
+  /** A request its route's `verify.enforce` refused: no webhooks or rules follow from it. */
+  private refused(req: MockRequest, route: CompiledRoute | null): boolean {
+    return route?.verify?.enforce === true && req.signature?.valid === false;
+  }
+
   private done(req: MockRequest, route: CompiledRoute | null, params: Record<string, string>, response: MockResponse, rendered: RenderedResponse | null, notes: string[]): HandleResult | Promise<HandleResult> {
     const before = this.o.beforeResponse;
-    if (!before || before.length === 0 || response.drop || this.tooDeep(req)) return new Served(this, req, route, params, response, rendered, notes);
+    if (!before || before.length === 0 || response.drop || this.tooDeep(req) || this.refused(req, route)) return new Served(this, req, route, params, response, rendered, notes);
     let exchange: Exchange | undefined;
     const waits: Promise<void>[] = [];
     for (const b of before) {
@@ -235,7 +240,7 @@ export class MockEngine {
     const tooDeep = this.tooDeep(req);
     if (tooDeep) notes.push(`loop guard: trace depth ${req.trace!.depth} > ${this.o.maxTraceDepth}; no webhooks or rules triggered`);
     // A request refused for its signature was not accepted: like a provider's receiver, nothing follows from it.
-    const refused = route?.verify?.enforce === true && req.signature?.valid === false;
+    const refused = this.refused(req, route);
     if (refused) notes.push("signature refused (verify.enforce): no webhooks or rules triggered");
     this.o.journal.record(req, route?.id ?? null, params, status, duration, notes);
     // Rules see every served exchange, unmatched ones (404/405) too; route webhooks skip those.
