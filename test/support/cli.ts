@@ -23,14 +23,15 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number;
 }
 
 /** Starts `mockforge serve` as a real process and resolves with its URL once it listens. */
-export function startCliServer(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+export function startCliServer(args: string[], opts: { cwd?: string; env?: Record<string, string>; startTimeoutMs?: number } = {}): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+  const startTimeoutMs = opts.startTimeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [BIN, "serve", ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => {
       p.kill("SIGKILL");
-      reject(new Error(`server did not start:\n${out}`));
-    }, 20_000);
+      reject(new Error(`server did not start in ${startTimeoutMs} ms:\n${out}`));
+    }, startTimeoutMs);
     const onData = (d: Buffer) => {
       out += d;
       const m = /MockForge serving .*? at (http:\/\/[^;\s"]+)/.exec(out);

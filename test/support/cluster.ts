@@ -3,12 +3,10 @@
  * dropped through the URL the CI gives), members started as real `mockforge serve` processes,
  * and bounded polling for things that have no event to wait on (a row count in the database).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { startCliServer } from "./cli.js";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { join } from "node:path";
-
-const BIN = join(import.meta.dirname, "..", "..", "bin", "mockforge.js");
 
 export interface TestDatabase {
   url: string;
@@ -54,28 +52,8 @@ export interface Member {
  * Allows 60 s to start (the whole suite runs in parallel on a small CI machine).
  */
 export async function startMember(config: string, storage: string): Promise<Member> {
-  const s = await new Promise<{ proc: ChildProcess; url: string; output: () => string }>((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, "serve", "--config", config, "--port", "0", "--storage", storage], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => {
-      p.kill("SIGKILL");
-      reject(new Error(`member did not start in 60 s:\n${out}`));
-    }, 60_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /MockForge serving .*? at (http:\/\/[^;\s"]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc: p, url: m[1]!, output: () => out });
-      }
-    };
-    p.stdout!.on("data", onData);
-    p.stderr!.on("data", onData);
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`member exited with ${code}:\n${out}`));
-    });
-  });
+  // Members get 60 s to start: the whole suite runs in parallel on a small CI machine.
+  const s = await startCliServer(["--config", config, "--port", "0", "--storage", storage], { startTimeoutMs: 60_000 });
   const status = (await (await fetch(`${s.url}/__mockforge/cluster`)).json()) as { self: string };
   return { proc: s.proc, url: s.url, id: status.self, output: s.output };
 }
