@@ -122,8 +122,13 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
     // Wait until the killed member holds leases, so the test shows what happens to them.
     await eventually("b holding leases", async () => ((await db!.query("SELECT COUNT(*)::int AS n FROM mockforge_deliveries WHERE status = 'in_flight' AND lease_owner = $1", [b.id]))[0]!.n > 0 ? true : undefined), 20_000, 20);
 
+    const exited = new Promise((r) => b.proc.once("exit", r));
     b.proc.kill("SIGKILL");
     const killedAt = Date.now();
+    // Answer only once the process is gone and its sockets closed: a 204 written before this
+    // process sees the reset would count a dead member's attempt as delivered.
+    await exited;
+    await new Promise((r) => setTimeout(r, 200));
     const held = await db!.query("SELECT webhook_id, lease_until FROM mockforge_deliveries WHERE status = 'in_flight' AND lease_owner = $1", [b.id]);
     const heldUntil = new Map(held.map((r) => [String(r.webhook_id), Number(r.lease_until)]));
     expect(heldUntil.size).toBeGreaterThan(0);
@@ -147,12 +152,20 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
     // Its rows: no other member started an attempt before its lease ran out. (Attempts are read
     // from the store: an arrival at the receiver after the kill may still be the killed member's
     // own last request, read late by this busy test process.)
-    const resent = await db!.query(
-      `SELECT d.webhook_id, MIN(a.started_at) AS first FROM mockforge_attempts a JOIN mockforge_deliveries d ON d.id = a.delivery_id
-       WHERE d.webhook_id = ANY($1::text[]) AND a.started_at > $2 GROUP BY d.webhook_id`,
-      [[...heldUntil.keys()], killedAt],
+    // Its rows are re-sent once their lease runs out, which may be after every id was seen once.
+    const resent = await eventually(
+      "the killed member's rows re-sent",
+      async () => {
+        const rows = await db!.query(
+          `SELECT d.webhook_id, MIN(a.started_at) AS first FROM mockforge_attempts a JOIN mockforge_deliveries d ON d.id = a.delivery_id
+           WHERE d.webhook_id = ANY($1::text[]) AND a.started_at > $2 GROUP BY d.webhook_id`,
+          [[...heldUntil.keys()], killedAt],
+        );
+        return rows.length === heldUntil.size ? rows : undefined;
+      },
+      30_000,
+      100,
     );
-    expect(resent.length).toBe(heldUntil.size);
     for (const r of resent) expect(Number(r.first)).toBeGreaterThanOrEqual(heldUntil.get(String(r.webhook_id))!);
     const failoverMs = Math.min(...resent.map((r) => Number(r.first))) - killedAt;
     console.log(`cluster e2e: ${WEBHOOKS} webhooks, ${heldUntil.size} leased by the killed member, ${answered.length - seen.size} duplicates, failover (kill -9 → first re-send) ${Math.round(failoverMs)} ms with lease ${LEASE_MS} ms`);
