@@ -39,6 +39,7 @@ export const CATALOGUE = {
   MFG_ERR_STORAGE_UNAVAILABLE: { status: 503, title: "Storage unreachable" },
   MFG_ERR_STATE_CONFLICT: { status: 409, title: "Changed by another cluster member first" },
   MFG_ERR_STORAGE_LOCKED: { status: 409, title: "State file is owned by another process" },
+  MFG_ERR_ATTEMPT_EXISTS: { status: 409, title: "That attempt number is already recorded for the delivery" },
   // delivery
   MFG_ERR_DELIVERY_INVALID_URL: { status: 400, title: "Invalid delivery URL" },
   MFG_ERR_DELIVERY_NOT_FOUND: { status: 404, title: "Delivery not found" },

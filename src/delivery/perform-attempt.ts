@@ -3,7 +3,7 @@
  * attempt. Shared by queued and awaited deliveries; the caller moves the delivery's status.
  */
 import type { Clock } from "../core/clock.js";
-import { describeError, MockForgeError } from "../core/errors.js";
+import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import type { Random } from "../core/random.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Storage, StoredRequest } from "../storage/ports.js";
@@ -50,7 +50,8 @@ export function requestAsSent(record: DeliveryRecord, signing: SigningOptions | 
 }
 
 /**
- * Runs attempt number `record.attemptCount + 1` and records it (unless `store` is false: an
+ * Runs attempt number `record.attemptCount + 1` (a claimed record's count is derived from the
+ * stored attempts, see DeliveryStore.claimDue) and records it (unless `store` is false: an
  * awaited call writes its attempts with the delivery when it ends), once `stored` says the
  * delivery's own row is committed. `exchanged` is called as soon as the HTTP exchange is
  * over. `abandon` says whether an abort means "engine stopping" (nothing is recorded, the
@@ -87,27 +88,52 @@ export async function performAttempt(
   const durationMs = Math.max(0, clock.monotonic() - t0);
   const described = error ? describeError(error) : null;
   const klass = classifyOutcome(response ? { status: response.status } : { error: described! });
-  const next: AttemptOutcome["next"] =
-    klass === "success" ? "succeeded" : klass === "final" ? "failed" : number < settings.policy.maxAttempts ? "retry" : "dead";
   const retryAfter = response ? parseRetryAfter(response.headers["retry-after"], clock.now()) : undefined;
-  const delayMs = next === "retry" ? nextDelay(number, settings.policy, random, retryAfter) : null;
-  const attempt: AttemptRecord = {
-    id: newId("att", startedAt, random),
-    deliveryId: record.id,
-    number,
-    startedAt,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-    request: sent,
-    response: response ? { status: response.status, headers: response.headers, body: response.body, truncated: response.truncated } : null,
-    error: described,
-    retryable: klass === "retryable",
-    nextDelayMs: delayMs,
+  const numbered = (n: number): AttemptOutcome => {
+    const next: AttemptOutcome["next"] =
+      klass === "success" ? "succeeded" : klass === "final" ? "failed" : n < settings.policy.maxAttempts ? "retry" : "dead";
+    const delayMs = next === "retry" ? nextDelay(n, settings.policy, random, retryAfter) : null;
+    const attempt: AttemptRecord = {
+      id: newId("att", startedAt, random),
+      deliveryId: record.id,
+      number: n,
+      startedAt,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      request: sent,
+      response: response ? { status: response.status, headers: response.headers, body: response.body, truncated: response.truncated } : null,
+      error: described,
+      retryable: klass === "retryable",
+      nextDelayMs: delayMs,
+    };
+    return { attempt, next, delayMs, response, error: described };
   };
-  if (store) {
-    await stored;
-    await deps.storage.deliveries.addAttempt(attempt);
+  if (!store) return numbered(number);
+  await stored;
+  return recordNumbered(deps, record.id, number, numbered);
+}
+
+/** How often a taken attempt number is re-derived before the conflict is reported. */
+const NUMBER_TRIES = 5;
+
+/**
+ * Records the attempt as number `first`, or, when storage already has that number (another
+ * member took the delivery over while this attempt ran: its lease had run out), as the next
+ * free one after what is stored. Numbers are unique per delivery in storage; the retry
+ * decision follows the number the attempt is recorded under.
+ */
+async function recordNumbered(deps: AttemptDeps, deliveryId: string, first: number, numbered: (n: number) => AttemptOutcome): Promise<AttemptOutcome> {
+  let n = first;
+  for (let i = 1; ; i++) {
+    const outcome = numbered(n);
+    try {
+      await deps.storage.deliveries.addAttempt(outcome.attempt);
+      return outcome;
+    } catch (e) {
+      if (!isMockForgeError(e, "MFG_ERR_ATTEMPT_EXISTS") || i >= NUMBER_TRIES) throw e;
+    }
+    const stored = await deps.storage.deliveries.attempts(deliveryId);
+    n = Math.max(n, ...stored.map((a) => a.number)) + 1;
   }
-  return { attempt, next, delayMs, response, error: described };
 }
 
 /** The one-line reason kept on the delivery (`lastError`). */

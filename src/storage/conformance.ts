@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Storage } from "./ports.js";
+import { attemptConformance } from "./test-support/attempt-conformance.js";
 import { claimConformance } from "./test-support/claim-conformance.js";
 import type { ConformanceContext } from "./test-support/conformance-context.js";
 import { deliveryConformance } from "./test-support/delivery-conformance.js";
@@ -49,6 +50,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     journalConformance(ctx);
     deliveryConformance(ctx);
     claimConformance(ctx);
+    attemptConformance(ctx);
     leaseConformance(ctx);
     memberConformance(ctx);
     runConformance(ctx);

@@ -177,6 +177,10 @@ export interface DeliveryStore {
   get(id: string): Promise<DeliveryRecord | undefined>;
   list(filter?: DeliveryFilter): Promise<DeliveryRecord[]>;
   count(filter?: Pick<DeliveryFilter, "status">): Promise<number>;
+  /**
+   * Records an attempt. Numbers are unique per delivery on every backend: a number the delivery
+   * already has is refused with MFG_ERR_ATTEMPT_EXISTS and nothing is written.
+   */
   addAttempt(a: AttemptRecord): Promise<void>;
   /**
    * Inserts a finished delivery and its attempts at once (one transaction where the backend
@@ -189,7 +193,9 @@ export interface DeliveryStore {
   /**
    * Atomically moves up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`
    * to `in_flight` under `lease` and returns them (oldest due first). Two instances never
-   * claim the same one.
+   * claim the same one. Each comes back with `attemptCount` at least its highest stored attempt
+   * number (and stored so): an attempt recorded just before a crash, whose delivery was not
+   * updated yet, still counts, so the next attempt never reuses its number.
    */
   claimDue(now: number, limit: number, lease: DeliveryLease): Promise<DeliveryRecord[]>;
   /**

@@ -9,6 +9,28 @@ export function duplicateDelivery(id: string): MockForgeError {
 }
 
 /**
+ * Recording an attempt under a number the delivery already has. Attempt numbers are unique per
+ * delivery (a constraint on every backend): a resumed delivery, or a member whose lease was
+ * taken over mid-attempt, must number its attempt after what is stored, not reuse one.
+ */
+export function duplicateAttempt(deliveryId: string, number: number): MockForgeError {
+  return new MockForgeError("MFG_ERR_ATTEMPT_EXISTS", `Delivery '${deliveryId}' already has an attempt number ${number}`, {
+    hint: "Number the attempt after the highest one stored for the delivery (attempts() lists them).",
+    deliveryId,
+    number,
+  });
+}
+
+/** A finished delivery's attempts must carry distinct numbers, as `addAttempt` would insist one by one. */
+export function assertDistinctAttempts(deliveryId: string, list: readonly { number: number }[]): void {
+  const seen = new Set<number>();
+  for (const a of list) {
+    if (seen.has(a.number)) throw duplicateAttempt(deliveryId, a.number);
+    seen.add(a.number);
+  }
+}
+
+/**
  * Wraps a driver error so callers see one code and a hint instead of a raw driver message.
  * An error that is already a MockForgeError passes through unchanged (no double wrapping).
  * The driver error stays available as `cause` (its `code` tells constraint violations apart).

@@ -1,6 +1,6 @@
 import type { AttemptRecord, DeliveryFilter, DeliveryRecord, DeliveryStore } from "../ports.js";
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
-import { duplicateDelivery } from "../storage-errors.js";
+import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
 
 interface Slot {
   seq: number;
@@ -81,12 +81,15 @@ export function createMemoryDeliveries(): DeliveryStore {
       return n;
     },
     async insertFinished(d, list) {
+      assertDistinctAttempts(d.id, list);
       if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
       deliveries.set(d.id, { seq: ++seq, record: structuredClone(d) });
       attempts.set(d.id, structuredClone(list));
     },
     async addAttempt(a) {
       const list = attempts.get(a.deliveryId) ?? [];
+      // The same rule as the SQL backends' UNIQUE (delivery_id, number).
+      if (list.some((x) => x.number === a.number)) throw duplicateAttempt(a.deliveryId, a.number);
       list.push(structuredClone(a));
       attempts.set(a.deliveryId, list);
     },
@@ -100,7 +103,9 @@ export function createMemoryDeliveries(): DeliveryStore {
         .sort((a, b) => a.record.nextAttemptAt! - b.record.nextAttemptAt! || a.seq - b.seq)
         .slice(0, listLimit(limit));
       for (const s of due) {
-        s.record = { ...s.record, status: "in_flight", nextAttemptAt: null, updatedAt: now, leaseOwner: lease.owner, leaseUntil: lease.until };
+        // The count comes from the stored attempts, as on the SQL backends (see sqlite-deliveries.ts).
+        const attemptCount = Math.max(s.record.attemptCount, ...(attempts.get(s.record.id) ?? []).map((a) => a.number));
+        s.record = { ...s.record, status: "in_flight", nextAttemptAt: null, updatedAt: now, leaseOwner: lease.owner, leaseUntil: lease.until, attemptCount };
       }
       return due.map((s) => structuredClone(s.record));
     },

@@ -2,7 +2,7 @@ import type { DeliveryRecord, DeliveryStore } from "../ports.js";
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
 import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
-import { duplicateDelivery } from "../storage-errors.js";
+import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isPgUniqueViolation, type PgDatabase, type PgTables } from "./postgres-database.js";
 
@@ -21,6 +21,8 @@ const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
 export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryStore {
   const D = t.deliveries;
   const A = t.attempts;
+  // The count comes from the stored attempts: one recorded just before a crash (before its
+  // delivery was updated) is counted, so the next attempt never reuses its number.
   const claimSql = `
     WITH due AS (
       SELECT seq, next_attempt_at AS due_at FROM ${D}
@@ -28,7 +30,8 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       ORDER BY next_attempt_at, seq LIMIT $2
       FOR UPDATE SKIP LOCKED
     )
-    UPDATE ${D} AS d SET status = 'in_flight', next_attempt_at = NULL, updated_at = $1, lease_owner = $3, lease_until = $4
+    UPDATE ${D} AS d SET status = 'in_flight', next_attempt_at = NULL, updated_at = $1, lease_owner = $3, lease_until = $4,
+      attempt_count = GREATEST(d.attempt_count, COALESCE((SELECT MAX(a.number) FROM ${A} AS a WHERE a.delivery_id = d.id), 0))
     FROM due WHERE d.seq = due.seq
     RETURNING ${DELIVERY_COLUMNS.map((c) => `d.${c.column}`).join(", ")}, due.due_at, due.seq AS due_seq`;
   const requeueSql = `UPDATE ${D} SET status = 'pending', next_attempt_at = $1, updated_at = $1, lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight'`;
@@ -79,6 +82,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       return Number((await db.query(`SELECT COUNT(*) AS n FROM ${D} ${where}`, where.params)).rows[0]!.n);
     },
     async insertFinished(d, list) {
+      assertDistinctAttempts(d.id, list);
       try {
         await db.transaction(async (query) => {
           await query(`INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)]);
@@ -89,7 +93,11 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       }
     },
     async addAttempt(a) {
-      await db.query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+      try {
+        await db.query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+      } catch (e) {
+        throw isPgUniqueViolation(e) ? duplicateAttempt(a.deliveryId, a.number) : e;
+      }
     },
     async attempts(deliveryId) {
       const { rows } = await db.query(`SELECT ${ATT_COLS} FROM ${A} WHERE delivery_id = $1 ORDER BY number, started_at`, [deliveryId]);

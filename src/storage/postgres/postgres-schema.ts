@@ -124,6 +124,23 @@ const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
   `,
   // 3: a route's `verify` outcome (JSON; null when the route checks no signature).
   (t) => `ALTER TABLE ${t.journal} ADD COLUMN signature TEXT`,
+  // 4: attempt numbers unique per delivery. A kill -9 between recording an attempt and
+  // counting it on the delivery let the resumed delivery reuse the number; tables written
+  // before this may hold such twins: renumbered in the order they ran, and every delivery's
+  // count raised to its highest attempt, before the constraint goes on.
+  (t) => `
+  UPDATE ${t.attempts} AS a SET number = r.rn
+  FROM (
+    SELECT id, ROW_NUMBER() OVER (PARTITION BY delivery_id ORDER BY number, started_at, id) AS rn FROM ${t.attempts}
+    WHERE delivery_id IN (SELECT delivery_id FROM ${t.attempts} GROUP BY delivery_id, number HAVING COUNT(*) > 1)
+  ) AS r
+  WHERE a.id = r.id AND a.number <> r.rn;
+  UPDATE ${t.deliveries} AS d SET attempt_count = m.top
+  FROM (SELECT delivery_id, MAX(number) AS top FROM ${t.attempts} GROUP BY delivery_id) AS m
+  WHERE m.delivery_id = d.id AND d.attempt_count < m.top;
+  DROP INDEX IF EXISTS "${t.schema}".${t.indexPrefix}attempts_delivery;
+  CREATE UNIQUE INDEX ${t.indexPrefix}attempts_delivery_number ON ${t.attempts} (delivery_id, number);
+  `,
 ];
 
 /** The schema version this code writes. */

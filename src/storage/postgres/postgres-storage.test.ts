@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isMockForgeError } from "../../core/errors.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { T0, attempt, delivery, journalEntry } from "../test-support/storage-fixtures.js";
 import { createPostgresStorage, redactPassword } from "./postgres-storage.js";
 
 const url = process.env.MOCKFORGE_TEST_POSTGRES_URL;
@@ -109,6 +109,38 @@ describe.skipIf(!url)("postgres", () => {
         expect(await a.sharedState!.since(all[1]!.seq)).toEqual([]);
       } finally {
         await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it("upgrades schema-3 tables holding twin attempt numbers: renumbered in the order they ran, counted, then unique", async () => {
+      const prefix = `t${++n}_`;
+      const before = await open(prefix);
+      const d = delivery({ status: "pending", attemptCount: 1 });
+      await before.deliveries.insert(d);
+      const first = attempt(d.id, { number: 1, startedAt: T0 });
+      const twin = attempt(d.id, { number: 2, startedAt: T0 + 1000 });
+      await before.deliveries.addAttempt(first);
+      await before.deliveries.addAttempt(twin);
+      await before.close();
+      // What a kill -9 left in schema 3: no constraint, and two attempts numbered 1.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP INDEX "${schema}".${prefix}attempts_delivery_number`);
+        await client.query(`CREATE INDEX ${prefix}attempts_delivery ON "${schema}"."${prefix}attempts" (delivery_id, number)`);
+        await client.query(`DELETE FROM "${schema}"."${prefix}schema_version" WHERE version = 4`);
+        await client.query(`UPDATE "${schema}"."${prefix}attempts" SET number = 1 WHERE id = $1`, [twin.id]);
+      } finally {
+        await client.end();
+      }
+      const after = await open(prefix);
+      try {
+        expect((await after.deliveries.attempts(d.id)).map((a) => [a.id, a.number])).toEqual([[first.id, 1], [twin.id, 2]]);
+        expect((await after.deliveries.get(d.id))!.attemptCount).toBe(2);
+        const err = await after.deliveries.addAttempt(attempt(d.id, { number: 2 })).catch((e: unknown) => e);
+        expect(isMockForgeError(err, "MFG_ERR_ATTEMPT_EXISTS")).toBe(true);
+      } finally {
+        await after.close();
       }
     });
 

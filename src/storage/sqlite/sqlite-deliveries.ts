@@ -2,7 +2,7 @@ import type { DeliveryRecord, DeliveryStore } from "../ports.js";
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
 import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
-import { duplicateDelivery } from "../storage-errors.js";
+import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isSqliteConstraint, type SqliteDatabase } from "./sqlite-database.js";
 import { WriteBatcher } from "./write-batcher.js";
@@ -71,6 +71,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       return Number(db.get(`SELECT COUNT(*) AS n FROM deliveries ${where}`, where.params)!.n);
     },
     async insertFinished(d, list) {
+      assertDistinctAttempts(d.id, list);
       try {
         // One savepoint in the batch's transaction: the delivery and its attempts, or nothing.
         await writes.write(() => {
@@ -83,7 +84,11 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
     },
     async addAttempt(a) {
       const params = toParams(a, ATTEMPT_COLUMNS, DIALECT);
-      await writes.write(() => db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, params));
+      try {
+        await writes.write(() => db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, params));
+      } catch (e) {
+        throw isSqliteConstraint(e) ? duplicateAttempt(a.deliveryId, a.number) : e;
+      }
     },
     async attempts(deliveryId) {
       writes.flush();
@@ -103,8 +108,11 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
         );
         if (due.length === 0) return [];
         const ids = due.map((r) => String(r.id));
+        // The count comes from the stored attempts: one recorded just before a crash (before
+        // its delivery was updated) is counted, so the next attempt never reuses its number.
         const rows = db.all(
-          `UPDATE deliveries SET status = 'in_flight', next_attempt_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ?
+          `UPDATE deliveries SET status = 'in_flight', next_attempt_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ?,
+             attempt_count = MAX(attempt_count, COALESCE((SELECT MAX(number) FROM attempts WHERE delivery_id = deliveries.id), 0))
            WHERE id IN (${marks(ids.length)}) RETURNING ${COLS}`,
           [now, lease.owner, lease.until, ...ids],
         );

@@ -93,6 +93,22 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_lease ON deliveries (status, lease_until);
   ALTER TABLE runs ADD COLUMN owner TEXT;
   `,
+  // 4: attempt numbers unique per delivery. A kill -9 between recording an attempt and
+  // counting it on the delivery let the resumed delivery reuse the number; files written
+  // before this may hold such twins: renumbered in the order they ran, and every delivery's
+  // count raised to its highest attempt, before the constraint goes on.
+  `
+  UPDATE attempts SET number = (
+    SELECT r.rn FROM (
+      SELECT id, ROW_NUMBER() OVER (PARTITION BY delivery_id ORDER BY number, started_at, id) AS rn FROM attempts
+    ) AS r WHERE r.id = attempts.id
+  )
+  WHERE delivery_id IN (SELECT delivery_id FROM attempts GROUP BY delivery_id, number HAVING COUNT(*) > 1);
+  UPDATE deliveries SET attempt_count = (SELECT MAX(number) FROM attempts WHERE delivery_id = deliveries.id)
+  WHERE attempt_count < (SELECT MAX(number) FROM attempts WHERE delivery_id = deliveries.id);
+  DROP INDEX IF EXISTS attempts_delivery;
+  CREATE UNIQUE INDEX attempts_delivery_number ON attempts (delivery_id, number);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -6,7 +6,7 @@ import { ManualClock } from "../../core/clock.js";
 import { isMockForgeError } from "../../core/errors.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { T0, delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { T0, attempt, delivery, journalEntry } from "../test-support/storage-fixtures.js";
 import { createSqliteStorage } from "./sqlite-storage.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
@@ -94,6 +94,34 @@ describe("sqlite storage specifics", () => {
       expect(statSync(path).size).toBeGreaterThan(before + 100_000);
     } finally {
       await storage.close();
+    }
+  });
+
+  it("upgrades a version-3 file holding twin attempt numbers: renumbered in the order they ran, counted, then unique", async () => {
+    const path = freshPath();
+    const before = createSqliteStorage(path);
+    const d = delivery({ status: "pending", attemptCount: 1 });
+    await before.deliveries.insert(d);
+    const first = attempt(d.id, { number: 1, startedAt: T0 });
+    const twin = attempt(d.id, { number: 2, startedAt: T0 + 1000 });
+    await before.deliveries.addAttempt(first);
+    await before.deliveries.addAttempt(twin);
+    await before.close();
+    // What a kill -9 left in a file of schema 3: no constraint, and two attempts numbered 1.
+    const db = new SqliteDatabase(path, 1000);
+    db.exec("DROP INDEX attempts_delivery_number; CREATE INDEX attempts_delivery ON attempts (delivery_id, number)");
+    db.run("DELETE FROM schema_version WHERE version = 4");
+    db.run("UPDATE attempts SET number = 1 WHERE id = ?", [twin.id]);
+    db.close();
+
+    const after = createSqliteStorage(path);
+    try {
+      expect((await after.deliveries.attempts(d.id)).map((a) => [a.id, a.number])).toEqual([[first.id, 1], [twin.id, 2]]);
+      expect((await after.deliveries.get(d.id))!.attemptCount).toBe(2);
+      const err = await after.deliveries.addAttempt(attempt(d.id, { number: 2 })).catch((e: unknown) => e);
+      expect(isMockForgeError(err, "MFG_ERR_ATTEMPT_EXISTS")).toBe(true);
+    } finally {
+      await after.close();
     }
   });
 
