@@ -7,6 +7,8 @@
 import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
+import type { AdminPorts } from "./admin/admin-ports.js";
+import { clusterStatus } from "./cluster/cluster-status.js";
 import { createDomainServices, type DomainServices } from "./app-services.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
@@ -160,7 +162,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],
       });
       shared = createSharedState({ storage: s, clock: deps.clock, logger: deps.logger });
-      const admin = createAdminApi({ app, engine, token: adminToken, host });
+      const admin = createAdminApi({ ports: adminPorts(app), token: adminToken, host });
       closeStreams = admin.closeStreams;
       // The admin handlers registered how each kind of change applies: catch up on the
       // cluster's run-time changes before serving the first request.
@@ -207,6 +209,32 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     },
   };
   return app;
+}
+
+/**
+ * The admin API's narrow ports over a started app (`app.start()` builds the admin API from
+ * them; a test lists every admin endpoint with them).
+ */
+export function adminPorts(app: App): AdminPorts {
+  const domain = app.domain();
+  return {
+    deps: app.deps,
+    routes: app.routes,
+    events: app.events,
+    storage: app.storage(),
+    deliveries: app.deliveries(),
+    recorder: app.recorder(),
+    shared: app.shared(),
+    chains: { registry: domain.chains, run: domain.runChain },
+    faults: domain.faults,
+    rules: domain.rules,
+    scenarios: domain.scenarios,
+    openapi: app.openapi(),
+    // Membership starts after the listener (it advertises the port): read it when asked.
+    clusterStatus: () => clusterStatus(app.storage(), app.membership(), app.deps.clock, app.loaded.config.webhooks.lease_ms),
+    url: () => app.url,
+    configuredBaseUrl: app.loaded.config.http.base_url,
+  };
 }
 
 /**

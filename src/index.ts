@@ -32,7 +32,8 @@ export { runChain, loadChainFile, parseChainText, createChainRegistry, formatRun
 export type { ChainRun, LinkRun, ChainEvent, ChainRegistry, RunChainOptions } from "./chains/index.js";
 
 // Chaos scenarios and hooks (the seed's Hook / HookAction / HookType / ExecutionContext)
-export { Hook, HookAction, HookType, ExecutionContext, runScenario, createFaultController, closeDefaultHookServices } from "./scenarios/index.js";
+export { HookAction, HookType, ExecutionContext, runScenario, createFaultController } from "./scenarios/index.js";
+export { Hook, closeDefaultHookServices } from "./standalone-hooks.js";
 export type { HookInit, HookResult, ScenarioReport, FaultController } from "./scenarios/index.js";
 
 // Consistency rules

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminEndpoints } from "../src/admin/admin-api.js";
-import { createApp, type App } from "../src/app.js";
+import { adminPorts, createApp, type App } from "../src/app.js";
 import { loadConfig } from "../src/config/index.js";
 import { call, startFromText, type TestServer } from "./support/start-app.js";
 import { nonLoopbackAddress, rawRequest } from "./support/raw-http.js";
@@ -23,7 +23,7 @@ routes:
 
 /** Every admin endpoint from the router's own table (so new ones are walked too), plus `<route>/logs`. */
 function everyAdminCall(app: App): { method: string; path: string; shell: boolean }[] {
-  const calls = adminEndpoints(app).map((r) => ({ method: r.method, path: `/__mockforge${r.path.replace(/:[a-zA-Z_]+/g, "x").replace(/\*$/, "index.html")}`, shell: r.shell === true }));
+  const calls = adminEndpoints(adminPorts(app)).map((r) => ({ method: r.method, path: `/__mockforge${r.path.replace(/:[a-zA-Z_]+/g, "x").replace(/\*$/, "index.html")}`, shell: r.shell === true }));
   return [...calls, { method: "GET", path: "/webhooks/orders/logs", shell: false }];
 }
 

@@ -1,12 +1,11 @@
 import { createRequire } from "node:module";
-import type { App } from "../app.js";
-import type { MockEngine } from "../engine/mock-engine.js";
 import type { MockRequest } from "../engine/mock-request.js";
 import { createAdminRouter } from "./admin-router.js";
 import { isLoopbackBind } from "./authorize.js";
 import { chainsHandlers } from "./chains-handlers.js";
 import { clusterHandlers } from "./cluster-handlers.js";
 import { deliveriesHandlers } from "./deliveries-handlers.js";
+import type { AdminPorts } from "./admin-ports.js";
 import { ok, type AdminResponse, type AdminRoute } from "./admin-types.js";
 import { createEventStreams, type EventStreams } from "./event-stream.js";
 import { exportHandlers } from "./export-handlers.js";
@@ -24,8 +23,7 @@ import { uiHandlers } from "./ui-handlers.js";
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 export interface AdminApiOptions {
-  app: App;
-  engine: MockEngine;
+  ports: AdminPorts;
   token?: string;
   /** The address the server listens on: a loopback bind also refuses non-loopback `Host` names. */
   host: string;
@@ -39,18 +37,18 @@ export interface AdminApi {
 
 /** The whole admin surface, authorized in one place (authorize.ts). */
 export function createAdminApi(o: AdminApiOptions): AdminApi {
-  const { app } = o;
-  const baseUrl = app.loaded.config.http.base_url;
-  const streams = createEventStreams({ bus: app.events, clock: app.deps.clock, logger: app.deps.logger });
+  const { ports } = o;
+  const baseUrl = ports.configuredBaseUrl;
+  const streams = createEventStreams({ bus: ports.events, clock: ports.deps.clock, logger: ports.deps.logger });
   const handle = createAdminRouter({
     policy: {
       ...(o.token !== undefined ? { token: o.token } : {}),
       loopbackBind: isLoopbackBind(o.host),
       ownOrigins: () => (baseUrl ? [new URL(baseUrl).origin] : []),
     },
-    logger: app.deps.logger,
-    routes: adminEndpoints(app, streams),
-    routeLogs: routeLogsHandler(app.routes, () => app.storage().journal),
+    logger: ports.deps.logger,
+    routes: adminEndpoints(ports, streams),
+    routeLogs: routeLogsHandler(ports.routes, () => ports.storage.journal),
   });
   return { handle, closeStreams: () => streams.closeAll() };
 }
@@ -59,38 +57,37 @@ export function createAdminApi(o: AdminApiOptions): AdminApi {
  * Every endpoint under `/__mockforge`, grouped by the service it exposes. Exported so a test
  * walks all of them (new ones included) and checks each is refused without credentials.
  */
-export function adminEndpoints(app: App, streams: EventStreams = createEventStreams({ bus: app.events, clock: app.deps.clock, logger: app.deps.logger })): AdminRoute[] {
-  const startedAt = app.deps.clock.now();
+export function adminEndpoints(p: AdminPorts, streams: EventStreams = createEventStreams({ bus: p.events, clock: p.deps.clock, logger: p.deps.logger })): AdminRoute[] {
+  const startedAt = p.deps.clock.now();
   const health: AdminRoute = {
     method: "GET",
     path: "/health",
     handler: async () =>
       ok({
         status: "ok",
-        uptime_ms: app.deps.clock.now() - startedAt,
-        storage: app.storage().description,
-        routes: app.routes.list().length,
+        uptime_ms: p.deps.clock.now() - startedAt,
+        storage: p.storage.description,
+        routes: p.routes.list().length,
       }),
   };
   return [
     health,
-    ...routesHandlers(app.routes, (id, route) => {
-      const faults = app.domain().faults;
-      faults.clear(`route:${id}`);
-      if (route?.chaos_config) faults.setForRoute(id, route.chaos_config);
-    }, app.shared()),
-    ...requestsHandlers(app.storage().journal, app.recorder(), app.deps),
-    ...deliveriesHandlers(app.storage().deliveries, app.deliveries()),
-    ...signatureHandlers(app.storage().journal, app.deps),
-    ...chainsHandlers(app),
-    ...scenariosHandlers(app),
-    ...runsHandlers(app),
-    ...faultsHandlers(() => app.domain().faults),
-    promoteHandler(app.storage().journal, app.routes),
-    ...exportHandlers({ journal: app.storage().journal, deliveries: app.storage().deliveries, baseUrl: () => app.url, version: VERSION }),
-    ...openapiHandlers(app),
+    ...routesHandlers(p.routes, (id, route) => {
+      p.faults.clear(`route:${id}`);
+      if (route?.chaos_config) p.faults.setForRoute(id, route.chaos_config);
+    }, p.shared),
+    ...requestsHandlers(p.storage.journal, p.recorder, p.deps),
+    ...deliveriesHandlers(p.storage.deliveries, p.deliveries),
+    ...signatureHandlers(p.storage.journal, p.deps),
+    ...chainsHandlers(p.chains, p.storage.runs, p.shared),
+    ...scenariosHandlers(p.scenarios),
+    ...runsHandlers(p.storage.runs, p.rules),
+    ...faultsHandlers(() => p.faults),
+    promoteHandler(p.storage.journal, p.routes),
+    ...exportHandlers({ journal: p.storage.journal, deliveries: p.storage.deliveries, baseUrl: p.url, version: VERSION }),
+    ...openapiHandlers(p.openapi),
     streams.route,
     ...uiHandlers(),
-    ...clusterHandlers(app),
+    ...clusterHandlers(() => p.clusterStatus()),
   ];
 }

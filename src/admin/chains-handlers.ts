@@ -1,6 +1,8 @@
-import type { App } from "../app.js";
 import { fromRunRecord, parseChainText, parseChainValue, type LoadedChain, type PreparedChain } from "../chains/index.js";
 import type { ChainConfig } from "../config/schema/chains.js";
+import type { SharedState } from "../cluster/shared-state.js";
+import type { RunStore } from "../storage/ports.js";
+import type { AdminChains } from "./admin-ports.js";
 import { MockForgeError } from "../core/errors.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qint } from "./query-params.js";
@@ -16,10 +18,10 @@ const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "appli
  * Chains over the admin API (SPEC §4): manage the registry (YAML or JSON bodies), validate,
  * execute against this server, and read the run history.
  */
-export function chainsHandlers(app: App): AdminRoute[] {
-  const registry = () => app.domain().chains;
+export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: SharedState): AdminRoute[] {
+  const registry = () => chains.registry;
   // In a cluster, a chain changed on another member arrives here as its config (null: removed).
-  app.shared().register("chain", (id, body) => {
+  shared.register("chain", (id, body) => {
     if (body === null) registry().remove(id);
     else registry().put(body as ChainConfig);
   });
@@ -38,7 +40,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
       handler: async ({ req }) => {
         const { chain } = parse(req.body, "POST /__mockforge/chains");
         if (registry().has(chain.id)) registry().add(chain); // throws the duplicate error before anything is shared
-        return ok(view(await app.shared().change("chain", chain.id, chain.config, () => registry().add(chain))), 201);
+        return ok(view(await shared.change("chain", chain.id, chain.config, () => registry().add(chain))), 201);
       },
     },
     { method: "GET", path: "/chains/:id", handler: async ({ params }) => ok(view(registry().get(params.id!))) },
@@ -51,7 +53,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
         if (loaded.chain.id !== params.id) {
           throw new MockForgeError("MFG_ERR_CHAIN_INVALID", `The body's id '${loaded.chain.id}' does not match the URL's '${params.id}'`);
         }
-        const { chain, replaced } = await app.shared().change("chain", params.id!, loaded.chain.config, () => registry().put(loaded.chain));
+        const { chain, replaced } = await shared.change("chain", params.id!, loaded.chain.config, () => registry().put(loaded.chain));
         return ok(view(chain), replaced ? 200 : 201);
       },
     },
@@ -60,7 +62,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
       path: "/chains/:id",
       handler: async ({ params }) => {
         registry().get(params.id!);
-        await app.shared().change("chain", params.id!, null, () => registry().remove(params.id!));
+        await shared.change("chain", params.id!, null, () => registry().remove(params.id!));
         return ok({ removed: params.id });
       },
     },
@@ -84,7 +86,7 @@ export function chainsHandlers(app: App): AdminRoute[] {
       path: "/chains/:id/execute",
       handler: async ({ req, params }) => {
         const input = (req.body && typeof req.body === "object" ? req.body : {}) as { variables?: Record<string, unknown>; request?: Record<string, unknown> };
-        const run = await app.domain().runChain(params.id!, {
+        const run = await chains.run(params.id!, {
           ...(input.variables ? { variables: input.variables } : {}),
           ...(input.request ? { request: requestScope(input.request) } : {}),
           traceId: req.trace?.traceId ?? null,
@@ -97,15 +99,15 @@ export function chainsHandlers(app: App): AdminRoute[] {
       method: "GET",
       path: "/chains/:id/runs",
       handler: async ({ params, query }) => {
-        const runs = await app.storage().runs.list({ kind: "chain", refId: params.id!, limit: qint(query, "limit", 50, 1, 1000) });
-        return ok(runs.map(fromRunRecord));
+        const list = await runs.list({ kind: "chain", refId: params.id!, limit: qint(query, "limit", 50, 1, 1000) });
+        return ok(list.map(fromRunRecord));
       },
     },
     {
       method: "GET",
       path: "/chains/:id/runs/:runId",
       handler: async ({ params }) => {
-        const r = await app.storage().runs.get(params.runId!);
+        const r = await runs.get(params.runId!);
         if (!r || r.kind !== "chain" || r.refId !== params.id) throw new MockForgeError("MFG_ERR_CHAIN_RUN_NOT_FOUND", `No run '${params.runId}' of chain '${params.id}'`);
         return ok(fromRunRecord(r));
       },

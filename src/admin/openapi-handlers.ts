@@ -1,4 +1,3 @@
-import type { App } from "../app.js";
 import { MockForgeError } from "../core/errors.js";
 import type { OpenApiService, Subscription } from "../openapi/index.js";
 import { ok, type AdminRoute } from "./admin-types.js";
@@ -8,9 +7,9 @@ import { redactSecrets } from "./deliveries-handlers.js";
  * The OpenAPI endpoints (docs/openapi.md), behind the one admin router and its authorization:
  * what each spec serves, triggering 3.1 webhooks, and subscriptions to them.
  */
-export function openapiHandlers(app: App): AdminRoute[] {
+export function openapiHandlers(openapi: OpenApiService | null): AdminRoute[] {
   const need = (): OpenApiService => {
-    const o = app.openapi();
+    const o = openapi;
     if (!o) throw new MockForgeError("MFG_ERR_NOT_FOUND", "This server serves no OpenAPI spec", { hint: "add `openapi: [{spec: …}]` to the config, or start with `mockforge serve --openapi spec.yaml`" });
     return o;
   };

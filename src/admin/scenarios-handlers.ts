@@ -1,10 +1,10 @@
-import type { App } from "../app.js";
+import type { ScenarioManager } from "../scenarios/index.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qstr } from "./query-params.js";
 
 /** Chaos scenarios over the admin API (SPEC §5): list, run (one at a time), report, stop. */
-export function scenariosHandlers(app: App): AdminRoute[] {
-  const manager = () => app.domain().scenarios;
+export function scenariosHandlers(scenarios: ScenarioManager): AdminRoute[] {
+  const manager = () => scenarios;
   return [
     { method: "GET", path: "/scenarios", handler: async () => ok({ scenarios: manager().names(), running: manager().current() }) },
     {

@@ -1,6 +1,6 @@
-import type { App } from "../app.js";
 import { fromRunRecord } from "../chains/index.js";
 import type { RuleRun } from "../rules/index.js";
+import type { RunStore } from "../storage/ports.js";
 
 export interface ScriptLogEntry {
   /** Where the script lives: a route's `script`, a chain link's pre/post script, a rule's script action. */
@@ -20,8 +20,7 @@ const SCRIPT_ERROR = /^MFG_ERR_SCRIPT_/;
  * chain links that ran scripts, and rule script actions, newest first. Each source keeps its
  * own record; this only reads them.
  */
-export async function listScriptLogs(app: App, filter: { source?: string; ref?: string; limit: number }): Promise<ScriptLogEntry[]> {
-  const runs = app.storage().runs;
+export async function listScriptLogs(runs: RunStore, filter: { source?: string; ref?: string; limit: number }): Promise<ScriptLogEntry[]> {
   const want = (s: ScriptLogEntry["source"]) => !filter.source || filter.source === s;
   const out: ScriptLogEntry[] = [];
   if (want("route")) {

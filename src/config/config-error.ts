@@ -18,6 +18,18 @@ export interface ConfigProblem {
   [extra: string]: unknown;
 }
 
+/**
+ * Something worth telling the user that does not stop loading. It lives beside `ConfigProblem`
+ * so the warning producers (`proto-keys.ts`) need not import the parser that calls them.
+ */
+export interface ConfigWarning {
+  message: string;
+  file: string;
+  line?: number;
+  column?: number;
+  path?: string;
+}
+
 /** Lines `format()` prints before summarising the rest. */
 const MAX_FORMATTED = 20;
 

@@ -7,20 +7,14 @@
 import type { z } from "zod";
 import type { ErrorCode } from "../core/errors.js";
 import { formatPath, pathKey, type PathSegment } from "./config-path.js";
-import { ConfigError, type ConfigProblem } from "./config-error.js";
+import { ConfigError, type ConfigProblem, type ConfigWarning } from "./config-error.js";
 import { normalizeKeys } from "./normalize-keys.js";
 import { protoHeaderWarnings } from "./proto-keys.js";
 import { describeIssues } from "./schema-issues.js";
 import { parseSource, type SourceDocument } from "./source-document.js";
 
-/** Something worth telling the user that does not stop loading. */
-export interface ConfigWarning {
-  message: string;
-  file: string;
-  line?: number;
-  column?: number;
-  path?: string;
-}
+export type { ConfigWarning };
+
 
 export interface ProblemOptions {
   hint?: string;

@@ -1,4 +1,4 @@
-import type { ConfigWarning } from "./parse-with-schema.js";
+import type { ConfigWarning } from "./config-error.js";
 import type { SourceDocument } from "./source-document.js";
 
 type Path = (string | number)[];

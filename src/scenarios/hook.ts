@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { hookActionSchema, hookSchema, type HookActionConfig, type HookConditionInput, type HookTypeName } from "../config/schema/chaos.js";
 import { MockForgeError } from "../core/errors.js";
-import { defaultHookServices } from "./default-services.js";
 import { ExecutionContext } from "./execution-context.js";
 import type { HookResult } from "./hook-result.js";
 import { runHook } from "./hook-runner.js";
@@ -62,9 +61,10 @@ export interface HookInit {
  * A hook you can run from code.
  *
  * `execute(context, services?)` uses, in order: the `services` argument, `context.services`
- * (e.g. a started server's), or a process-wide standalone delivery engine with in-memory storage,
- * created on first use so the snippet below works with no server. The hook's `http_request`
- * actions are queued (fire-and-forget); `context.deliveries` lists their ids.
+ * (e.g. a started server's), or `fallbackServices()`. Here that refuses; the `Hook` exported by
+ * the package (`src/standalone-hooks.ts`) falls back to a process-wide in-memory delivery engine
+ * so the snippet below works with no server. The hook's `http_request` actions are queued
+ * (fire-and-forget); `context.deliveries` lists their ids.
  *
  * @example
  * const webhookHook = new Hook({
@@ -115,8 +115,17 @@ export class Hook {
 
   /** Runs the hook against `context`; resolves with what each action did (never rejects for a failing action). */
   async execute(context: ExecutionContext = new ExecutionContext(), services?: HookServices): Promise<HookResult> {
-    const bound = services ?? context.services ?? (await defaultHookServices());
+    const bound = services ?? context.services ?? (await this.fallbackServices());
     return runHook(this.config, context, bound, { hookType: this.hookType });
+  }
+
+  /** The services used when neither the call nor the context brings any. */
+  protected fallbackServices(): Promise<HookServices> {
+    return Promise.reject(
+      new MockForgeError("MFG_ERR_BAD_REQUEST", `Hook '${this.name}' has no services to run with`, {
+        hint: "pass services to execute(), or set them on the ExecutionContext; the package's Hook falls back to an in-memory engine",
+      }),
+    );
   }
 }
 

@@ -10,8 +10,6 @@ export { ExecutionContext } from "./execution-context.js";
 export type { ContextLog, ExecutionContextInit, StepResult } from "./execution-context.js";
 export type { ActionOutcome, ActionStatus, HookResult } from "./hook-result.js";
 export type { ChainRunner, ChainRunRequest, ChainRunSummary, HookServices } from "./hook-services.js";
-export { closeDefaultHookServices, defaultHookServices } from "./default-services.js";
-export type { StandaloneHookServices } from "./default-services.js";
 
 // Scenarios.
 export { runScenario } from "./scenario-runner.js";

@@ -12,10 +12,10 @@ import { memoryLogger } from "../core/logger.js";
 import { systemRandom } from "../core/random.js";
 import { startReceiver } from "../delivery/test-support/receiver.js";
 import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
-import { closeDefaultHookServices, defaultHookServices } from "./default-services.js";
 import { ExecutionContext } from "./execution-context.js";
 import { createFaultController } from "./fault-controller.js";
-import { Hook, HookAction, HookType } from "./hook.js";
+import { Hook as BoundHook, HookAction, HookType } from "./hook.js";
+import { closeDefaultHookServices, defaultHookServices, Hook } from "../standalone-hooks.js";
 import { runScenario, type ScenarioServices } from "./scenario-runner.js";
 import { seedText } from "./test-support/seed.js";
 
@@ -148,6 +148,11 @@ describe("seed: Programmatic Access", () => {
     await hook.execute(new ExecutionContext({ services }));
     await live.receiver.waitForCount(1);
     expect(live.receiver.received[0]).toMatchObject({ method: "PUT", url: "/bound" });
+  });
+
+  it("scenarios/ alone has no fallback engine: a hook without services refuses with a code", async () => {
+    const hook = new BoundHook({ name: "h", actions: [{ type: "http_request", url: "/nowhere", method: "PUT" }] });
+    await expect(hook.execute(new ExecutionContext())).rejects.toMatchObject({ code: "MFG_ERR_BAD_REQUEST" });
   });
 
   it("refuses a malformed hook at construction", () => {
