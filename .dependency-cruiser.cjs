@@ -62,7 +62,7 @@ module.exports = {
     only("scenarios", ["core", "expr", "template", "config", "delivery", "storage", "chains"], "chaos and hooks."),
     only("rules", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "chains"], "consistency rules."),
     only("openapi", ["core", "expr", "template", "config", "delivery", "storage", "engine"], "specs plug into the engine's route table as route extensions."),
-    only("engine", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "rules"], "handle(MockRequest) → MockResponse."),
+    only("engine", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "scenarios", "rules"], "handle(MockRequest) → MockResponse."),
     only("events", ["core", "delivery", "storage", "chains"], "lifecycle events and the events webhook."),
     only("cluster", ["core", "storage"], "membership and shared state over the storage ports."),
     only("server", ["core", "delivery", "engine", "admin"], "the only HTTP listener."),

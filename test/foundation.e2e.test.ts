@@ -136,7 +136,9 @@ describe("routes, templates and the journal", () => {
     // A route added at run time gets its faults and its script checked, as at startup.
     const flaky = await call(`${s.url}/__mockforge/routes`, { body: { id: "flaky", path: "/flaky", method: "GET", chaos_config: { errors: { status_codes: [503], probability: 1 } } } });
     expect(flaky.status).toBe(201);
-    expect((await call(`${s.url}/flaky`)).status).toBe(503);
+    const injected = await call(`${s.url}/flaky`);
+    expect(injected.status).toBe(503);
+    expect(injected.body.error.code).toBe("MFG_ERR_CHAOS_INJECTED");
     expect((await call(`${s.url}/__mockforge/routes/flaky`, { method: "DELETE" })).status).toBe(200);
     const badScript = await call(`${s.url}/__mockforge/routes`, { body: { path: "/bad-script", method: "GET", script: "let x = ;" } });
     expect(badScript.status).toBe(400);

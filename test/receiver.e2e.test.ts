@@ -54,6 +54,7 @@ describe("seed: using MockForge to receive webhooks", () => {
     expect(nf.body.error.closest_routes[0]).toEqual({ method: "POST", path: "/webhooks/orders" });
     const na = await call(`${s.url}/webhooks/orders`, { method: "DELETE" });
     expect(na.status).toBe(405);
+    expect(na.body.error.code).toBe("MFG_ERR_METHOD_NOT_ALLOWED");
     expect(na.headers.get("allow")).toBe("POST");
   });
 

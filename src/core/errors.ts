@@ -21,6 +21,7 @@ export const CATALOGUE = {
   MFG_ERR_ROUTE_DUPLICATE: { status: 409, title: "Duplicate route" },
   MFG_ERR_ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
   MFG_ERR_ROUTE_INVALID: { status: 400, title: "Invalid route" },
+  MFG_ERR_METHOD_NOT_ALLOWED: { status: 405, title: "The path is mocked, but not for this method" },
   MFG_ERR_BODY_TOO_LARGE: { status: 413, title: "Request body too large" },
   MFG_ERR_BAD_REQUEST: { status: 400, title: "Bad request" },
   MFG_ERR_LISTEN: { status: 500, title: "Cannot listen on the address" },
@@ -54,6 +55,7 @@ export const CATALOGUE = {
   MFG_ERR_CHAIN_NOT_FOUND: { status: 404, title: "Chain not found" },
   MFG_ERR_CHAIN_TIMEOUT: { status: 504, title: "Chain run timed out" },
   MFG_ERR_CHAIN_RUN_NOT_FOUND: { status: 404, title: "Chain run not found" },
+  MFG_ERR_CHAIN_FAILED: { status: 502, title: "A chain run failed (one of its links did)" },
   // scripts
   MFG_ERR_SCRIPT_SYNTAX: { status: 400, title: "Script syntax error" },
   MFG_ERR_SCRIPT_RUNTIME: { status: 500, title: "Script threw an error" },
@@ -62,6 +64,8 @@ export const CATALOGUE = {
   MFG_ERR_SCRIPT_LIMIT: { status: 429, title: "Script exceeded a limit" },
   // scenarios and rules
   MFG_ERR_SCENARIO_NOT_FOUND: { status: 404, title: "Scenario not found" },
+  // The answer carries the status the fault configured; 503 is only the catalogue's nominal one.
+  MFG_ERR_CHAOS_INJECTED: { status: 503, title: "Fault injected by a chaos config" },
   MFG_ERR_SCENARIO_BUSY: { status: 409, title: "A scenario is already running" },
   MFG_ERR_SCENARIO_RUN_NOT_FOUND: { status: 404, title: "Scenario run not found" },
   MFG_ERR_RULE_INVALID: { status: 400, title: "Invalid consistency rule" },

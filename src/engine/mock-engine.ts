@@ -2,6 +2,7 @@ import type { Deps } from "../core/deps.js";
 import { describeError } from "../core/errors.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
+import type { FaultDecision as FullFaultDecision } from "../scenarios/fault-controller.js";
 import type { CompiledRoute, RenderedResponse, RouteExtension } from "./compiled-route.js";
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
@@ -9,12 +10,8 @@ import type { RouteTable } from "./route-table.js";
 import { signatureRejected } from "./route-verify.js";
 import { bodyValue, serializeBody } from "./serialize-body.js";
 
-/** What chaos asks of one request (SPEC §5). */
-export interface FaultDecision {
-  latencyMs: number;
-  errorStatus?: number;
-  drop?: boolean;
-}
+/** What chaos asks of one request (SPEC §5); `scenarios/fault-controller.ts` decides it. */
+export type FaultDecision = Pick<FullFaultDecision, "latencyMs" | "errorStatus" | "drop">;
 
 /** A served exchange, as webhooks and rules see it after the response went out. */
 export interface Exchange {
@@ -111,7 +108,7 @@ export class MockEngine {
     }
     if (fault?.errorStatus) {
       notes.push(`chaos: injected ${fault.errorStatus}`);
-      const body = JSON.stringify({ error: { code: "MFG_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
+      const body = JSON.stringify({ error: { code: "MFG_ERR_CHAOS_INJECTED", message: `Injected fault: HTTP ${fault.errorStatus}` } });
       return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
     }
     if (route.verify) {
@@ -271,7 +268,7 @@ export class MockEngine {
   }
 
   private methodNotAllowed(req: MockRequest, allow: string[]): MockResponse {
-    const body = { error: { code: "MFG_ERR_ROUTE_NOT_FOUND", message: `${req.path} does not answer ${req.method}`, allow } };
+    const body = { error: { code: "MFG_ERR_METHOD_NOT_ALLOWED", message: `${req.path} does not answer ${req.method}`, allow } };
     return { status: 405, headers: { "content-type": "application/json", allow: allow.join(", ") }, body: JSON.stringify(body) };
   }
 }

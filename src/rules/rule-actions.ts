@@ -66,7 +66,7 @@ export const RULE_ACTIONS: Executors = {
     const effect: RuleEffect = { chainId: action.chain_id, chainRunId: run.id, chainStatus: run.status };
     if (run.status === "failed") {
       effect.failed = true;
-      effect.error = run.error ?? { code: "CHAIN_FAILED", message: `chain run ${run.id} failed` };
+      effect.error = run.error ?? { code: "MFG_ERR_CHAIN_FAILED", message: `chain run ${run.id} failed` };
     }
     return effect;
   },

@@ -83,7 +83,7 @@ export const ACTION_EXECUTORS: Executors = {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const effect: ActionEffect = { chainRunId: run.id, chainStatus: run.status, detail: `chain ${action.chain_id} ${run.status}` };
-    if (run.status === "failed") effect.error = run.error ?? { code: "CHAIN_FAILED", message: `chain run ${run.id} failed` };
+    if (run.status === "failed") effect.error = run.error ?? { code: "MFG_ERR_CHAIN_FAILED", message: `chain run ${run.id} failed` };
     return effect;
   },
 
