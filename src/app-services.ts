@@ -3,7 +3,6 @@
  * runner bound to this server), the script sandbox (started on first use: a config without
  * scripts never spawns a worker), live faults, consistency rules and chaos scenarios.
  */
-import { cpus } from "node:os";
 import type { ChainRun, ChainRegistry } from "./chains/index.js";
 import { createChainRegistry, runChain } from "./chains/index.js";
 import type { MockForgeConfig } from "./config/index.js";
@@ -55,12 +54,12 @@ export function createDomainServices(o: DomainDeps): DomainServices {
     (runtime ??= new ScriptRuntime({
       clock: deps.clock,
       logger: deps.logger,
-      poolSize: config.scripting.pool_size ?? cpus().length,
+      ...(config.scripting.pool_size !== undefined ? { poolSize: config.scripting.pool_size } : {}),
       defaults: {
-        ...(config.scripting.timeout_ms !== undefined ? { timeout_ms: config.scripting.timeout_ms } : {}),
-        ...(config.scripting.memory_mb !== undefined ? { memory_mb: config.scripting.memory_mb } : {}),
-        ...(config.scripting.max_http_calls !== undefined ? { max_http_calls: config.scripting.max_http_calls } : {}),
-        ...(config.scripting.max_log_lines !== undefined ? { max_log_lines: config.scripting.max_log_lines } : {}),
+        timeout_ms: config.scripting.timeout_ms,
+        memory_mb: config.scripting.memory_mb,
+        max_http_calls: config.scripting.max_http_calls,
+        max_log_lines: config.scripting.max_log_lines,
       },
     }));
 
@@ -74,6 +73,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
       deliveries,
       runs,
       baseUrl: o.baseUrl(),
+      keepRuns: config.journal.max_runs,
       ...(req.variables ? { variables: req.variables } : {}),
       ...(req.request ? { request: req.request } : {}),
       traceId: req.traceId ?? null,
@@ -111,7 +111,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
         return o.baseUrl();
       },
     },
-    { maxTraceDepth: config.webhooks.max_trace_depth },
+    { maxTraceDepth: config.webhooks.max_trace_depth, keepRuns: config.journal.max_runs },
   );
 
   const scenarios = createScenarioManager(config.chaos.scenarios, {

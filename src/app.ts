@@ -156,7 +156,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         baseUrl,
         maxTraceDepth: config.webhooks.max_trace_depth,
         decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
-        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: 1000, baseUrl }),
+        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
         afterResponse,
         ...(options.accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
         beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],

@@ -6,6 +6,7 @@
  * is recorded in the run store when it starts and when it ends.
  */
 import type { ChainConfig } from "../config/schema/chains.js";
+import { journalConfigSchema } from "../config/schema/storage.js";
 import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
@@ -49,11 +50,13 @@ export interface RunChainOptions {
   onEvent?: (event: ChainEvent) => void;
   /** Cancels the run: in-flight links fail with `cancelled`, the rest are skipped. */
   signal?: AbortSignal;
-  /** Chain runs kept in the run store (older ones are pruned after each run). Default 1000. */
+  /** Chain runs kept in the run store (older ones are pruned after each run). Default: `journal.max_runs`'s. */
   keepRuns?: number;
 }
 
-const DEFAULT_KEEP_RUNS = 1000;
+
+/** Without a config, the config's own default (`journal.max_runs`). */
+const DEFAULT_KEEP_RUNS = journalConfigSchema.parse({}).max_runs;
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;

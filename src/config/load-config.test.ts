@@ -164,7 +164,7 @@ describe("parseConfigText: good input", () => {
       expect(loaded.config.http).toEqual({ port: 3000, host: "127.0.0.1", body_limit_bytes: 10 * 1024 * 1024 });
       expect(loaded.config.routes).toEqual([]);
       expect(loaded.config.storage).toBe("sqlite:.mockforge/state.db");
-      expect(loaded.config.journal).toEqual({ max_entries: 10_000 });
+      expect(loaded.config.journal).toEqual({ max_entries: 10_000, max_runs: 1000 });
       expect(loaded.warnings).toEqual(["empty.yaml: the file is empty: every setting takes its default"]);
     }
   });

@@ -12,7 +12,8 @@ import type { Logger } from "../core/logger.js";
 import type { Random } from "../core/random.js";
 import type { DeliveryRecord, DeliveryStatus, Storage } from "../storage/ports.js";
 import { sendAwaited } from "./awaited-send.js";
-import { DEFAULT_WEBHOOKS_CONFIG, readOptions, storeOptions, type DeliveryDefaults } from "./delivery-options.js";
+import { webhooksConfigSchema, type WebhooksConfigInput } from "../config/schema/webhooks.js";
+import { readOptions, storeOptions, type DeliveryDefaults } from "./delivery-options.js";
 import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.js";
 import { createDispatcher } from "./dispatcher.js";
 import { drainDeliveries } from "./drain.js";
@@ -33,8 +34,8 @@ export interface DeliveryEngineOptions {
   clock: Clock;
   random: Random;
   logger: Logger;
-  /** The config's `webhooks` block; missing fields take the built-in defaults. */
-  defaults?: Partial<DeliveryDefaults>;
+  /** The config's `webhooks` block; missing fields take the schema's defaults. */
+  defaults?: WebhooksConfigInput;
   /** Sweep for deliveries other processes wrote to the same store. Default 1000 ms; 0 = off. */
   pollIntervalMs?: number;
   /** Replaces the undici client (tests). The engine closes it on stop. */
@@ -60,7 +61,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const { storage, clock, random } = o;
   const store = storage.deliveries;
   const logger = o.logger.child({ component: "delivery" });
-  const defaults: DeliveryDefaults = { ...DEFAULT_WEBHOOKS_CONFIG, ...stripUndefined(o.defaults ?? {}) };
+  const defaults: DeliveryDefaults = webhooksConfigSchema.parse(o.defaults ?? {});
   const http = o.http ?? createHttpClient({ clock });
   const deps: AttemptDeps = { storage, http, clock, random, defaults, env: o.env ?? {}, ...(o.self ? { selfAdmin: selfAdminGuard(o.self) } : {}) };
   const waiters = createDeliveryWaiters(clock);
@@ -328,8 +329,4 @@ function stoppedError(): MockForgeError {
   return new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "The delivery engine is stopped", {
     hint: "Deliveries left pending are resumed when the server starts again.",
   });
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -18,21 +18,8 @@ export interface StoredDeliveryOptions {
   policy: RetryPolicy;
 }
 
-/** Engine defaults: the `webhooks` config block with its zod defaults applied. */
+/** Engine defaults: the `webhooks` config block with its zod defaults applied (`webhooksConfigSchema.parse`). */
 export type DeliveryDefaults = WebhooksConfig;
-
-/** The built-in `webhooks` block, for callers that have no config. */
-export const DEFAULT_WEBHOOKS_CONFIG: DeliveryDefaults = {
-  timeout_ms: 30_000,
-  connect_timeout_ms: 5_000,
-  concurrency: 64,
-  retention: 10_000,
-  max_trace_depth: 8,
-  max_trace_fanout: 100,
-  events_failing_after: 3,
-  lease_ms: 10_000,
-  persist: "before_response",
-};
 
 /** The options column of a new delivery: what the caller gave (minus the signal) and the resolved policy. */
 export function storeOptions(options: DeliveryOptions, mode: DeliveryMode, defaults: DeliveryDefaults): StoredDeliveryOptions {

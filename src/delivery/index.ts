@@ -17,7 +17,6 @@ export type {
 // The engine.
 export { createDeliveryEngine } from "./delivery-engine.js";
 export type { DeliveryEngineOptions, MockForgeDeliveryEngine } from "./delivery-engine.js";
-export { DEFAULT_WEBHOOKS_CONFIG } from "./delivery-options.js";
 export type { DeliveryDefaults, StoredDeliveryOptions } from "./delivery-options.js";
 export { INTERRUPTED_REASON } from "./restart-recovery.js";
 

@@ -3,7 +3,8 @@
  * `http_request` actions, chain links and script `mockforge.http.*` calls all go through
  * `DeliveryEngine`; nothing else in MockForge opens an outbound connection.
  */
-import type { SigningInput } from "../config/schema/signing.js";
+import type { SigningConfig } from "../config/schema/signing.js";
+import type { RetryConfig } from "../config/schema/webhooks.js";
 import type { DeliveryRecord, Headers } from "../storage/ports.js";
 
 /** What to send. `body`: a string is sent as is; any other value is sent as JSON. */
@@ -14,21 +15,15 @@ export interface OutboundRequest {
   body?: unknown;
 }
 
-/** Retry policy as users write it (seed form and SPEC §3). All fields optional. */
-export interface RetryOptions {
-  max_attempts?: number;
-  delay_seconds?: number;
-  initial_delay_ms?: number;
-  exponential_backoff?: boolean;
-  max_delay_seconds?: number;
-  jitter?: boolean;
-}
+/** Retry policy as users write it (seed form and SPEC §3): the `retry` schema's type. All fields optional. */
+export type RetryOptions = RetryConfig;
 
 /**
- * Signing as a config or API caller writes it (defaults not yet applied): one of the schemes of
- * `config/schema/signing.ts`. The engine applies the defaults when it signs each attempt.
+ * Signing: one of the schemes of `config/schema/signing.ts`, as the schema outputs it (defaults
+ * applied). Stored blocks are parsed again when each attempt is signed, so a record written
+ * before a default existed still signs.
  */
-export type SigningOptions = SigningInput;
+export type SigningOptions = SigningConfig;
 
 export interface DeliveryOptions {
   /** What made the call, for inspection: `route`, `hook`, `chain`, `rule`, `script`, `api`. */

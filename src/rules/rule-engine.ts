@@ -8,6 +8,8 @@
  * any rule for a request deeper in its trace than `maxTraceDepth`.
  */
 import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/rules.js";
+import { journalConfigSchema } from "../config/schema/storage.js";
+import { webhooksConfigSchema } from "../config/schema/webhooks.js";
 import { describeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { compileRulesOrThrow, type CompiledRule } from "./compile-rules.js";
@@ -46,8 +48,6 @@ export interface RuleEngine {
 }
 
 const NO_MATCH: readonly string[] = Object.freeze([]);
-const DEFAULT_MAX_DEPTH = 8;
-const DEFAULT_KEEP_RUNS = 1000;
 const PRUNE_EVERY = 100;
 
 /**
@@ -64,8 +64,9 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   // tests is normal traffic, not something to log on every request.
   const rules = compileRulesOrThrow(configs, { clock, random, strict: true });
   const index = buildRuleIndex(rules);
-  const maxDepth = options.maxTraceDepth ?? DEFAULT_MAX_DEPTH;
-  const keepRuns = options.keepRuns ?? DEFAULT_KEEP_RUNS;
+  // Without a config, the config's own defaults (`webhooks.max_trace_depth`, `journal.max_runs`).
+  const maxDepth = options.maxTraceDepth ?? webhooksConfigSchema.parse({}).max_trace_depth;
+  const keepRuns = options.keepRuns ?? journalConfigSchema.parse({}).max_runs;
   const stats: RuleStats[] = rules.map((r) => ({ name: r.name, matched: 0, succeeded: 0, failed: 0, suppressed: 0, conditionErrors: 0, lastError: null }));
   const inflight = new Set<Promise<void>>();
   /** `<traceId> <chainId>` → how many runs of that chain are going in that trace. */

@@ -49,8 +49,8 @@ export interface RuleServices {
 }
 
 export interface RuleEngineOptions {
-  /** A request deeper than this in its trace fires no rule (loop guard). Default 8 (`webhooks.max_trace_depth`). */
+  /** A request deeper than this in its trace fires no rule (loop guard). Default: `webhooks.max_trace_depth`'s. */
   maxTraceDepth?: number;
-  /** Rule runs kept in the run store; older ones are pruned. Default 1000. */
+  /** Rule runs kept in the run store; older ones are pruned. Default: `journal.max_runs`'s. */
   keepRuns?: number;
 }

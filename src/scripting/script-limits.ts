@@ -1,11 +1,14 @@
+import { scriptingConfigSchema } from "../config/schema/scripting.js";
 import type { ScriptLimits } from "./script-types.js";
 
-/** SPEC §6 defaults: 5 s wall time, 64 MiB heap, 20 outbound calls, 200 log lines. */
+const schemaDefaults = scriptingConfigSchema.parse({});
+
+/** SPEC §6 defaults (5 s wall time, 64 MiB heap, 20 outbound calls, 200 log lines), as the schema sets them. */
 export const DEFAULT_SCRIPT_LIMITS: Readonly<ScriptLimits> = Object.freeze({
-  timeout_ms: 5000,
-  memory_mb: 64,
-  max_http_calls: 20,
-  max_log_lines: 200,
+  timeout_ms: schemaDefaults.timeout_ms,
+  memory_mb: schemaDefaults.memory_mb,
+  max_http_calls: schemaDefaults.max_http_calls,
+  max_log_lines: schemaDefaults.max_log_lines,
 });
 
 /** Longest `console.*` line kept, in characters; longer lines are cut with a note. */

@@ -15,7 +15,7 @@ import { ScriptWorkerSlot, type SlotEvents } from "./script-worker-slot.js";
 
 export interface ScriptRuntimeOptions {
   clock: Clock;
-  /** Worker threads; default: the number of CPU cores. */
+  /** Worker threads; default: the CPUs this process may use (`availableParallelism()`), the one place this default lives. */
   poolSize?: number;
   /** Limits for runs that do not set their own (unset fields: SPEC defaults). */
   defaults?: Partial<ScriptLimits>;

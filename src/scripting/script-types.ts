@@ -3,18 +3,15 @@
  * the `http` function it plugs in (the delivery engine, in chains/rules/routes), and what a
  * run gives back. Everything crossing the sandbox boundary is plain JSON.
  */
+import type { ScriptingConfig } from "../config/schema/scripting.js";
 
-/** Per-run limits. Each has a default (see `DEFAULT_SCRIPT_LIMITS`). */
-export interface ScriptLimits {
-  /** Wall time for the whole run, awaited calls and left-running promises included. */
-  timeout_ms: number;
-  /** QuickJS heap limit in MiB. */
-  memory_mb: number;
-  /** `mockforge.http.*` calls allowed; further calls reject with MFG_ERR_SCRIPT_LIMIT. */
-  max_http_calls: number;
-  /** `console.*` lines kept; the rest are counted in `logsDropped`. */
-  max_log_lines: number;
-}
+/**
+ * Per-run limits, the `scripting` config's limit fields with their defaults applied
+ * (`DEFAULT_SCRIPT_LIMITS`): `timeout_ms` (wall time, awaited calls and left-running promises
+ * included), `memory_mb` (QuickJS heap), `max_http_calls` (further calls reject with
+ * MFG_ERR_SCRIPT_LIMIT), `max_log_lines` (the rest are counted in `logsDropped`).
+ */
+export type ScriptLimits = Pick<ScriptingConfig, "timeout_ms" | "memory_mb" | "max_http_calls" | "max_log_lines">;
 
 /** A response as scripts see and change it through `mockforge.response`. */
 export interface ScriptResponse {

@@ -5,7 +5,7 @@ describe("scripting config schema", () => {
   it("accepts every limit, the pool size and the env allowlist", () => {
     const c = { timeout_ms: 2000, memory_mb: 32, max_http_calls: 5, max_log_lines: 50, pool_size: 4, env_allowlist: ["WEBHOOK_SECRET"] };
     expect(scriptingConfigSchema.parse(c)).toEqual(c);
-    expect(scriptingConfigSchema.parse({})).toEqual({});
+    expect(scriptingConfigSchema.parse({})).toEqual({ timeout_ms: 5000, memory_mb: 64, max_http_calls: 20, max_log_lines: 200 });
   });
 
   it("refuses unknown keys and impossible values", () => {

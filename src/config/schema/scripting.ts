@@ -1,8 +1,9 @@
 /**
  * Config schema for the top-level `scripting` section (SPEC §6): the sandbox's default limits
- * and worker pool. Every field is optional; the script runtime fills in its own defaults
- * (5 s, 64 MiB, 20 calls, 200 log lines, one worker per CPU core). Per-script `timeout_ms`
- * on chain links and rule actions overrides `timeout_ms` here.
+ * and worker pool. The limits' defaults (5 s, 64 MiB, 20 calls, 200 log lines) live here and
+ * nowhere else: the runtime reads them as `scriptingConfigSchema.parse({})`. The pool size has
+ * no literal default: one worker per CPU the process may use (`ScriptRuntime`). Per-script
+ * `timeout_ms` on chain links and rule actions overrides `timeout_ms` here.
  */
 import { z } from "zod";
 
@@ -12,21 +13,21 @@ export const scriptingConfigSchema = z.strictObject({
     .int()
     .min(1)
     .max(600_000)
-    .optional()
-    .describe("Wall-time limit per script run in ms, awaited calls included (default 5000)"),
-  memory_mb: z.number().int().min(1).max(2048).optional().describe("Heap limit per script run in MiB (default 64)"),
+    .default(5000)
+    .describe("Wall-time limit per script run in ms, awaited calls included"),
+  memory_mb: z.number().int().min(1).max(2048).default(64).describe("Heap limit per script run in MiB"),
   max_http_calls: z
     .number()
     .int()
     .min(0)
-    .optional()
-    .describe("mockforge.http calls allowed per run; further calls reject with MFG_ERR_SCRIPT_LIMIT (default 20)"),
+    .default(20)
+    .describe("mockforge.http calls allowed per run; further calls reject with MFG_ERR_SCRIPT_LIMIT"),
   max_log_lines: z
     .number()
     .int()
     .min(0)
-    .optional()
-    .describe("console lines kept per run; the rest are counted as dropped (default 200)"),
+    .default(200)
+    .describe("console lines kept per run; the rest are counted as dropped"),
   pool_size: z
     .number()
     .int()

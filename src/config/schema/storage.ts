@@ -22,7 +22,10 @@ export type StorageConfig = z.infer<typeof storageConfigSchema>;
 
 export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
 
-/** Journal retention: the newest `max_entries` requests are kept, older ones pruned. */
+/**
+ * Retention of what is recorded: the newest `max_entries` requests, and the newest `max_runs`
+ * runs of each kind (chain runs, rule runs, route script runs), older ones pruned.
+ */
 export const journalConfigSchema = z.strictObject({
   max_entries: z
     .number()
@@ -30,6 +33,12 @@ export const journalConfigSchema = z.strictObject({
     .min(1)
     .default(DEFAULT_JOURNAL_MAX_ENTRIES)
     .describe("Requests kept in the journal; the oldest are pruned past this"),
+  max_runs: z
+    .number()
+    .int()
+    .min(1)
+    .default(1000)
+    .describe("Runs kept per kind (chain runs, rule runs, route script runs); the oldest are pruned past this"),
 });
 
 export type JournalConfig = z.infer<typeof journalConfigSchema>;

@@ -62,6 +62,8 @@ export const webhooksConfigSchema = z.strictObject({
   persist: z.enum(["before_response", "after_response"]).default("before_response"),
 });
 export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
+/** The `webhooks` block as written (defaults optional), for building one in code. */
+export type WebhooksConfigInput = z.input<typeof webhooksConfigSchema>;
 
 /**
  * The fields every outbound call shares, wherever it is written (route webhooks, hook and rule
