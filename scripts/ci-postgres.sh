@@ -60,13 +60,33 @@ stop_cluster() {
 
 BINDIR="$(find_bindir || true)"
 
+# Starts the server of the cluster in $DATA_DIR on port $1 (fails when the port is taken).
+start_server() {
+  # fsync off: a CI database that is thrown away needs no crash safety, and it halves test time.
+  as_server_user "$BINDIR/pg_ctl" -D "$DATA_DIR" -l "$SERVER_LOG" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $1 -k $SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    start >&2
+}
+
 if [ "${1:-}" = "stop" ]; then
   [ -n "$BINDIR" ] && stop_cluster "$BINDIR"
   rm -rf "$STATE_DIR"
   log "stopped and removed $STATE_DIR"
   exit 0
 fi
-[ $# -eq 0 ] || die "unknown argument '$1' (use no argument to start, or 'stop')"
+# `down` and `up` stop and start the server of an existing cluster, keeping its data and port:
+# the PostgreSQL-restart tests take the database away under load and bring it back.
+if [ "${1:-}" = "down" ]; then
+  [ -n "$BINDIR" ] || die "no PostgreSQL server binary found"
+  as_server_user "$BINDIR/pg_ctl" -D "$DATA_DIR" -m fast -w -t 30 stop >&2
+  exit 0
+fi
+if [ "${1:-}" = "up" ]; then
+  [ -n "$BINDIR" ] && [ -f "$PORT_FILE" ] || die "no cluster in $STATE_DIR to start"
+  start_server "$(cat "$PORT_FILE")"
+  exit 0
+fi
+[ $# -eq 0 ] || die "unknown argument '$1' (use no argument to start; 'stop' to stop and remove; 'down'/'up' to stop/start the server only)"
 
 if [ -z "$BINDIR" ]; then
   [ "$(id -u)" = 0 ] || die "no PostgreSQL server binary found and not root: install the 'postgresql' package, or run as root"
@@ -113,10 +133,7 @@ for i in $(seq 0 49); do
   port=$(( base + i * 7 ))
   port_in_use "$port" && continue
   log "starting on 127.0.0.1:$port"
-  # fsync off: a CI database that is thrown away needs no crash safety, and it halves test time.
-  if as_server_user "$BINDIR/pg_ctl" -D "$DATA_DIR" -l "$SERVER_LOG" -w -t 60 \
-       -o "-c listen_addresses=127.0.0.1 -p $port -k $SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-       start >&2; then
+  if start_server "$port"; then
     started="$port"
     break
   fi

@@ -60,6 +60,11 @@ describe("webhooks.persist", () => {
       restore();
       const ok = await call(`${s.url}/api/orders`, { method: "POST", body: { n: 2 } });
       expect(ok.status).toBe(201);
+      // The 503 said "not accepted": its webhook must not go out (a client retrying would
+      // otherwise cause two events with different webhook-ids).
+      await rx.waitFor((h) => h.path === "/hooks" && (h.body as { n?: unknown }).n === 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(rx.received.filter((h) => h.path === "/hooks").map((h) => h.body)).toEqual([{ n: 2 }]);
     } finally {
       await s.close();
       await rx.stop();
@@ -104,9 +109,10 @@ intelligent_behavior:
       expect((await call(`${s.url}/api/other`)).status).toBe(200);
       restore();
       expect((await call(`${s.url}/api/orders`, { method: "POST", body: { n: 2 } })).status).toBe(201);
-      // (The refused one may have gone out once: sending starts while the row commits.)
-      const [hook] = await rx.waitFor((h) => h.path === "/hooks" && (h.body as { n?: unknown }).n === 2);
-      expect(hook!.body).toEqual({ n: 2 });
+      // The refused one never goes out: under before_response a webhook is sent once its row is stored.
+      await rx.waitFor((h) => h.path === "/hooks" && (h.body as { n?: unknown }).n === 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(rx.received.filter((h) => h.path === "/hooks").map((h) => h.body)).toEqual([{ n: 2 }]);
     } finally {
       await s.close();
       await rx.stop();

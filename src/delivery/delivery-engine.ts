@@ -188,12 +188,20 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
       ? { ...record, status: "in_flight", nextAttemptAt: null, leaseOwner: lease.owner, leaseUntil: lease.until }
       : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs), leaseOwner: null, leaseUntil: null };
     const stored = store.insert(rec);
-    // Sent at once, while the outbox row commits: waiting for the commit first would add an
-    // event-loop turn to every webhook's latency. The attempt and status records wait for
-    // the row (see runQueued). A crash before the commit loses the record either way, so
-    // sending first never loses a delivery that waiting would have kept.
-    if (immediate) dispatcher.launch(rec, stored);
-    await stored;
+    // Under `persist: before_response` (the default) a row that cannot be stored makes the
+    // caller answer 503 ("not accepted, retry"), so nothing may be sent before the commit: a
+    // retrying client would otherwise cause a second event with another webhook-id. Under
+    // `after_response` the caller has answered already; the call goes out while the row commits
+    // (one event-loop turn less), and the attempt records wait for the row (see runQueued).
+    const sendFirst = immediate && defaults.persist === "after_response";
+    if (sendFirst) dispatcher.launch(rec, stored);
+    try {
+      await stored;
+    } catch (e) {
+      if (immediate && !sendFirst) dispatcher.release();
+      throw e;
+    }
+    if (immediate && !sendFirst) dispatcher.launch(rec);
     waiters.notify(rec);
     if (!immediate) dispatcher.wakeAt(rec.nextAttemptAt!);
     return { ...rec };
