@@ -5,7 +5,7 @@
  * broken config never starts, and every problem comes back at once with file:line:col.
  */
 import { loadChains, type LoadedChain } from "./chains/index.js";
-import { ConfigError, type ConfigProblem, type LoadedConfig } from "./config/index.js";
+import { chainRefProblems, ConfigError, type ConfigProblem, type LoadedConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
 import { timedSignatureWarnings } from "./config/signing-warnings.js";
 import { isMockForgeError } from "./core/errors.js";
@@ -32,9 +32,13 @@ export async function checkDomain(loaded: LoadedConfig, deps: Pick<Deps, "clock"
     else if (isMockForgeError(e)) problems.push(source.problem(e.code, ["chains"], e.message, { hint: e.details.hint }));
     else throw e;
   }
+  // A chain file that failed to load has no id to match (its own problems are reported); an
+  // inline chain with problems still has the id it was given.
+  const inlineIds = config.chains.flatMap((c) => (typeof c !== "string" && c.id ? [c.id] : []));
+  if (!problems.some((p) => p.file !== source.file)) problems.push(...chainRefProblems(config, [...new Set([...chains.map((c) => c.chain.id), ...inlineIds])], source));
   const rules = compileRules(config.intelligent_behavior.behavior_model.consistency_rules, { clock: deps.clock, random: deps.random });
-  for (const i of rules.issues) problems.push(source.problem(i.code, ["intelligent_behavior", "behavior_model", "consistency_rules", ...i.path], i.message, { hint: i.hint }));
-  for (const i of validateChaos(config.chaos)) problems.push(source.problem(i.code, ["chaos", ...i.path], i.message, { hint: i.hint }));
+  for (const i of rules.issues) problems.push(source.problem(i.code, ["intelligent_behavior", "behavior_model", "consistency_rules", ...i.path], i.message, { hint: i.hint, offset: i.offset }));
+  for (const i of validateChaos(config.chaos)) problems.push(source.problem(i.code, ["chaos", ...i.path], i.message, { hint: i.hint, offset: i.offset }));
   config.routes.forEach((r, i) => {
     if (!r.script) return;
     const check = checkScriptSyntax(r.script);

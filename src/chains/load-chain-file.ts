@@ -38,7 +38,10 @@ export function chainIdFromFile(file: string): string {
  */
 export function chainConfigProblems(v: ChainValidation, source: ConfigSource, base: readonly (string | number)[] = []): ConfigProblem[] {
   return v.errors.map((p) =>
-    source.problem(p.code, [...base, ...p.segments], `chain '${v.chainId || "(no id)"}': ${p.message}`, p.offset !== undefined ? { offset: p.offset } : {}),
+    source.problem(p.code, [...base, ...p.segments], `chain '${v.chainId || "(no id)"}': ${p.message}`, {
+      ...(p.offset !== undefined ? { offset: p.offset } : {}),
+      ...(p.hint !== undefined ? { hint: p.hint } : {}),
+    }),
   );
 }
 

@@ -4,31 +4,17 @@
  * a chain in one pass; a valid chain comes back as a `PreparedChain` ready to run.
  */
 import type { ChainConfig, ChainLinkConfig } from "../config/schema/chains.js";
-import { validateSigning } from "../config/schema/webhooks.js";
 import { describeError, isMockForgeError, MockForgeError } from "../core/errors.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import { compileCondition, compileTemplate } from "../template/index.js";
 import { findCycles, formatCycle, transitiveDependencies } from "./dependency-graph.js";
 import { parseExtractPath, type ExtractPath } from "./extract-path.js";
+import { formatChainPath, type ChainProblem } from "./chain-problem.js";
 import { inferDependencies } from "./infer-dependencies.js";
+import { linkProblems } from "./link-checks.js";
 import type { LinkCondition, LinkTemplate, PreparedChain, PreparedLink } from "./prepared-chain.js";
 
-/** One problem, located by config path (`links[1].request.url`). */
-export interface ChainProblem {
-  code: "MFG_ERR_CHAIN_INVALID" | "MFG_ERR_CHAIN_CYCLE";
-  /** As text: `links[1].request.url`. */
-  path: string;
-  /** The same path as keys and indexes, for locating it in the source file. */
-  segments: (string | number)[];
-  message: string;
-  /** Character offset inside a string value (template and condition errors). */
-  offset?: number;
-}
-
-/** `["links", 1, "request", "url"]` → `links[1].request.url`. */
-export function formatChainPath(segments: readonly (string | number)[]): string {
-  return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-}
+export { formatChainPath, type ChainProblem } from "./chain-problem.js";
 
 /** The inverse of `formatChainPath` for paths that template errors carry as text. */
 function parseChainPath(path: string): (string | number)[] {
@@ -218,8 +204,7 @@ function compileLink(l: ChainLinkConfig, i: number, errors: ChainProblem[], opti
       errors.push(problem(["links", i, "condition"], `condition does not compile: ${problemText(e)}`, positionOf(e)));
     }
   }
-  const badSigning = validateSigning(l.request.signing);
-  if (badSigning) errors.push(problem(["links", i, "request", "signing"], `link '${l.request.id}': ${badSigning}`));
+  errors.push(...linkProblems(l, i));
   for (const [name, p] of Object.entries(l.extract ?? {})) {
     const parsed = parseExtractPath(p);
     if ("error" in parsed) errors.push(problem(["links", i, "extract", name], `extract path ${parsed.error}`));
@@ -278,7 +263,7 @@ export function prepareChain(chain: ChainConfig, options: ValidateChainOptions =
 /** The error for a failed validation (see `prepareChain`). */
 export function chainValidationError(v: ChainValidation): MockForgeError {
   const onlyCycles = v.errors.length > 0 && v.errors.every((p) => p.code === "MFG_ERR_CHAIN_CYCLE");
-  const lines = v.errors.map((p) => `${p.path}: ${p.message}`);
+  const lines = v.errors.map((p) => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`);
   const name = v.chainId ? `'${v.chainId}'` : "(no id)";
   const message =
     lines.length === 1 ? `Chain ${name} is invalid: ${lines[0]}` : `Chain ${name} is invalid (${lines.length} problems):\n  - ${lines.join("\n  - ")}`;

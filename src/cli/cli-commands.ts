@@ -8,7 +8,7 @@ import { Command } from "commander";
  */
 export const COMMANDS: { name: string; description: string; load: () => Promise<Command> }[] = [
   { name: "serve", description: "Serve the mocked routes and the admin API from a config file", load: async () => (await import("./serve-command.js")).serveCommand() },
-  { name: "validate", description: "Check a config file: syntax, schema, unknown keys, templates, duplicate routes", load: async () => (await import("./validate-command.js")).validateCommand() },
+  { name: "validate", description: "Check a config file: syntax, schema, unknown keys, templates and the names they read, signing secrets, chain ids, duplicate routes", load: async () => (await import("./validate-command.js")).validateCommand() },
   { name: "schema", description: "Print the JSON Schema of the config file", load: async () => (await import("./schema-command.js")).schemaCommand() },
   { name: "deliveries", description: "Inspect and replay outbound deliveries", load: async () => (await import("./deliveries-command.js")).deliveriesCommand() },
   { name: "chain", description: "Run request chains and read their history", load: async () => (await import("./chain-command.js")).chainCommand() },

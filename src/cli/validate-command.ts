@@ -1,13 +1,14 @@
 import { Command } from "commander";
-import { loadConfig } from "../config/index.js";
+import { ConfigError, loadConfig } from "../config/index.js";
 import { defaultDeps } from "../core/deps.js";
+import { MockForgeError } from "../core/errors.js";
 import { checkDomain } from "../domain-checks.js";
 import { reportError } from "./cli-errors.js";
 
 /** `mockforge validate <file>`: the same checks as `serve`, without listening. Exit 1 on any problem. */
 export function validateCommand(): Command {
   return new Command("validate")
-    .description("Check a config file: syntax, schema, unknown keys, templates, duplicate routes")
+    .description("Check a config file: syntax, schema, unknown keys, templates and the names they read, signing secrets, chain ids, duplicate routes")
     .argument("[file]", "config file", "mockforge.yaml")
     .action(async (file: string) => {
       try {
@@ -16,7 +17,21 @@ export function validateCommand(): Command {
         for (const w of [...loaded.warnings, ...checked.warnings]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`${loaded.file}: OK (${loaded.config.routes.length} routes, ${checked.chains.length} chains, ${loaded.config.chaos.scenarios.length} scenarios, ${loaded.config.intelligent_behavior.behavior_model.consistency_rules.length} rules)\n`);
       } catch (e) {
-        process.exitCode = reportError(e);
+        process.exitCode = reportError(chainFileError(e, file) ?? e);
       }
     });
+}
+
+/**
+ * A chain file given to `validate` fails as a config on its top-level `links` (and `id`,
+ * `name`): say what the file is and which command checks it, instead of listing unknown keys.
+ */
+function chainFileError(e: unknown, file: string): MockForgeError | null {
+  if (!(e instanceof ConfigError)) return null;
+  const links = e.problems.find((p) => p.code === "MFG_ERR_CONFIG_UNKNOWN_KEY" && p.path === "links");
+  if (!links) return null;
+  return new MockForgeError("MFG_ERR_CONFIG_INVALID", `${file} is a chain file (it has top-level \`links\`), not a server config`, {
+    file: links.file,
+    hint: `Validate it with \`mockforge chain validate ${file}\`; run it with \`mockforge chain run ${file}\`; or list it under \`chains:\` in a config and validate that.`,
+  });
 }

@@ -3,56 +3,72 @@
  * refused with its file:line:col instead of surfacing as a broken response at request time.
  */
 import { isMockForgeError } from "../core/errors.js";
-import { compileCondition, compileTemplate } from "../template/index.js";
+import { compileCondition, compileTemplate, unknownConditionRoots, unknownTemplateRoots, withNames, type RootProblem, type TemplateRoots } from "../template/index.js";
 import type { ConfigProblem } from "./config-error.js";
 import type { ConfigSource } from "./parse-with-schema.js";
 import type { RouteConfig } from "./schema/routes.js";
 import { isPlainObject } from "./schema-introspect.js";
+
+/** What a route's response templates read (see MockEngine.scope). */
+export const ROUTE_RESPONSE_ROOTS: TemplateRoots = { names: ["request", "env", "base_url"], what: "a route response" };
+/** What a route webhook's templates and condition read (see route-webhooks.ts); its headers also see `body`. */
+export const ROUTE_WEBHOOK_ROOTS: TemplateRoots = { names: ["request", "response", "env", "base_url"], what: "a route webhook" };
 
 /** Template and condition problems in `routes`, which sit at `prefix` in the document. */
 export function checkRouteTemplates(routes: readonly RouteConfig[], source: ConfigSource, prefix: readonly PropertyKey[] = ["routes"]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   routes.forEach((route, i) => {
     const at = [...prefix, i];
-    const { status, headers, body } = route.response;
-    checkTemplates(status, [...at, "response", "status"], source, problems);
-    checkTemplates(headers, [...at, "response", "headers"], source, problems);
-    checkTemplates(body, [...at, "response", "body"], source, problems);
+    for (const key of ["status", "headers", "body"] as const) {
+      checkTemplates(route.response[key], [...at, "response", key], source, problems, ROUTE_RESPONSE_ROOTS);
+    }
     route.webhooks.forEach((hook, j) => {
       const hookAt = [...at, "webhooks", j];
-      for (const key of ["url", "method", "headers", "body"] as const) checkTemplates(hook[key], [...hookAt, key], source, problems);
-      if (hook.condition !== undefined) checkCondition(hook.condition, [...hookAt, "condition"], source, problems);
+      for (const key of ["url", "method", "headers", "body"] as const) {
+        const roots = key === "headers" ? withNames(ROUTE_WEBHOOK_ROOTS, "body") : ROUTE_WEBHOOK_ROOTS;
+        checkTemplates(hook[key], [...hookAt, key], source, problems, roots);
+      }
+      if (hook.condition !== undefined) checkCondition(hook.condition, [...hookAt, "condition"], source, problems, ROUTE_WEBHOOK_ROOTS);
     });
   });
   return problems;
+}
+
+/** Each name in `found` that its context does not have, as a problem at its string's position. */
+export function rootProblems(found: readonly RootProblem[], at: readonly PropertyKey[], source: ConfigSource): ConfigProblem[] {
+  return found.map((r) => source.problem("MFG_ERR_EXPR_MISSING_NAME", [...at, ...r.path], r.message, { hint: r.hint, offset: r.offset }));
 }
 
 /**
  * Compiles each string inside `value` on its own, so an error names the exact string's path
  * and, for one-line strings, the column of the offending character.
  */
-export function checkTemplates(value: unknown, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[]): void {
+export function checkTemplates(value: unknown, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots?: TemplateRoots): void {
   if (typeof value === "string") {
     if (!value.includes("{{") && !value.includes("}}")) return;
     try {
       compileTemplate(value, source.displayPath(path));
     } catch (e) {
       problems.push(toProblem(e, path, source));
+      return;
     }
+    if (roots) problems.push(...rootProblems(unknownTemplateRoots(value, roots), path, source));
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkTemplates(item, [...path, i], source, problems));
+    value.forEach((item, i) => checkTemplates(item, [...path, i], source, problems, roots));
   } else if (isPlainObject(value)) {
-    for (const key of Object.keys(value)) checkTemplates(value[key], [...path, key], source, problems);
+    for (const key of Object.keys(value)) checkTemplates(value[key], [...path, key], source, problems, roots);
   }
 }
 
-/** Compiles a condition expression (which may itself hold `{{ }}`). */
-export function checkCondition(src: string, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[]): void {
+/** Compiles a condition expression (which may itself hold `{{ }}`), and checks its names against `roots`. */
+export function checkCondition(src: string, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots?: TemplateRoots): void {
   try {
     compileCondition(src, source.displayPath(path));
   } catch (e) {
     problems.push(toProblem(e, path, source));
+    return;
   }
+  if (roots) problems.push(...rootProblems(unknownConditionRoots(src, roots), path, source));
 }
 
 function toProblem(e: unknown, path: PropertyKey[], source: ConfigSource): ConfigProblem {

@@ -9,27 +9,32 @@ import { detachedSource, type ConfigSource } from "./parse-with-schema.js";
 import { checkRoutes } from "./route-checks.js";
 import type { MockForgeConfig } from "./schema/config.js";
 import type { RouteConfig } from "./schema/routes.js";
-import { validateSigning } from "./schema/webhooks.js";
+import { signingProblem } from "./schema/signing.js";
 import { checkRouteTemplates } from "./template-checks.js";
 
 /** Every semantic problem in `config`; empty when it is fine. */
 export function findConfigProblems(config: MockForgeConfig, source: ConfigSource = detachedSource()): ConfigProblem[] {
   const problems = findRouteProblems(config.routes, source);
-  const signing = validateSigning(config.webhooks.signing);
-  if (signing) problems.push(source.problem("MFG_ERR_CONFIG_INVALID", ["webhooks", "signing"], signing));
+  problems.push(...signingProblems(config.webhooks.signing, ["webhooks", "signing"], source));
   return problems;
+}
+
+/**
+ * A signing or verify block's problem (no secret, a secret the scheme cannot decode, a custom
+ * layout), at the secret it is about. `verify` blocks say so in the message.
+ */
+export function signingProblems(block: Parameters<typeof signingProblem>[0], at: readonly PropertyKey[], source: ConfigSource, verify = false): ConfigProblem[] {
+  const p = signingProblem(block);
+  if (!p) return [];
+  return [source.problem("MFG_ERR_CONFIG_INVALID", [...at, ...p.path], verify ? p.message.replace(/^signing /, "verify ") : p.message)];
 }
 
 /** Problems in a list of routes sitting at `prefix` (`["routes"]` in a config file). */
 export function findRouteProblems(routes: readonly RouteConfig[], source: ConfigSource, prefix: readonly PropertyKey[] = ["routes"]): ConfigProblem[] {
   const problems = [...checkRoutes(routes, source, prefix), ...checkRouteTemplates(routes, source, prefix)];
   routes.forEach((route, i) => {
-    route.webhooks.forEach((hook, j) => {
-      const signing = validateSigning(hook.signing);
-      if (signing) problems.push(source.problem("MFG_ERR_CONFIG_INVALID", [...prefix, i, "webhooks", j, "signing"], signing));
-    });
-    const verify = validateSigning(route.verify);
-    if (verify) problems.push(source.problem("MFG_ERR_CONFIG_INVALID", [...prefix, i, "verify"], verify.replace("signing needs", "verify needs")));
+    route.webhooks.forEach((hook, j) => problems.push(...signingProblems(hook.signing, [...prefix, i, "webhooks", j, "signing"], source)));
+    problems.push(...signingProblems(route.verify, [...prefix, i, "verify"], source, true));
   });
   return problems;
 }

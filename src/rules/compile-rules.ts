@@ -6,13 +6,15 @@
  * silently never fires.
  */
 import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/rules.js";
-import { isMockForgeError, MockForgeError, type ErrorCode } from "../core/errors.js";
+import { isMockForgeError, MockForgeError } from "../core/errors.js";
 import { BUILTIN_NAMES, parseExpression, type EvalEnv } from "../expr/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import { compileBodyTemplate, compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { EXCHANGE_NAMES } from "./rule-exchange.js";
 import { guardOf, type RuleGuard } from "./rule-index.js";
+import type { RuleIssue } from "./rule-issue.js";
+import { ruleActionIssues } from "./rule-names.js";
 
 export interface CompiledRule {
   name: string;
@@ -27,13 +29,7 @@ export interface CompiledRule {
   templates: { url?: Template; headers?: Template; body?: Template; variables?: Template };
 }
 
-/** One problem, with its path relative to `consistency_rules` (`[1, "condition"]`). */
-export interface RuleIssue {
-  code: ErrorCode;
-  path: (string | number)[];
-  message: string;
-  hint?: string;
-}
+export type { RuleIssue } from "./rule-issue.js";
 
 const KNOWN = new Set<string>([...EXCHANGE_NAMES, ...BUILTIN_NAMES]);
 
@@ -54,6 +50,7 @@ export function compileRules(configs: readonly ConsistencyRuleConfig[], env: Eva
     const before = issues.length;
     const cond = compileRuleCondition(config, index, issues, env);
     const templates = compileActionTemplates(config, index, issues);
+    if (issues.length === before) issues.push(...ruleActionIssues(config, index));
     if (cond && issues.length === before) rules.push({ name: config.name, index, ...cond, action: config.action, templates });
   });
   return { rules, issues };

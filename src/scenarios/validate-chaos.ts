@@ -5,19 +5,14 @@
  * reports them all.
  */
 import type { ChaosConfig, FaultConfigInput, HookCondition, HookConfig, TypedCondition } from "../config/schema/chaos.js";
-import { isMockForgeError, type ErrorCode } from "../core/errors.js";
+import { isMockForgeError } from "../core/errors.js";
 import { compilePattern } from "../expr/index.js";
 import { compileHookCondition } from "./hook-condition.js";
+import type { ChaosIssue } from "./chaos-issue.js";
+import { chaosNameIssues } from "./chaos-names.js";
 import { compileHookTemplates } from "./hook-templates.js";
 
-/** One problem. `path` is relative to what was validated, as keys and indexes, for `ConfigSource.problem`. */
-export interface ChaosIssue {
-  code: ErrorCode;
-  /** e.g. `["scenarios", 0, "steps", 1, "post_hooks", 0, "hook_type"]`. */
-  path: (string | number)[];
-  message: string;
-  hint?: string;
-}
+export type { ChaosIssue } from "./chaos-issue.js";
 
 type Path = (string | number)[];
 
@@ -61,6 +56,7 @@ export function validateChaos(chaos: ChaosConfig): ChaosIssue[] {
       }
     });
   });
+  issues.push(...chaosNameIssues(chaos));
   return issues;
 }
 

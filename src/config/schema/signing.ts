@@ -107,13 +107,45 @@ export type RouteVerifyConfig = z.infer<typeof routeVerifySchema>;
  * @example
  * validateSigning({ scheme: "stripe" }) // "signing needs `secret` or `secrets` …"
  */
-export function validateSigning(signing: { scheme: string; secret?: string | undefined; secrets?: string[] | undefined } | undefined): string | null {
+export function validateSigning(signing: SigningBlock | undefined): string | null {
+  return signingProblem(signing)?.message ?? null;
+}
+
+type SigningBlock = { scheme: string; secret?: string | undefined; secrets?: string[] | undefined };
+
+/** Like `validateSigning`, with where in the block the problem is (`["secrets", 1]`; [] for the block). */
+export function signingProblem(signing: SigningBlock | undefined): { path: (string | number)[]; message: string } | null {
   if (!signing) return null;
   if (!signing.secret && !(signing.secrets && signing.secrets.length > 0)) {
-    return `signing needs \`secret\` or \`secrets\` (scheme ${signing.scheme}: ${secretHint(signing.scheme)})`;
+    return { path: [], message: `signing needs \`secret\` or \`secrets\` (scheme ${signing.scheme}: ${secretHint(signing.scheme)})` };
   }
-  if (signing.scheme === "custom") return customLayoutProblem(signing as CustomSigningInput);
-  return null;
+  const decoded = signing.scheme === "standard-webhooks" || signing.scheme === "svix" || (signing.scheme === "custom" && ["whsec", "base64"].includes(String((signing as { key?: string }).key)));
+  if (decoded) {
+    const all = signing.secrets ?? [signing.secret!];
+    const bad = all.findIndex((s) => base64KeyProblem(s) !== null);
+    if (bad >= 0) {
+      const which = signing.secrets ? `secrets[${bad}]` : "secret";
+      const message = `signing ${which} is not usable: ${base64KeyProblem(all[bad]!)} (scheme ${signing.scheme} decodes its key: use ${secretHint(signing.scheme === "custom" ? "svix" : signing.scheme)}, at least 24 random bytes)`;
+      return { path: signing.secrets ? ["secrets", bad] : ["secret"], message };
+    }
+  }
+  const custom = signing.scheme === "custom" ? customLayoutProblem(signing as CustomSigningInput) : null;
+  return custom ? { path: [], message: custom } : null;
+}
+
+/**
+ * Why `secret` cannot be a base64 HMAC key (after an optional `whsec_`), or null when it can.
+ * The signer applies the same rule to each attempt (`keyBytes`); a `{{env.NAME}}` secret is
+ * read when signing, so it is checked then, not here.
+ */
+export function base64KeyProblem(secret: string): string | null {
+  if (secret.includes("{{")) return null;
+  return isBase64Key(secret.startsWith("whsec_") ? secret.slice(6) : secret) ? null : "it is not base64 after `whsec_`";
+}
+
+/** True when `b64` (the part after `whsec_`) is base64 text of at least one byte. */
+export function isBase64Key(b64: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(b64) && Buffer.from(b64, "base64").length > 0;
 }
 
 type CustomSigningInput = z.input<typeof customSigningSchema>;

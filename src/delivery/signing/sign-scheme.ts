@@ -3,6 +3,7 @@
  * and the signed string always come from the same single clock read of the attempt.
  */
 import { createHmac } from "node:crypto";
+import { isBase64Key } from "../../config/schema/signing.js";
 import { MockForgeError } from "../../core/errors.js";
 import { fill, type SchemeDef, type SignatureHeaderDef } from "./scheme.js";
 
@@ -25,13 +26,13 @@ export interface SignInput {
 export function keyBytes(key: SchemeDef["key"], secret: string): Buffer {
   if (key === "utf8") return Buffer.from(secret, "utf8");
   const b64 = secret.startsWith("whsec_") ? secret.slice(6) : secret;
-  const bytes = Buffer.from(b64, "base64");
-  if (bytes.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
+  // The rule `validate` applies to literal secrets at load (config/schema/signing.ts).
+  if (!isBase64Key(b64)) {
     throw new MockForgeError("MFG_ERR_CONFIG_INVALID", "Signing secret is not usable: it is not base64 after `whsec_`", {
       hint: "This scheme decodes its key: use `whsec_` followed by base64 (at least 24 random bytes), as Standard Webhooks and Svix issue them.",
     });
   }
-  return bytes;
+  return Buffer.from(b64, "base64");
 }
 
 /** One digest of `payload`, written as the header wants it (hex or base64 of the digest bytes). */
