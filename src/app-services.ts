@@ -7,6 +7,7 @@ import type { ChainRun, ChainRegistry } from "./chains/index.js";
 import { createChainRegistry, runChain } from "./chains/index.js";
 import type { MockForgeConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
+import { scriptEnvOf, type EnvAccess } from "./core/env-access.js";
 import type { EventBus } from "./core/event-bus.js";
 import { publishChainEvent } from "./events/chain-events.js";
 import { publishingRunStore } from "./events/run-events.js";
@@ -15,7 +16,7 @@ import type { CheckedDomain } from "./domain-checks.js";
 import { createRuleEngine, type RuleEngine } from "./rules/index.js";
 import type { ChainRunRequest } from "./scenarios/index.js";
 import { createFaultController, createScenarioManager, type FaultController, type ScenarioManager } from "./scenarios/index.js";
-import { allowedEnv, ScriptRuntime } from "./scripting/index.js";
+import { ScriptRuntime } from "./scripting/index.js";
 import type { Storage } from "./storage/ports.js";
 
 export interface DomainServices {
@@ -24,8 +25,8 @@ export interface DomainServices {
   runChain(chainId: string, request: ChainRunRequest & { onEvent?: Parameters<typeof runChain>[1]["onEvent"] }): Promise<ChainRun>;
   /** The sandbox, created on first use. */
   scripts(): ScriptRuntime;
-  /** `mockforge.env` for scripts: only `scripting.env_allowlist` names. */
-  scriptEnv: Record<string, string>;
+  /** `mockforge.env` for a script loaded from the config files, or added at run time (core/env-access.ts). */
+  scriptEnv(addedAtRunTime: boolean): Record<string, string>;
   faults: FaultController;
   rules: RuleEngine;
   scenarios: ScenarioManager;
@@ -38,6 +39,8 @@ export interface DomainDeps {
   storage: Storage;
   deliveries: DeliveryEngine;
   deps: Deps;
+  /** The environment views: config content reads `file`, what the admin API added reads `runtime`. */
+  env: EnvAccess;
   baseUrl: () => string;
   /** When given, chain, scenario and rule progress is published on it. */
   events?: EventBus;
@@ -47,8 +50,8 @@ export function createDomainServices(o: DomainDeps): DomainServices {
   const { config, deps, deliveries } = o;
   const events = o.events;
   const runs = events ? publishingRunStore(o.storage.runs, events) : o.storage.runs;
-  const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env };
-  const scriptEnv = allowedEnv(deps.env, config.scripting.env_allowlist ?? []);
+  const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: o.env.file };
+  const scriptEnv = (addedAtRunTime: boolean) => scriptEnvOf(o.env.of(addedAtRunTime));
   let runtime: ScriptRuntime | null = null;
   const scripts = () =>
     (runtime ??= new ScriptRuntime({
@@ -65,11 +68,15 @@ export function createDomainServices(o: DomainDeps): DomainServices {
 
   const chains = createChainRegistry();
   for (const c of o.checked.chains) chains.add(c.chain);
+  // Chains from the config files; one added or replaced through the admin API is another object.
+  const fromFiles = new WeakSet(o.checked.chains.map((c) => c.chain));
   const running = new Set<Promise<unknown>>();
   const chainRunner: DomainServices["runChain"] = (chainId, req) => {
     const chain = chains.get(chainId);
+    const env = o.env.of(!fromFiles.has(chain));
     const p = runChain(chain, {
       ...base,
+      env,
       deliveries,
       runs,
       baseUrl: o.baseUrl(),
@@ -87,7 +94,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
             },
           }
         : {}),
-      ...(chain.hasScripts ? { scripts: { runtime: scripts(), envAllowlist: config.scripting.env_allowlist ?? [] } } : {}),
+      ...(chain.hasScripts ? { scripts: { runtime: scripts(), envAllowlist: Object.keys(env) } } : {}),
     });
     running.add(p);
     void p.finally(() => running.delete(p)).catch(() => {});
@@ -106,7 +113,7 @@ export function createDomainServices(o: DomainDeps): DomainServices {
       chains: { run: chainRunner },
       ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
       runs,
-      scriptEnv,
+      scriptEnv: scriptEnv(false),
       get baseUrl() {
         return o.baseUrl();
       },

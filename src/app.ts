@@ -14,6 +14,8 @@ import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
 import type { LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
+import { createEnvAccess, type EnvAccess } from "./core/env-access.js";
+import { envNamesIn } from "./core/env-names.js";
 import { createEventBus, type EventBus } from "./core/event-bus.js";
 import { createDeliveryEngine } from "./delivery/index.js";
 import type { DeliveryEngine } from "./delivery/types.js";
@@ -48,7 +50,10 @@ export interface AppOptions {
 }
 
 export interface App {
+  /** `deps.env` is the config files' view of the environment, not the whole of it (`env`). */
   readonly deps: Deps;
+  /** The environment views (core/env-access.ts): config content vs what is added at run time. */
+  readonly env: EnvAccess;
   readonly loaded: LoadedConfig;
   readonly routes: RouteTable;
   /** What the server does, as it happens: the admin event stream and lifecycle webhooks read it. */
@@ -73,8 +78,12 @@ export interface App {
 }
 
 export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
-  const deps = defaultDeps(options.deps);
+  const given = defaultDeps(options.deps);
   const config = loaded.config;
+  // The only read of the whole environment for templates, conditions, scripts and secrets:
+  // from here on every service gets a view (issue 14, finding 5; docs/security.md).
+  const env = createEnvAccess(given.env, { allowlist: config.env_allowlist, fileNames: loaded.envNames });
+  const deps: Deps = { ...given, env: env.file };
   const routes = new RouteTable(config.routes);
   let storage: Storage | null = null;
   let deliveries: DeliveryEngine | null = null;
@@ -98,6 +107,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
 
   const app: App = {
     deps,
+    env,
     loaded,
     routes,
     events,
@@ -120,6 +130,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       // Everything that can refuse the config runs before anything is opened or bound.
       const checked = await checkDomain(loaded, deps);
       for (const w of checked.warnings) deps.logger.warn(w);
+      // Chain files are config files too: they may read the names they write.
+      for (const c of checked.chains) env.addFileNames(envNamesIn(c.chain.config));
       // Specs load before storage opens: a broken spec refuses the config like any config error.
       // The delivery engine is reached through a getter; callbacks only fire once it exists.
       if (usesOpenApi(config)) {
@@ -139,11 +151,11 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks, self: { port: () => port, baseUrl: () => config.http.base_url }, env: deps.env }));
       const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
       unwireEvents = wireEvents({ bus: events, onEntry: (fn) => r.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
-      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, baseUrl, events }));
+      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, env, baseUrl, events }));
       for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
 
       // Always on: routes with webhooks can be added at run time through the admin API.
-      const webhooks = routeWebhookFirer({ deliveries: d, deps, baseUrl });
+      const webhooks = routeWebhookFirer({ deliveries: d, deps, env, baseUrl });
       const persistFirst = config.webhooks.persist === "before_response";
       const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
       if (dom.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(dom.rules));
@@ -153,10 +165,11 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
         routes,
         journal: r,
         deps,
+        env,
         baseUrl,
         maxTraceDepth: config.webhooks.max_trace_depth,
         decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
-        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: dom.scriptEnv, deliveries: d, runs: s.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
+        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: (route) => dom.scriptEnv(route.addedAtRunTime), deliveries: d, runs: s.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
         afterResponse,
         ...(options.accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
         beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],
@@ -225,6 +238,7 @@ export function adminPorts(app: App): AdminPorts {
     deliveries: app.deliveries(),
     recorder: app.recorder(),
     shared: app.shared(),
+    envAllowlist: app.env.allowlist,
     chains: { registry: domain.chains, run: domain.runChain },
     faults: domain.faults,
     rules: domain.rules,

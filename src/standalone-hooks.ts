@@ -6,6 +6,8 @@
  * imports a storage adapter.
  */
 import { systemClock } from "./core/clock.js";
+import { createEnvAccess, type EnvRecord } from "./core/env-access.js";
+import { envNamesIn } from "./core/env-names.js";
 import { silentLogger } from "./core/logger.js";
 import { systemRandom } from "./core/random.js";
 import { createDeliveryEngine, type MockForgeDeliveryEngine } from "./delivery/index.js";
@@ -34,7 +36,8 @@ export function defaultHookServices(): Promise<StandaloneHookServices> {
     const storage = createMemoryStorage();
     const deliveries = createDeliveryEngine({ storage, clock: systemClock, random: systemRandom, logger: silentLogger, pollIntervalMs: 0 });
     await deliveries.start();
-    return { deliveries, clock: systemClock, random: systemRandom, logger: silentLogger, env: process.env };
+    // No config here, so no allowlist: a hook reads the names it writes (`hookEnv`).
+    return { deliveries, clock: systemClock, random: systemRandom, logger: silentLogger, env: {} };
   })();
   return standalone;
 }
@@ -47,8 +50,20 @@ export async function closeDefaultHookServices(): Promise<void> {
 }
 
 /**
+ * The environment a hook run on the fallback services reads: the names its own definition
+ * writes as `env.NAME` (its code is its config; docs/security.md), nothing else.
+ *
+ * @example
+ * hookEnv({ actions: [{ type: "http_request", headers: { Authorization: "Bearer {{env.WEBHOOK_TOKEN}}" } }] }) // { WEBHOOK_TOKEN: "…" }
+ */
+export function hookEnv(definition: unknown): EnvRecord {
+  return createEnvAccess(process.env, { allowlist: [], fileNames: envNamesIn(definition) }).file;
+}
+
+/**
  * The public `Hook`: `execute(context, services?)` uses, in order, the `services` argument,
- * `context.services` (e.g. a started server's), or `defaultHookServices()`.
+ * `context.services` (e.g. a started server's), or `defaultHookServices()`, where `env.NAME`
+ * reads only the names the hook's definition writes (docs/security.md).
  *
  * @example
  * const hook = new Hook({ name: "order_webhook", actions: [HookAction.HttpRequest({ url: "https://webhook.example.com/orders", method: "POST" })] });
@@ -56,7 +71,7 @@ export async function closeDefaultHookServices(): Promise<void> {
  * await closeDefaultHookServices();
  */
 export class Hook extends BoundHook {
-  protected override fallbackServices(): Promise<HookServices> {
-    return defaultHookServices();
+  protected override async fallbackServices(): Promise<HookServices> {
+    return { ...(await defaultHookServices()), env: hookEnv({ actions: this.actions, condition: this.condition }) };
   }
 }

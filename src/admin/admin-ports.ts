@@ -32,6 +32,8 @@ export interface AdminPorts {
   recorder: JournalRecorder;
   /** Run-time changes shared with the other members of a cluster. */
   shared: SharedState;
+  /** The config's `env_allowlist`: all a route or chain added at run time may read (core/env-access.ts). */
+  envAllowlist: readonly string[];
   chains: AdminChains;
   faults: FaultController;
   rules: Pick<RuleEngine, "stats">;

@@ -3,6 +3,7 @@ import type { ChainConfig } from "../config/schema/chains.js";
 import type { SharedState } from "../cluster/shared-state.js";
 import type { RunStore } from "../storage/ports.js";
 import type { AdminChains } from "./admin-ports.js";
+import { refuseUnlisted } from "../core/env-access.js";
 import { MockForgeError } from "../core/errors.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qint } from "./query-params.js";
@@ -16,9 +17,10 @@ const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "appli
 
 /**
  * Chains over the admin API (SPEC §4): manage the registry (YAML or JSON bodies), validate,
- * execute against this server, and read the run history.
+ * execute against this server, and read the run history. A chain added here reads only the
+ * environment variables in `env_allowlist` (MFG_ERR_ENV_NOT_ALLOWED otherwise).
  */
-export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: SharedState): AdminRoute[] {
+export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: SharedState, envAllowlist: readonly string[]): AdminRoute[] {
   const registry = () => chains.registry;
   // In a cluster, a chain changed on another member arrives here as its config (null: removed).
   shared.register("chain", (id, body) => {
@@ -27,6 +29,11 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
   });
   const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
   const parse = (body: unknown, label: string, defaultId?: string): LoadedChain => {
+    const loaded = parseBody(body, label, defaultId);
+    refuseUnlisted(loaded.chain.config, envAllowlist, label);
+    return loaded;
+  };
+  const parseBody = (body: unknown, label: string, defaultId?: string): LoadedChain => {
     if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
     if (body && typeof body === "object") return parseChainValue(body, label, defaultId ? { defaultId } : {});
     throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Send the chain as a JSON or YAML body", { hint: "content-type: application/json or application/yaml" });

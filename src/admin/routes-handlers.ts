@@ -1,3 +1,4 @@
+import { refuseUnlisted } from "../core/env-access.js";
 import { MockForgeError } from "../core/errors.js";
 import type { SharedState } from "../cluster/shared-state.js";
 import { parseRouteInput, routeIdOf, type RouteConfig } from "../config/index.js";
@@ -10,8 +11,10 @@ import { ok, type AdminRoute } from "./admin-types.js";
  * A route is checked as at startup (schema, templates, script syntax), and `onChange` keeps
  * what depends on routes (their always-on faults) in step. In a cluster, every change goes
  * through `shared` first, so each member applies it (the same functions, via `register`).
+ * A route added here reads only the environment variables in `envAllowlist` (the config's
+ * `env_allowlist`): one naming any other is refused with MFG_ERR_ENV_NOT_ALLOWED.
  */
-export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState): AdminRoute[] {
+export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState, envAllowlist: readonly string[]): AdminRoute[] {
   shared.register("route", (id, body) => {
     if (body === null) routes.remove(id);
     else routes.put(body as RouteConfig);
@@ -19,6 +22,7 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
   });
   const parse = (input: unknown, label: string): RouteConfig => {
     const route = parseRouteInput(input, label);
+    refuseUnlisted(route, envAllowlist, label);
     if (route.script) {
       const check = checkScriptSyntax(route.script);
       if (!check.ok) {

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, runChain, type ChainRun } from "../chains/index.js";
 import { defaultDeps } from "../core/deps.js";
+import { createEnvAccess } from "../core/env-access.js";
+import { envNamesIn } from "../core/env-names.js";
 import { isMockForgeError } from "../core/errors.js";
 import { createDeliveryEngine } from "../delivery/index.js";
 import { ScriptRuntime } from "../scripting/index.js";
@@ -24,7 +26,7 @@ export function chainCommand(): Command {
     .argument("<file>", "chain file (YAML or JSON)")
     .option("--var <name=value>", "a variable (repeatable); base_url sets {{base_url}}", collectVar, {})
     .option("--state <file>", "keep the run (and its deliveries) in this SQLite file instead of memory")
-    .option("--allow-env <names>", "comma-separated env names scripts may read", "")
+    .option("--allow-env <names>", "comma-separated env names the chain may read besides those its file writes as env.NAME", "")
     .option("--json", "print the run record as JSON")
     .action(async (file: string, opts: { var: Record<string, unknown>; state?: string; allowEnv: string; json?: boolean }) => {
       let loaded;
@@ -35,7 +37,9 @@ export function chainCommand(): Command {
         return;
       }
       for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
-      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error") });
+      // The chain file is the config here: it reads the names it writes, plus --allow-env (docs/security.md).
+      const env = createEnvAccess(process.env, { allowlist: opts.allowEnv.split(",").filter(Boolean), fileNames: envNamesIn(loaded.chain.config) }).file;
+      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env });
       const { base_url: baseUrl, ...variables } = opts.var;
       const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
       const deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env });
@@ -49,7 +53,7 @@ export function chainCommand(): Command {
           runs: storage.runs,
           baseUrl: typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000",
           ...(Object.keys(variables).length ? { variables } : {}),
-          ...(runtime ? { scripts: { runtime, envAllowlist: opts.allowEnv.split(",").filter(Boolean) } } : {}),
+          ...(runtime ? { scripts: { runtime, envAllowlist: Object.keys(env) } } : {}),
           onEvent: opts.json ? undefined : (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`),
         });
         process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run).trimEnd()}\n`);

@@ -10,6 +10,7 @@ import { configSchema, type MockForgeConfig } from "./schema/config.js";
 import { routeSchema, type RouteConfig } from "./schema/routes.js";
 import { findConfigProblems, findRouteProblems } from "./validate-config.js";
 import { ConfigError } from "./config-error.js";
+import { settleEnvConfig } from "./env-config.js";
 
 export interface LoadedConfig {
   /** Every default filled in. Relative paths in it are relative to `dir`. */
@@ -22,6 +23,11 @@ export interface LoadedConfig {
   warnings: string[];
   /** Locates later (domain) problems at `file:line:col` by config path. */
   source: ConfigSource;
+  /**
+   * Environment variables the file names literally (`env.NAME` in a template, condition or
+   * script): with `env_allowlist`, what its content may read (docs/security.md).
+   */
+  envNames: string[];
 }
 
 export interface LoadConfigOptions {
@@ -57,7 +63,15 @@ export function parseConfigText(text: string, file: string, options: { dir?: str
   const problems = findConfigProblems(parsed.data, parsed.source);
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteFile = options.absoluteFile ?? resolve(file);
-  return { config: parsed.data, file: absoluteFile, dir: options.dir ?? dirname(absoluteFile), warnings: parsed.warnings.map(warningLine), source: parsed.source };
+  const env = settleEnvConfig(parsed.data, parsed.source);
+  return {
+    config: parsed.data,
+    file: absoluteFile,
+    dir: options.dir ?? dirname(absoluteFile),
+    warnings: [...parsed.warnings.map(warningLine), ...env.warnings],
+    source: parsed.source,
+    envNames: env.names,
+  };
 }
 
 /**

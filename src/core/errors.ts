@@ -33,6 +33,7 @@ export const CATALOGUE = {
   MFG_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Admin writes take application/json only" },
   MFG_ERR_ADMIN_TOKEN_REQUIRED: { status: 400, title: "A non-loopback bind needs an admin token" },
   MFG_ERR_SELF_ADMIN_CALL: { status: 403, title: "Outbound call to this server's own admin API refused" },
+  MFG_ERR_ENV_NOT_ALLOWED: { status: 400, title: "Reads an environment variable outside env_allowlist" },
   MFG_ERR_WAIT_TIMEOUT: { status: 408, title: "Timed out waiting" },
   // storage
   MFG_ERR_STORAGE: { status: 500, title: "Storage error" },

@@ -66,6 +66,11 @@ export interface CompiledRoute {
   fixed: WireResponse | null;
   /** Set by OpenAPI after compiling; see RouteExtension. */
   ext?: RouteExtension;
+  /**
+   * Added through the admin API (or by another cluster member) rather than loaded from the
+   * config: its templates and script read only `env_allowlist` (core/env-access.ts).
+   */
+  addedAtRunTime: boolean;
   render(scope: Record<string, unknown>, env: EvalEnv): RenderedResponse;
   /**
    * Rendered headers with `content-type` set from the body when they name none. For headers
@@ -74,7 +79,7 @@ export interface CompiledRoute {
   withContentType(headers: Record<string, string>, contentType: string | null): Record<string, string>;
 }
 
-export function compileRoute(config: RouteConfig): CompiledRoute {
+export function compileRoute(config: RouteConfig, addedAtRunTime = false): CompiledRoute {
   const method = config.method.toUpperCase();
   const id = routeIdOf(config);
   const response = config.response ?? {};
@@ -131,6 +136,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     })),
     script,
     templated,
+    addedAtRunTime,
     render,
     withContentType,
   };

@@ -1,4 +1,5 @@
 import type { Deps } from "../core/deps.js";
+import type { EnvAccess, EnvRecord } from "../core/env-access.js";
 import { describeError } from "../core/errors.js";
 import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -39,6 +40,8 @@ export interface EngineOptions {
   routes: RouteTable;
   journal: JournalRecorder;
   deps: Deps;
+  /** Which environment each route reads (config routes vs routes added at run time); absent: `deps.env` for all. */
+  env?: EnvAccess;
   baseUrl: () => string;
   maxTraceDepth: number;
   /** Chaos: consulted for every mocked request; null when no faults are configured. */
@@ -112,7 +115,7 @@ export class MockEngine {
       return this.done(req, route, params, { status: fault.errorStatus, headers: { "content-type": "application/json" }, body }, null, notes);
     }
     if (route.verify) {
-      const signature = (req.signature = route.verify.check(req, this.o.deps));
+      const signature = (req.signature = route.verify.check(req, this.o.deps, this.envOf(route)));
       if (!signature.valid) {
         notes.push(`signature (${signature.scheme}) not valid: ${signature.message}`);
         if (route.verify.enforce) return this.done(req, route, params, signatureRejected(signature), null, notes);
@@ -141,7 +144,7 @@ export class MockEngine {
       const respond = () => this.done(req, route, params, { status: f.status, headers: f.headers, wireHeaders: f.wireHeaders, body: f.body }, { status: f.status, headers: f.headers, body: f.value }, notes);
       return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
     }
-    const scope = this.scope(req, params);
+    const scope = this.scope(req, params, route);
     const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
     const rendered = route.render(scope, env);
     if (route.script && this.o.runRouteScript) {
@@ -179,11 +182,16 @@ export class MockEngine {
     return new Served(this, req, null, {}, response, null, notes);
   }
 
+  /** What `env.*` is for this route's templates, script and secrets. */
+  envOf(route: CompiledRoute): EnvRecord {
+    return this.o.env ? this.o.env.of(route.addedAtRunTime) : this.o.deps.env;
+  }
+
   /** The template scope of a request: `request.*`, `env.*`, `base_url`. */
-  scope(req: MockRequest, params: Record<string, string>): Record<string, unknown> {
+  scope(req: MockRequest, params: Record<string, string>, route: CompiledRoute): Record<string, unknown> {
     return {
       request: { method: req.method, path: req.path, params, query: req.query, headers: req.headers, body: req.body },
-      env: this.o.deps.env,
+      env: this.envOf(route),
       base_url: this.o.baseUrl(),
     };
   }

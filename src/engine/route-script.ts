@@ -8,7 +8,8 @@ import type { MockRequest } from "./mock-request.js";
 
 export interface RouteScriptDeps {
   scripts: () => ScriptRuntime;
-  scriptEnv: Record<string, string>;
+  /** `mockforge.env` of a route's script: by where the route came from (core/env-access.ts). */
+  scriptEnv: (route: CompiledRoute) => Record<string, string>;
   deliveries: DeliveryEngine;
   runs: RunStore;
   deps: Deps;
@@ -29,7 +30,7 @@ export function routeScriptRunner(o: RouteScriptDeps) {
     const started = o.deps.clock.now();
     const trace = req.trace ?? { traceId: newId("trc", started, o.deps.random), depth: 0 };
     const result = await o.scripts().run(
-      { code: route.script!, label: `route ${route.id} script`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv },
+      { code: route.script!, label: `route ${route.id} script`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv(route) },
       createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth, baseUrl: o.baseUrl() }),
     );
     const runId = newId("run", started, o.deps.random);

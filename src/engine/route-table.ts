@@ -57,7 +57,7 @@ export class RouteTable {
     return i === undefined ? undefined : this.routes[i];
   }
 
-  /** Adds a route; a route with the same method and path shape is an error. */
+  /** Adds a route at run time; a route with the same method and path shape is an error. */
   add(config: RouteConfig): CompiledRoute {
     const route = this.compile(config);
     this.insert(route, false);
@@ -94,7 +94,7 @@ export class RouteTable {
     for (const r of this.routes) fn(r);
   }
 
-  /** Adds or replaces the route with the same id. */
+  /** Adds or replaces the route with the same id, at run time. */
   put(config: RouteConfig): CompiledRoute {
     const route = this.compile(config);
     this.insert(route, true);
@@ -110,8 +110,9 @@ export class RouteTable {
     return true;
   }
 
+  /** `add`/`put` serve the admin API and cluster changes: what they compile was added at run time. */
   private compile(config: RouteConfig): CompiledRoute {
-    const route = compileRoute(config);
+    const route = compileRoute(config, true);
     this.decorate?.(route);
     return route;
   }

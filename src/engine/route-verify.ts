@@ -6,6 +6,7 @@
  */
 import type { RouteVerifyConfig } from "../config/schema/signing.js";
 import type { Deps } from "../core/deps.js";
+import type { EnvRecord } from "../core/env-access.js";
 import { MockForgeError } from "../core/errors.js";
 import { PRESETS, renderSecrets, verifyScheme } from "../delivery/index.js";
 import type { JournalSignature } from "../storage/ports.js";
@@ -13,22 +14,23 @@ import type { MockRequest, MockResponse } from "./mock-request.js";
 
 export interface RouteVerifier {
   enforce: boolean;
-  check(req: MockRequest, deps: Deps): JournalSignature;
+  /** `env`: what a `{{env.NAME}}` secret reads (the route's view, core/env-access.ts). */
+  check(req: MockRequest, deps: Pick<Deps, "clock" | "random">, env: EnvRecord): JournalSignature;
 }
 
 /**
  * @example
  * const v = compileRouteVerify({ scheme: "stripe", secret: "{{env.STRIPE_WEBHOOK_SECRET}}", enforce: true });
- * v.check(req, deps) // { valid: false, scheme: "stripe", reason: "stale_timestamp", message: "timestamp is 900 s old (tolerance 300 s)" }
+ * v.check(req, deps, env) // { valid: false, scheme: "stripe", reason: "stale_timestamp", message: "timestamp is 900 s old (tolerance 300 s)" }
  */
 export function compileRouteVerify(config: RouteVerifyConfig): RouteVerifier {
   const def = PRESETS[config.scheme];
   return {
     enforce: config.enforce,
-    check(req, deps) {
+    check(req, deps, env) {
       let secrets: string[];
       try {
-        secrets = renderSecrets(config, { clock: deps.clock, random: deps.random, env: deps.env });
+        secrets = renderSecrets(config, { clock: deps.clock, random: deps.random, env });
       } catch (e) {
         return { valid: false, scheme: def.name, reason: "bad_secret", message: (e as Error).message };
       }

@@ -143,6 +143,20 @@ describe("seed: Programmatic Access", () => {
     expect(context.deliveries).toEqual([d!.id]);
   });
 
+  it("with no server, a hook reads only the environment variables its definition names (issue 14, finding 5)", async () => {
+    process.env.MF_HOOK_TOKEN = "ht";
+    process.env.MF_HOOK_OTHER = "not-for-hooks";
+    try {
+      const hook = new Hook({ name: "env", actions: [HookAction.HttpRequest({ url: `${live.receiver.url}/env`, method: "POST", body: { token: "{{env.MF_HOOK_TOKEN}}", whole: "{{env}}" } })] });
+      await hook.execute(new ExecutionContext());
+      await live.receiver.waitForCount(1);
+      expect(json(0)).toEqual({ token: "ht", whole: { MF_HOOK_TOKEN: "ht" } });
+    } finally {
+      delete process.env.MF_HOOK_TOKEN;
+      delete process.env.MF_HOOK_OTHER;
+    }
+  });
+
   it("uses the context's services when it carries them", async () => {
     const hook = new Hook({ name: "h", actions: [{ type: "http_request", url: "/bound", method: "PUT" }] });
     await hook.execute(new ExecutionContext({ services }));

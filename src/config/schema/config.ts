@@ -9,13 +9,19 @@ import { httpConfigSchema } from "./http.js";
 import { intelligentBehaviorSchema } from "./rules.js";
 import { openapiConfigSchema } from "./openapi.js";
 import { routesConfigSchema } from "./routes.js";
-import { scriptingConfigSchema } from "./scripting.js";
+import { envNameSchema, scriptingConfigSchema } from "./scripting.js";
 import { journalConfigSchema, storageConfigSchema } from "./storage.js";
 import { webhooksConfigSchema } from "./webhooks.js";
 
 export const configSchema = z.strictObject({
   /** Lets a JSON config name its JSON Schema for editors; not used otherwise. */
   $schema: z.string().optional().describe("URL or path of this file's JSON Schema (editor support only)"),
+  env_allowlist: z
+    .array(envNameSchema)
+    .default([])
+    .describe(
+      "Environment variables readable as env.NAME everywhere (templates, conditions, scripts), by routes and chains added at run time too; a config file may also read the names it writes literally (docs/security.md)",
+    ),
   http: httpConfigSchema.prefault({}),
   routes: routesConfigSchema.default([]).describe("Mocked endpoints"),
   storage: storageConfigSchema,

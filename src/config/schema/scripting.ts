@@ -7,6 +7,9 @@
  */
 import { z } from "zod";
 
+/** An environment variable's name (no `=`, which would end it). */
+export const envNameSchema = z.string().min(1).regex(/^[^=\0]+$/, { error: "an environment variable name holds no '=' or NUL" });
+
 export const scriptingConfigSchema = z.strictObject({
   timeout_ms: z
     .number()
@@ -36,9 +39,10 @@ export const scriptingConfigSchema = z.strictObject({
     .optional()
     .describe("Worker threads running scripts; one script per worker at a time (default: CPU cores)"),
   env_allowlist: z
-    .array(z.string().min(1))
+    .array(envNameSchema)
     .optional()
-    .describe("Environment variables scripts may read as mockforge.env.NAME (default: none)"),
+    .meta({ deprecated: true })
+    .describe("Deprecated: use the top-level env_allowlist (this list is merged into it, with a warning at load)"),
 });
 
 export type ScriptingConfig = z.infer<typeof scriptingConfigSchema>;
