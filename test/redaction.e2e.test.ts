@@ -4,6 +4,7 @@
  * `?reveal=true` comes with the admin token.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SseReader } from "./support/sse.js";
 import { call, startFromText, type TestServer } from "./support/start-app.js";
 
 const CONFIG = `
@@ -45,6 +46,45 @@ describe("redaction of admin answers", () => {
       expect(r.body[0].headers["x-api-key"]).toBe("key_…[redacted]");
       const revealed = await call(`${s.url}${path}?reveal=true`, { headers: auth });
       expect(revealed.body[0].headers.authorization).toBe("Bearer captured-secret");
+    }
+  });
+});
+
+describe("the event stream passes the same redaction", () => {
+  let s: TestServer;
+  const auth = { authorization: "Bearer adm-token-1" };
+  beforeAll(async () => {
+    s = await startFromText(CONFIG);
+  });
+  afterAll(() => s.close());
+
+  // Whatever a publisher puts in an event (today's payloads are summaries; tomorrow's may carry a
+  // request or a signing block), GET /__mockforge/events never sends a secret whole.
+  const leaky = { runId: "run_1", rule: "r", status: "succeeded", request: { headers: { Authorization: "Bearer captured-secret", cookie: "session=abcdef", "X-Api-Key": "key_9876543" } }, signing: { scheme: "stripe", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } };
+
+  it("redacts signing secrets and credential headers in every event sent over the socket", async () => {
+    const sse = await SseReader.open(`${s.url}/__mockforge/events?types=rule.run`, auth);
+    try {
+      s.app.events.publish("rule.run", leaky as never);
+      const [e] = await sse.waitFor((x) => x.event === "rule.run");
+      const text = JSON.stringify(e!.data);
+      for (const secret of ["captured-secret", "abcdef", "key_9876543", "whsec_MfKQ"]) expect(text).not.toContain(secret);
+      expect(e!.data.request.headers).toEqual({ Authorization: "Bear…[redacted]", cookie: "sess…[redacted]", "X-Api-Key": "key_…[redacted]" });
+      expect(e!.data.signing.secret).toBe("[redacted]");
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("?reveal=true with the token shows credential headers whole, never the signing secret", async () => {
+    const sse = await SseReader.open(`${s.url}/__mockforge/events?types=rule.run&reveal=true`, auth);
+    try {
+      s.app.events.publish("rule.run", leaky as never);
+      const [e] = await sse.waitFor((x) => x.event === "rule.run");
+      expect(e!.data.request.headers.Authorization).toBe("Bearer captured-secret");
+      expect(JSON.stringify(e!.data)).not.toContain("whsec_MfKQ");
+    } finally {
+      sse.close();
     }
   });
 });

@@ -52,9 +52,10 @@ export function createAdminRouter(o: AdminRouterOptions): (req: MockRequest, rem
   };
 }
 
-/** Every JSON answer passes the one redaction (redact.ts), whichever handler made it. */
+/** Every JSON answer passes the one redaction (redact.ts), whichever handler made it; a stream is told `reveal` and redacts each event. */
 function toResponse(r: AdminReply, reveal = false): AdminResponse {
-  if (r.stream) return { status: r.status, headers: {}, body: "", stream: r.stream };
+  const stream = r.stream;
+  if (stream) return { status: r.status, headers: {}, body: "", stream: (res) => stream(res, { reveal }) };
   if (r.raw) return { status: r.status, headers: { ...r.raw.headers, "content-type": r.raw.contentType }, body: r.raw.text };
   return { status: r.status, headers: { "content-type": "application/json" }, body: r.body === undefined ? "" : JSON.stringify(redact(r.body, { reveal })) };
 }

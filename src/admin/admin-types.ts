@@ -14,7 +14,12 @@ export interface AdminReply {
   body: unknown;
   raw?: { text: string | Buffer; contentType: string; headers?: Record<string, string> };
   /** A long-lived answer (the event stream): the server hands over the response, the handler writes status, headers and body. */
-  stream?: (res: ServerResponse) => void;
+  stream?: (res: ServerResponse, o: StreamOptions) => void;
+}
+
+/** What the router tells a stream: whether the caller may see credential headers whole (`?reveal=true` with the token). */
+export interface StreamOptions {
+  reveal: boolean;
 }
 
 /** What the admin API gives the server: a response, or a stream to start. */

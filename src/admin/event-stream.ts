@@ -4,6 +4,8 @@
  * arrived) and a client that does not keep up is dropped, never buffered for without bound:
  * once more than `maxBufferedBytes` wait unsent for it, its connection is closed and it may
  * reconnect. A comment line every `heartbeatMs` keeps proxies from closing an idle stream.
+ * Every event passes the same redaction as every other admin answer (redact.ts): signing
+ * secrets, tokens and credential header values never reach a stream client whole.
  */
 import type { ServerResponse } from "node:http";
 import type { Clock, TimerHandle } from "../core/clock.js";
@@ -12,6 +14,7 @@ import { MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AdminRoute } from "./admin-types.js";
 import { qstr } from "./query-params.js";
+import { redact } from "./redact.js";
 
 export interface EventStreamOptions {
   bus: EventBus;
@@ -39,7 +42,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
   const open = new Set<() => void>();
   let dropped = 0;
 
-  function attach(res: ServerResponse, types: readonly EventType[]): void {
+  function attach(res: ServerResponse, types: readonly EventType[], reveal: boolean): void {
     let queue: string[] = [];
     let queued = 0;
     let flushTimer: TimerHandle | undefined;
@@ -78,7 +81,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       beat = o.clock.setTimeout(heartbeat, heartbeatMs);
     };
     const off = o.bus.subscribe((e: MockForgeEvent) => {
-      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(redact(e, { reveal }))}\n\n`;
       queue.push(text);
       queued += text.length;
       if (queued + res.writableLength > max) close("slow");
@@ -97,7 +100,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       path: "/events",
       handler: async ({ query }) => {
         const types = parseTypes(qstr(query, "types"));
-        return { status: 200, body: undefined, stream: (res) => attach(res, types) };
+        return { status: 200, body: undefined, stream: (res, { reveal }) => attach(res, types, reveal) };
       },
     },
     get clients() {
