@@ -1,6 +1,7 @@
 /**
  * Issue 14, finding 9: a forbidden key used as a dynamic lookup is a coded 4xx, never a 500
- * MFG_ERR_INTERNAL; a `__proto__` response header is reported when the config loads.
+ * MFG_ERR_INTERNAL; a `__proto__` response header is reported when the config loads, and in
+ * the answer when a route is added through the admin API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startFromText, type TestServer } from "./support/start-app.js";
@@ -40,5 +41,23 @@ describe("finding 9", () => {
     const r = await call(`${s.url}/proto`);
     expect(r.headers.get("x-kept")).toBe("yes");
     expect(r.headers.get("__proto__")).toBeNull();
+  });
+
+  it("a __proto__ header in a route added through the admin API is named in the answer's warnings (and never sent)", async () => {
+    // Raw JSON text: an object literal here would set the prototype instead of a key.
+    const body = '{"id":"admin-proto","path":"/admin-proto","response":{"headers":{"__proto__":"polluted","x-kept":"yes"},"body":"ok"},"webhooks":[{"url":"http://127.0.0.1:9/x","condition":"false","headers":{"__proto__":"p"}}]}';
+    const added = await call(`${s.url}/__mockforge/routes`, { body, headers: { "content-type": "application/json" } });
+    expect(added.status).toBe(201);
+    expect(added.body.warnings).toEqual([
+      "POST /__mockforge/routes: response.headers.__proto__: a header named '__proto__' is ignored: it cannot be sent (rename it)",
+      "POST /__mockforge/routes: webhooks[0].headers.__proto__: a header named '__proto__' is ignored: it cannot be sent (rename it)",
+    ]);
+    const replaced = await call(`${s.url}/__mockforge/routes/admin-proto`, { method: "PUT", body, headers: { "content-type": "application/json" } });
+    expect(replaced.body.warnings).toHaveLength(2);
+    const r = await call(`${s.url}/admin-proto`);
+    expect(r.headers.get("x-kept")).toBe("yes");
+    expect(r.headers.get("__proto__")).toBeNull();
+    const clean = await call(`${s.url}/__mockforge/routes`, { body: { path: "/clean", response: { body: "ok" } } });
+    expect(clean.body.warnings).toEqual([]);
   });
 });

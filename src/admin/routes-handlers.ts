@@ -1,7 +1,7 @@
 import { refuseUnlisted } from "../core/env-access.js";
 import { MockForgeError } from "../core/errors.js";
 import type { SharedState } from "../cluster/shared-state.js";
-import { parseRouteInput, routeIdOf, type RouteConfig } from "../config/index.js";
+import { checkRouteInput, routeIdOf, type RouteConfig } from "../config/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import type { RouteTable } from "../engine/route-table.js";
 import { ok, type AdminRoute } from "./admin-types.js";
@@ -12,7 +12,8 @@ import { ok, type AdminRoute } from "./admin-types.js";
  * what depends on routes (their always-on faults) in step. In a cluster, every change goes
  * through `shared` first, so each member applies it (the same functions, via `register`).
  * A route added here reads only the environment variables in `envAllowlist` (the config's
- * `env_allowlist`): one naming any other is refused with MFG_ERR_ENV_NOT_ALLOWED.
+ * `env_allowlist`): one naming any other is refused with MFG_ERR_ENV_NOT_ALLOWED. What a file
+ * would be warned about at load (a `__proto__` header, dropped) comes back as `warnings`.
  */
 export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState, envAllowlist: readonly string[]): AdminRoute[] {
   shared.register("route", (id, body) => {
@@ -20,8 +21,8 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
     else routes.put(body as RouteConfig);
     onChange(id, body === null ? null : (body as RouteConfig));
   });
-  const parse = (input: unknown, label: string): RouteConfig => {
-    const route = parseRouteInput(input, label);
+  const parse = (input: unknown, label: string): { route: RouteConfig; warnings: string[] } => {
+    const { route, warnings } = checkRouteInput(input, label);
     refuseUnlisted(route, envAllowlist, label);
     if (route.script) {
       const check = checkScriptSyntax(route.script);
@@ -29,7 +30,7 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
         throw new MockForgeError("MFG_ERR_SCRIPT_SYNTAX", `${label}: script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`, { path: "script" });
       }
     }
-    return route;
+    return { route, warnings };
   };
   const view = () => routes.list().map((r) => ({ id: r.id, method: r.method, path: r.path, config: r.config }));
   return [
@@ -47,12 +48,12 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       method: "POST",
       path: "/routes",
       handler: async ({ req }) => {
-        const config = parse(req.body, "POST /__mockforge/routes");
+        const { route: config, warnings } = parse(req.body, "POST /__mockforge/routes");
         const id = routeIdOf(config);
         if (routes.get(id)) routes.add(config); // throws the duplicate error before anything is shared
         const r = await shared.change("route", id, config, () => routes.add(config));
         onChange(r.id, r.config);
-        return ok({ id: r.id, method: r.method, path: r.path, config: r.config }, 201);
+        return ok({ id: r.id, method: r.method, path: r.path, config: r.config, warnings }, 201);
       },
     },
     {
@@ -60,10 +61,10 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       path: "/routes/:id",
       handler: async ({ req, params }) => {
         const input = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? { ...(req.body as object), id: params.id } : req.body;
-        const config = parse(input, `PUT /__mockforge/routes/${params.id}`);
+        const { route: config, warnings } = parse(input, `PUT /__mockforge/routes/${params.id}`);
         const r = await shared.change("route", params.id!, config, () => routes.put(config));
         onChange(r.id, r.config);
-        return ok({ id: r.id, method: r.method, path: r.path, config: r.config });
+        return ok({ id: r.id, method: r.method, path: r.path, config: r.config, warnings });
       },
     },
     {

@@ -81,7 +81,7 @@ export function parseChainText(text: string, file: string, options: ChainLoadOpt
  */
 export function parseChainValue(value: unknown, label: string, options: ChainLoadOptions & { defaultId?: string } = {}): LoadedChain {
   const parsed = parseValueWithSchema(value, label, chainSchema);
-  return finish(parsed.data, parsed.source, [], options.defaultId, options);
+  return finish(parsed.data, parsed.source, parsed.warnings, options.defaultId, options);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 
 // Loading
-export { loadConfig, parseConfigText, parseRouteInput } from "./load-config.js";
+export { checkRouteInput, loadConfig, parseConfigText, parseRouteInput } from "./load-config.js";
 export { readConfigFile } from "./read-config-file.js";
 export type { LoadConfigOptions, LoadedConfig } from "./load-config.js";
 export { parseWithSchema, parseValueWithSchema, detachedSource } from "./parse-with-schema.js";

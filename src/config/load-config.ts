@@ -83,6 +83,19 @@ export function parseConfigText(text: string, file: string, options: { dir?: str
  * parseRouteInput({ path: "/ping", response: { body: "pong" } }, "POST /__mockforge/routes").method // "ANY"
  */
 export function parseRouteInput(input: unknown, label: string): RouteConfig {
+  return checkRouteInput(input, label).route;
+}
+
+/**
+ * `parseRouteInput` with what a file would be warned about at load (a `__proto__` header that
+ * cannot be sent): `label: path: message` lines, for the admin answer.
+ *
+ * @throws ConfigError with every problem found
+ * @example
+ * checkRouteInput({ path: "/x", response: { headers: JSON.parse('{"__proto__": "v"}') } }, "POST /__mockforge/routes").warnings
+ * // ["POST /__mockforge/routes: response.headers.__proto__: a header named '__proto__' is ignored: it cannot be sent (rename it)"]
+ */
+export function checkRouteInput(input: unknown, label: string): { route: RouteConfig; warnings: string[] } {
   const parsed = parseValueWithSchema(input, label, routeSchema);
   // The checks address routes in a list; this route is the whole document, so drop the index.
   const { source } = parsed;
@@ -93,7 +106,7 @@ export function parseRouteInput(input: unknown, label: string): RouteConfig {
   };
   const problems = findRouteProblems([parsed.data], single, []);
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed.data;
+  return { route: parsed.data, warnings: parsed.warnings.map(warningLine) };
 }
 
 function warningLine(w: ConfigWarning): string {

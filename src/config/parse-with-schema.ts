@@ -69,7 +69,8 @@ export function parseWithSchema<S extends z.ZodType>(text: string, file: string,
  * @throws ConfigError with every problem
  */
 export function parseValueWithSchema<S extends z.ZodType>(value: unknown, label: string, schema: S): ParsedDocument<z.output<S>> {
-  return { ...checkAgainstSchema(value, schema, label, null), warnings: [] };
+  // The same word as a file gets about a `__proto__` header, which the schema drops.
+  return { ...checkAgainstSchema(value, schema, label, null), warnings: protoHeaderWarnings(value, label, null) };
 }
 
 function checkAgainstSchema<S extends z.ZodType>(data: unknown, schema: S, file: string, doc: SourceDocument | null): { data: z.output<S>; source: ConfigSource } {
