@@ -8,7 +8,7 @@
  *
  * Sections: static, webhooks (issues 2–3, 20), chains (4), scripts (5), rules and faults (6),
  * dashboard (17: an open page and event stream against the static route), scale (20: configs
- * of many routes), openapi (18).
+ * of many routes), openapi (18), startup (20: serve to first 200, --help, idle RSS).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import { faultAccuracy } from "./sections/fault-accuracy.js";
 import { openapiSection } from "./sections/openapi.js";
 import { ruleOverhead } from "./sections/rule-overhead.js";
 import { scriptThroughput } from "./sections/script-throughput.js";
+import { startupSection } from "./sections/startup.js";
 import { staticRoutes } from "./sections/static-routes.js";
 import { webhookFanout } from "./sections/webhook-fanout.js";
 
@@ -34,6 +35,7 @@ const sections: Record<string, Section> = {
   dashboard: dashboardCost,
   scale: configScale,
   openapi: openapiSection,
+  startup: startupSection,
 };
 
 const [only, secondsArg] = process.argv.slice(2);

@@ -17,7 +17,8 @@ function newestSource(dir) {
 
 /** "fresh": dist/ is newer than every source; "stale": a source is newer; "missing": no build; "no-sources": a published package. */
 export function distState(root) {
-  const compiled = join(root, "dist", "cli", "main.js");
+  // The bundle is written last by `npm run build` (tsc, then scripts/bundle.mjs).
+  const compiled = join(root, "dist", "bundle", "main.js");
   const sources = join(root, "src");
   if (!existsSync(sources)) return "no-sources";
   if (!existsSync(compiled)) return "missing";

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the CLI from compiled `dist/` when it is up to date (npm ci builds it through the
-// `prepare` script), and from the TypeScript sources through tsx when a source file is newer
-// than the build (a checkout being edited), so what runs is never stale and never slow.
+// Runs the CLI from the compiled bundle in dist/bundle/ (tsc, then scripts/bundle.mjs) when it
+// is up to date (npm ci builds it through the `prepare` script), and from the TypeScript
+// sources through tsx when a source file is newer than the build (a checkout being edited),
+// so what runs is never stale and never slow.
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { distState } from "./dist-state.js";
@@ -14,5 +15,5 @@ if (useSources) {
   register();
   await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
 } else {
-  await import(pathToFileURL(join(root, "dist", "cli", "main.js")).href);
+  await import(pathToFileURL(join(root, "dist", "bundle", "main.js")).href);
 }

@@ -16,12 +16,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function checkout(name: string): string {
   const root = join(dir, name);
   mkdirSync(join(root, "src", "cli"), { recursive: true });
-  mkdirSync(join(root, "dist", "cli"), { recursive: true });
+  mkdirSync(join(root, "dist", "bundle"), { recursive: true });
   cpSync(join(REPO, "bin"), join(root, "bin"), { recursive: true });
   cpSync(join(REPO, "scripts"), join(root, "scripts"), { recursive: true });
   writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
   writeFileSync(join(root, "src", "cli", "main.ts"), "export {};\n");
-  writeFileSync(join(root, "dist", "cli", "main.js"), "export {};\n");
+  writeFileSync(join(root, "dist", "bundle", "main.js"), "export {};\n");
   return root;
 }
 
@@ -35,27 +35,27 @@ describe("npm prepare", () => {
     const root = checkout("fresh");
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
-    const before = statSync(join(root, "dist", "cli", "main.js")).mtimeMs;
+    const before = statSync(join(root, "dist", "bundle", "main.js")).mtimeMs;
     const r = prepare(root);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(statSync(join(root, "dist", "cli", "main.js")).mtimeMs).toBe(before);
+    expect(statSync(join(root, "dist", "bundle", "main.js")).mtimeMs).toBe(before);
   });
 
   it("builds when a source is newer than dist/ (here: fails, as no compiler is installed)", () => {
     const root = checkout("stale");
     const old = new Date(Date.now() - 60_000);
-    utimesSync(join(root, "dist", "cli", "main.js"), old, old);
+    utimesSync(join(root, "dist", "bundle", "main.js"), old, old);
     const r = prepare(root);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/typescript/);
   });
 
-  it("bin/mockforge.js uses dist/ when it is fresh", () => {
+  it("bin/mockforge.js uses the bundle in dist/ when it is fresh", () => {
     const root = checkout("bin");
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
-    writeFileSync(join(root, "dist", "cli", "main.js"), "console.log('from dist');\n");
+    writeFileSync(join(root, "dist", "bundle", "main.js"), "console.log('from dist');\n");
     expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js")], { encoding: "utf8" })).toBe("from dist\n");
   });
 });
