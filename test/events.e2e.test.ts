@@ -16,6 +16,10 @@ routes:
     webhooks:
       - url: "${rx}/hooks/flaky"
         body: { event: order.created }
+  - path: /hooks/in
+    method: POST
+    verify: { scheme: svix, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw }
+    response: { status: 204 }
   - path: /api/doomed
     method: POST
     response: { status: 202 }
@@ -37,6 +41,20 @@ describe("the event bus over GET /__mockforge/events, and lifecycle webhooks", (
   afterAll(async () => {
     await s?.close();
     await rx?.stop();
+  });
+
+  it("a received webhook's signature check travels with its request.served event (the live feed's badge)", async () => {
+    const sse = await SseReader.open(`${s.url}/__mockforge/events`);
+    try {
+      expect((await call(`${s.url}/hooks/in`, { body: { type: "x" }, headers: { "svix-id": "msg_1", "svix-timestamp": "1", "svix-signature": "v1,AAAA" } })).status).toBe(204);
+      const [served] = await sse.waitFor((e) => e.event === "request.served" && e.data.path === "/hooks/in");
+      expect(served!.data.signature).toMatchObject({ valid: false, scheme: "svix" });
+      expect((await call(`${s.url}/no-verify-here`)).status).toBe(404);
+      const [plain] = await sse.waitFor((e) => e.event === "request.served" && e.data.path === "/no-verify-here");
+      expect(plain!.data.signature).toBeUndefined();
+    } finally {
+      sse.close();
+    }
   });
 
   it("streams the request served and the delivery's queue, attempts and finish, without polling", async () => {

@@ -33,7 +33,18 @@ export interface DeliverySummary {
 /** Every event type and its payload. */
 export interface EventPayloads {
   /** A request was answered (mocked route, 404, admin call excluded). */
-  "request.served": { id: string; method: string; path: string; status: number; routeId: string | null; durationMs: number; bodyBytes: number; traceId: string | null };
+  "request.served": {
+    id: string;
+    method: string;
+    path: string;
+    status: number;
+    routeId: string | null;
+    durationMs: number;
+    bodyBytes: number;
+    traceId: string | null;
+    /** The route's `verify` outcome (the journal's `signature`), so a live feed can badge it; absent without `verify`. */
+    signature?: { valid: boolean; scheme: string; reason: string | null; message: string | null };
+  };
   /** A delivery was stored (attempt count 0). */
   "delivery.queued": { delivery: DeliverySummary };
   /** An attempt ended; `delivery.status` says what comes next (`pending` = retry at `nextAttemptAt`). */

@@ -28,7 +28,17 @@ export function wireEvents(o: WireEventsOptions): () => void {
   const offs = [
     o.onEntry((e) => {
       if (!bus.wants("request.served")) return;
-      bus.publish("request.served", { id: e.id, method: e.method, path: e.path, status: e.status, routeId: e.routeId, durationMs: e.durationMs, bodyBytes: e.rawBody.length, traceId: e.traceId });
+      bus.publish("request.served", {
+        id: e.id,
+        method: e.method,
+        path: e.path,
+        status: e.status,
+        routeId: e.routeId,
+        durationMs: e.durationMs,
+        bodyBytes: e.rawBody.length,
+        traceId: e.traceId,
+        ...(e.signature ? { signature: e.signature } : {}),
+      });
     }),
     publishDeliveryEvents((fn) => o.deliveries.subscribe(fn), bus, o.failingAfter),
   ];

@@ -38,7 +38,7 @@ let timer = null;
 let quietTicks = 0;
 
 function rowOf(e) {
-  if (e.type === "request.served") return { kind: "request", key: e.id, time: e.time, id: e.id, method: e.method, path: e.path, status: e.status, routeId: e.routeId, durationMs: e.durationMs };
+  if (e.type === "request.served") return { kind: "request", key: e.id, time: e.time, id: e.id, method: e.method, path: e.path, status: e.status, routeId: e.routeId, durationMs: e.durationMs, signature: e.signature ?? null };
   const d = e.delivery;
   return { kind: "delivery", key: d.id, time: d.createdAt, id: d.id, method: d.method, path: d.url, status: d.lastStatus ?? 0, state: d.status, attempts: d.attemptCount, routeId: d.sourceId, source: d.sourceKind, nextAttemptAt: d.nextAttemptAt };
 }
