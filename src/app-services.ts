@@ -1,7 +1,10 @@
 /**
- * The domain services of one server, built from a checked config: chains (registry and a
- * runner bound to this server), the script sandbox (started on first use: a config without
- * scripts never spawns a worker), live faults, consistency rules and chaos scenarios.
+ * Every service of one server, built from a checked config, `Deps` and an open storage:
+ * the delivery engine (not started: whoever listens starts it), the journal recorder, chains
+ * (registry and a runner bound to this server), the script sandbox (started on first use: a
+ * config without scripts never spawns a worker), live faults, consistency rules and chaos
+ * scenarios. `app.ts` and `mockforge chain run` both build through `buildServices`, so a
+ * chain run from the CLI runs exactly as on a server.
  */
 import type { ChainRun, ChainRegistry } from "./chains/index.js";
 import { createChainRegistry, runChain } from "./chains/index.js";
@@ -11,15 +14,21 @@ import { scriptEnvOf, type EnvAccess } from "./core/env-access.js";
 import type { EventBus } from "./core/event-bus.js";
 import { publishChainEvent } from "./events/chain-events.js";
 import { publishingRunStore } from "./events/run-events.js";
-import type { DeliveryEngine } from "./delivery/index.js";
+import { createDeliveryEngine, type MockForgeDeliveryEngine, type SelfAddress } from "./delivery/index.js";
 import type { CheckedDomain } from "./domain-checks.js";
+import { JournalRecorder } from "./engine/journal-recorder.js";
 import { createRuleEngine, type RuleEngine } from "./rules/index.js";
 import type { ChainRunRequest } from "./scenarios/index.js";
 import { createFaultController, createScenarioManager, type FaultController, type ScenarioManager } from "./scenarios/index.js";
 import { ScriptRuntime } from "./scripting/index.js";
 import type { Storage } from "./storage/ports.js";
 
-export interface DomainServices {
+export interface Services {
+  storage: Storage;
+  /** The outbox. Built, not started: `start()` it once the server listens, `stop()` it after `close()`. */
+  deliveries: MockForgeDeliveryEngine;
+  /** Journals served requests and prunes the journal (`journal.max_entries`). */
+  recorder: JournalRecorder;
   chains: ChainRegistry;
   /** Runs a registered chain against this server; rejects MFG_ERR_CHAIN_NOT_FOUND for an unknown id. */
   runChain(chainId: string, request: ChainRunRequest & { onEvent?: Parameters<typeof runChain>[1]["onEvent"] }): Promise<ChainRun>;
@@ -30,23 +39,59 @@ export interface DomainServices {
   faults: FaultController;
   rules: RuleEngine;
   scenarios: ScenarioManager;
+  /** Stops the work that queues deliveries (scenarios, rules, chain runs, scripts); the outbox and storage stay up. */
   close(): Promise<void>;
 }
 
-export interface DomainDeps {
-  config: MockForgeConfig;
+export interface BuildOptions {
   checked: CheckedDomain;
-  storage: Storage;
-  deliveries: DeliveryEngine;
-  deps: Deps;
   /** The environment views: config content reads `file`, what the admin API added reads `runtime`. */
   env: EnvAccess;
+  /** `{{base_url}}`, read when a call is made (the port is known only once the server listens). */
   baseUrl: () => string;
   /** When given, chain, scenario and rule progress is published on it. */
   events?: EventBus;
+  /** This server's own address: outbound calls to its admin API are refused. */
+  self?: SelfAddress;
 }
 
-export function createDomainServices(o: DomainDeps): DomainServices {
+/**
+ * @example
+ * const storage = await openStorage("memory", { clock: deps.clock, logger: deps.logger, owner: true });
+ * const env = createEnvAccess(process.env, { allowlist: [] });
+ * const services = buildServices(configSchema.parse({}), { ...deps, env: env.file }, storage, { checked: { chains: [loaded], warnings: [] }, env, baseUrl: () => "http://127.0.0.1:3000" });
+ * await services.deliveries.start();
+ * const run = await services.runChain(loaded.chain.id, {});
+ */
+export function buildServices(config: MockForgeConfig, deps: Deps, storage: Storage, o: BuildOptions): Services {
+  const deliveries = createDeliveryEngine({
+    storage,
+    clock: deps.clock,
+    random: deps.random,
+    logger: deps.logger,
+    defaults: config.webhooks,
+    env: deps.env,
+    ...(o.self ? { self: o.self } : {}),
+  });
+  const recorder = new JournalRecorder(storage.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));
+  const domain = createDomainServices({ config, checked: o.checked, storage, deliveries, deps, env: o.env, baseUrl: o.baseUrl, ...(o.events ? { events: o.events } : {}) });
+  return { storage, deliveries, recorder, ...domain };
+}
+
+type DomainServices = Omit<Services, "storage" | "deliveries" | "recorder">;
+
+interface DomainDeps {
+  config: MockForgeConfig;
+  checked: CheckedDomain;
+  storage: Storage;
+  deliveries: MockForgeDeliveryEngine;
+  deps: Deps;
+  env: EnvAccess;
+  baseUrl: () => string;
+  events?: EventBus;
+}
+
+function createDomainServices(o: DomainDeps): DomainServices {
   const { config, deps, deliveries } = o;
   const events = o.events;
   const runs = events ? publishingRunStore(o.storage.runs, events) : o.storage.runs;

@@ -1,15 +1,16 @@
 /**
  * The composition root: builds every service from a loaded config and `Deps`, and is the only
- * place defaults are wired. `createApp` builds; `app.start()` checks the domain parts of the
- * config (chains, rules, scenarios, scripts), opens storage, resumes pending deliveries and
- * listens; `app.close()` undoes it all in reverse order.
+ * place implementations are chosen. `createApp` only prepares; `app.start()` checks the domain
+ * parts of the config (chains, rules, scenarios, scripts), opens storage, builds the services
+ * (`buildServices`), resumes pending deliveries and listens, and resolves with the running app,
+ * whose services are all there; `app.close()` undoes whatever start did, in reverse order.
  */
 import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
 import type { AdminPorts } from "./admin/admin-ports.js";
+import { buildServices, type Services } from "./app-services.js";
 import { clusterStatus } from "./cluster/cluster-status.js";
-import { createDomainServices, type DomainServices } from "./app-services.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
 import type { LoadedConfig } from "./config/index.js";
@@ -17,11 +18,9 @@ import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEnvAccess, type EnvAccess } from "./core/env-access.js";
 import { envNamesIn } from "./core/env-names.js";
 import { createEventBus, type EventBus } from "./core/event-bus.js";
-import { createDeliveryEngine } from "./delivery/index.js";
 import type { DeliveryEngine } from "./delivery/types.js";
 import { checkDomain } from "./domain-checks.js";
 import { wireEvents } from "./events/wire-events.js";
-import { JournalRecorder } from "./engine/journal-recorder.js";
 import { MockEngine, type AccessLogEntry, type AfterResponse } from "./engine/mock-engine.js";
 import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
@@ -31,7 +30,6 @@ import { advertisedHost, MOCKFORGE_VERSION } from "./cluster/member-address.js";
 import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
 import { openStorage } from "./storage/index.js";
-import type { Storage } from "./storage/ports.js";
 import type { OpenApiService } from "./openapi/index.js";
 import { refuseReceives, usesOpenApi } from "./openapi-seam.js";
 
@@ -49,7 +47,8 @@ export interface AppOptions {
   accessLog?: boolean;
 }
 
-export interface App {
+/** What an app is before and after it started. */
+export interface AppBase {
   /** `deps.env` is the config files' view of the environment, not the whole of it (`env`). */
   readonly deps: Deps;
   /** The environment views (core/env-access.ts): config content vs what is added at run time. */
@@ -58,22 +57,28 @@ export interface App {
   readonly routes: RouteTable;
   /** What the server does, as it happens: the admin event stream and lifecycle webhooks read it. */
   readonly events: EventBus;
-  /** Set once `start()` resolved. */
+}
+
+export interface App extends AppBase {
+  /** Checks, opens, builds and listens; resolves with the running app (every service built). */
+  start(): Promise<RunningApp>;
+  /** Undoes whatever `start()` did, in reverse order (also after a start that failed half way). */
+  close(): Promise<void>;
+}
+
+/** A started app: every field is set, nothing is reached through a getter that may throw. */
+export interface RunningApp extends AppBase {
   readonly url: string;
   readonly port: number;
-  storage(): Storage;
-  deliveries(): DeliveryEngine;
-  recorder(): JournalRecorder;
-  domain(): DomainServices;
+  readonly services: Services;
   /** This process in the store's member list (docs/cluster.md). */
-  membership(): Membership;
+  readonly membership: Membership;
   /** Run-time changes shared with the other members of a cluster (in the process only on sqlite/memory). */
-  shared(): SharedState;
+  readonly shared: SharedState;
   /** The OpenAPI specs served, or null when the config names none. */
-  openapi(): OpenApiService | null;
+  readonly openapi: OpenApiService | null;
   /** `{{base_url}}`: `http.base_url`, else the address the server listens on. */
   baseUrl(): string;
-  start(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 }
 
@@ -85,167 +90,166 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   const env = createEnvAccess(given.env, { allowlist: config.env_allowlist, fileNames: loaded.envNames });
   const deps: Deps = { ...given, env: env.file };
   const routes = new RouteTable(config.routes);
-  let storage: Storage | null = null;
-  let deliveries: DeliveryEngine | null = null;
-  let recorder: JournalRecorder | null = null;
-  let domain: DomainServices | null = null;
-  let membership: Membership | null = null;
-  let shared: SharedState | null = null;
-  let openapi: OpenApiService | null = null;
-  let server: Server | null = null;
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
-  let unwireEvents: (() => void) | null = null;
-  let closeStreams: (() => void) | null = null;
+  const base: AppBase = { deps, env, loaded, routes, events };
+  // What start() opened so far, for close(): private to this closure, never handed out half made.
+  const opened: { services?: Services; membership?: Membership; shared?: SharedState; server?: Server; storageClose?: () => Promise<void>; unwireEvents?: () => void; closeStreams?: () => void } = {};
   let url = "";
   let port = 0;
-
-  const need = <T>(v: T | null, what: string): T => {
-    if (v === null) throw new Error(`${what} is not available before app.start()`);
-    return v;
-  };
   const baseUrl = () => config.http.base_url ?? url;
 
-  const app: App = {
+  const close = async (): Promise<void> => {
+    opened.closeStreams?.();
+    if (opened.server) await closeServer(opened.server, deps);
+    opened.server = undefined;
+    if (opened.services) await opened.services.close();
+    opened.unwireEvents?.();
+    opened.unwireEvents = undefined;
+    if (opened.services) await opened.services.deliveries.stop();
+    opened.shared?.stop();
+    if (opened.membership) await opened.membership.stop();
+    if (opened.storageClose) await opened.storageClose();
+    opened.services = opened.membership = opened.shared = opened.storageClose = undefined;
+  };
+
+  const start = async (): Promise<RunningApp> => {
+    // Everything that can refuse the config runs before anything is opened or bound.
+    const checked = await checkDomain(loaded, deps);
+    for (const w of checked.warnings) deps.logger.warn(w);
+    // Chain files are config files too: they may read the names they write.
+    for (const c of checked.chains) env.addFileNames(envNamesIn(c.chain.config));
+    // Specs load before storage opens: a broken spec refuses the config like any config error.
+    // Callbacks only fire once the outbox exists, so they reach it through `outbox`.
+    const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => opened.services!.deliveries.enqueue(...a) };
+    const openapi = await startOpenApi(loaded, routes, outbox, deps, baseUrl);
+    const host = options.host ?? config.http.host;
+    const adminToken = options.adminToken ?? config.http.admin_token;
+    checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
+    const storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true });
+    opened.storageClose = () => storage.close();
+    const services = (opened.services = buildServices(config, deps, storage, { checked, env, baseUrl, events, self: { port: () => port, baseUrl: () => config.http.base_url } }));
+    const d = services.deliveries;
+    opened.unwireEvents = wireEvents({ bus: events, onEntry: (fn) => services.recorder.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
+    for (const route of routes.list()) if (route.config.chaos_config) services.faults.setForRoute(route.id, route.config.chaos_config);
+    const engine = buildEngine(base, services, openapi, baseUrl, options.accessLog === true);
+    const shared = (opened.shared = createSharedState({ storage, clock: deps.clock, logger: deps.logger }));
+    const running: RunningApp = {
+      ...base,
+      get url() {
+        return url;
+      },
+      get port() {
+        return port;
+      },
+      services,
+      // Membership registers once the port is known (below); start() resolves only after that.
+      get membership() {
+        return opened.membership!;
+      },
+      shared,
+      openapi,
+      baseUrl,
+      close,
+    };
+    const admin = createAdminApi({ ports: adminPorts(running), token: adminToken, host });
+    opened.closeStreams = admin.closeStreams;
+    // The admin handlers registered how each kind of change applies: catch up on the
+    // cluster's run-time changes before serving the first request.
+    await shared.start();
+    opened.server = createHttpServer({ engine, admin: admin.handle, deps, bodyLimitBytes: config.http.body_limit_bytes });
+    const addr = await listen(opened.server, options.port ?? config.http.port, host);
+    port = addr.port;
+    url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    // Registered before the outbox starts, so its runs and leases belong to a listed member.
+    const self = { host: advertisedHost(host), port, version: MOCKFORGE_VERSION, pid: process.pid };
+    opened.membership = createMembership({ storage, clock: deps.clock, logger: deps.logger, self, leaseMs: config.webhooks.lease_ms });
+    await opened.membership.start();
+    await d.start();
+    return running;
+  };
+
+  return { ...base, start, close };
+}
+
+/** The OpenAPI part of a server (loaded only when the config names specs), or null. */
+async function startOpenApi(loaded: LoadedConfig, routes: RouteTable, outbox: Pick<DeliveryEngine, "enqueue">, deps: Deps, baseUrl: () => string): Promise<OpenApiService | null> {
+  const config = loaded.config;
+  if (!usesOpenApi(config)) {
+    routes.setDecorator(refuseReceives);
+    return null;
+  }
+  const { startOpenApi: start, problemText } = await import("./openapi/index.js");
+  const openapi = await start({ specs: config.openapi, dir: loaded.dir, receiveSpecs: config.routes.flatMap((r) => (r.receives ? [r.receives.spec] : [])), routes, outbox, deps, baseUrl });
+  for (const spec of openapi.specs) {
+    for (const w of spec.model.warnings) deps.logger.warn(w);
+    for (const p of spec.model.skipped) deps.logger.warn(`openapi (lenient): skipped ${problemText(p)}`);
+  }
+  return openapi;
+}
+
+/** The request engine with its before- and after-response work, per `webhooks.persist`. */
+function buildEngine(app: AppBase, services: Services, openapi: OpenApiService | null, baseUrl: () => string, accessLog: boolean): MockEngine {
+  const { deps, env, routes } = app;
+  const config = app.loaded.config;
+  const d = services.deliveries;
+  // Always on: routes with webhooks can be added at run time through the admin API.
+  const webhooks = routeWebhookFirer({ deliveries: d, deps, env, baseUrl });
+  const persistFirst = config.webhooks.persist === "before_response";
+  const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
+  if (services.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(services.rules));
+  // OpenAPI callbacks are queued after the response in both persist modes (docs/openapi.md).
+  if (openapi) afterResponse.push(openapi.afterResponse);
+  return new MockEngine({
+    routes,
+    journal: services.recorder,
     deps,
     env,
-    loaded,
-    routes,
-    events,
-    get url() {
-      return url;
-    },
-    get port() {
-      return port;
-    },
-    storage: () => need(storage, "storage"),
-    deliveries: () => need(deliveries, "the delivery engine"),
-    recorder: () => need(recorder, "the journal"),
-    domain: () => need(domain, "the domain services"),
-    membership: () => need(membership, "cluster membership"),
-    shared: () => need(shared, "shared state"),
-    openapi: () => openapi,
     baseUrl,
-
-    async start() {
-      // Everything that can refuse the config runs before anything is opened or bound.
-      const checked = await checkDomain(loaded, deps);
-      for (const w of checked.warnings) deps.logger.warn(w);
-      // Chain files are config files too: they may read the names they write.
-      for (const c of checked.chains) env.addFileNames(envNamesIn(c.chain.config));
-      // Specs load before storage opens: a broken spec refuses the config like any config error.
-      // The delivery engine is reached through a getter; callbacks only fire once it exists.
-      if (usesOpenApi(config)) {
-        const { startOpenApi, problemText } = await import("./openapi/index.js");
-        const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => need(deliveries, "the delivery engine").enqueue(...a) };
-        openapi = await startOpenApi({ specs: config.openapi, dir: loaded.dir, receiveSpecs: config.routes.flatMap((r) => (r.receives ? [r.receives.spec] : [])), routes, outbox, deps, baseUrl });
-        for (const spec of openapi.specs) {
-          for (const w of spec.model.warnings) deps.logger.warn(w);
-          for (const p of spec.model.skipped) deps.logger.warn(`openapi (lenient): skipped ${problemText(p)}`);
-        }
-      } else routes.setDecorator(refuseReceives);
-      const host = options.host ?? config.http.host;
-      const wantPort = options.port ?? config.http.port;
-      const adminToken = options.adminToken ?? config.http.admin_token;
-      checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
-      const s = (storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true }));
-      const d = (deliveries = createDeliveryEngine({ storage: s, clock: deps.clock, random: deps.random, logger: deps.logger, defaults: config.webhooks, self: { port: () => port, baseUrl: () => config.http.base_url }, env: deps.env }));
-      const r = (recorder = new JournalRecorder(s.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed")));
-      unwireEvents = wireEvents({ bus: events, onEntry: (fn) => r.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
-      const dom = (domain = createDomainServices({ config, checked, storage: s, deliveries: d, deps, env, baseUrl, events }));
-      for (const route of routes.list()) if (route.config.chaos_config) dom.faults.setForRoute(route.id, route.config.chaos_config);
-
-      // Always on: routes with webhooks can be added at run time through the admin API.
-      const webhooks = routeWebhookFirer({ deliveries: d, deps, env, baseUrl });
-      const persistFirst = config.webhooks.persist === "before_response";
-      const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
-      if (dom.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(dom.rules));
-      // OpenAPI callbacks are queued after the response in both persist modes (docs/openapi.md).
-      if (openapi) afterResponse.push(openapi.afterResponse);
-      const engine = new MockEngine({
-        routes,
-        journal: r,
-        deps,
-        env,
-        baseUrl,
-        maxTraceDepth: config.webhooks.max_trace_depth,
-        decideFault: (method, path, routeId) => dom.faults.decide(method, path, routeId),
-        runRouteScript: routeScriptRunner({ scripts: dom.scripts, scriptEnv: (route) => dom.scriptEnv(route.addedAtRunTime), deliveries: d, runs: s.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
-        afterResponse,
-        ...(options.accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
-        beforeResponse: persistFirst ? [webhooks, ...(dom.rules.size > 0 ? [ruleEvaluatorBeforeResponse(dom.rules)] : [])] : [],
-      });
-      shared = createSharedState({ storage: s, clock: deps.clock, logger: deps.logger });
-      const admin = createAdminApi({ ports: adminPorts(app), token: adminToken, host });
-      closeStreams = admin.closeStreams;
-      // The admin handlers registered how each kind of change applies: catch up on the
-      // cluster's run-time changes before serving the first request.
-      await shared.start();
-      server = createHttpServer({ engine, admin: admin.handle, deps, bodyLimitBytes: config.http.body_limit_bytes });
-      const addr = await listen(server, wantPort, host);
-      port = addr.port;
-      url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-      // Registered before the outbox starts, so its runs and leases belong to a listed member.
-      const self = { host: advertisedHost(host), port, version: MOCKFORGE_VERSION, pid: process.pid };
-      membership = createMembership({ storage: s, clock: deps.clock, logger: deps.logger, self, leaseMs: config.webhooks.lease_ms });
-      await membership.start();
-      await d.start();
-      return { url, port };
-    },
-
-    async close() {
-      closeStreams?.();
-      if (server) {
-        const s = server;
-        server = null;
-        // Stop accepting, let requests in progress finish for a moment, then cut what is left
-        // (a test's long-poll wait can hold a connection for minutes).
-        const closed = new Promise<void>((r) => s.close(() => r()));
-        s.closeIdleConnections();
-        const grace = new AbortController();
-        await Promise.race([closed, deps.clock.sleep(2_000, grace.signal).catch(() => undefined)]);
-        grace.abort();
-        s.closeAllConnections();
-        await closed;
-      }
-      if (domain) await domain.close();
-      unwireEvents?.();
-      unwireEvents = null;
-      if (deliveries) await deliveries.stop();
-      shared?.stop();
-      if (membership) await membership.stop();
-      if (storage) await storage.close();
-      domain = null;
-      membership = null;
-      shared = null;
-      deliveries = null;
-      storage = null;
-    },
-  };
-  return app;
+    maxTraceDepth: config.webhooks.max_trace_depth,
+    decideFault: (method, path, routeId) => services.faults.decide(method, path, routeId),
+    runRouteScript: routeScriptRunner({ scripts: services.scripts, scriptEnv: (route) => services.scriptEnv(route.addedAtRunTime), deliveries: d, runs: services.storage.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
+    afterResponse,
+    ...(accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
+    beforeResponse: persistFirst ? [webhooks, ...(services.rules.size > 0 ? [ruleEvaluatorBeforeResponse(services.rules)] : [])] : [],
+  });
 }
 
 /**
- * The admin API's narrow ports over a started app (`app.start()` builds the admin API from
- * them; a test lists every admin endpoint with them).
+ * Stop accepting, let requests in progress finish for a moment, then cut what is left (a
+ * test's long-poll wait can hold a connection for minutes).
  */
-export function adminPorts(app: App): AdminPorts {
-  const domain = app.domain();
+async function closeServer(s: Server, deps: Deps): Promise<void> {
+  const closed = new Promise<void>((r) => s.close(() => r()));
+  s.closeIdleConnections();
+  const grace = new AbortController();
+  await Promise.race([closed, deps.clock.sleep(2_000, grace.signal).catch(() => undefined)]);
+  grace.abort();
+  s.closeAllConnections();
+  await closed;
+}
+
+/**
+ * The admin API's narrow ports over a running app (`start()` builds the admin API from them;
+ * a test lists every admin endpoint with them).
+ */
+export function adminPorts(app: RunningApp): AdminPorts {
+  const s = app.services;
   return {
     deps: app.deps,
     routes: app.routes,
     events: app.events,
-    storage: app.storage(),
-    deliveries: app.deliveries(),
-    recorder: app.recorder(),
-    shared: app.shared(),
+    storage: s.storage,
+    deliveries: s.deliveries,
+    recorder: s.recorder,
+    shared: app.shared,
     envAllowlist: app.env.allowlist,
-    chains: { registry: domain.chains, run: domain.runChain },
-    faults: domain.faults,
-    rules: domain.rules,
-    scenarios: domain.scenarios,
-    openapi: app.openapi(),
+    chains: { registry: s.chains, run: s.runChain },
+    faults: s.faults,
+    rules: s.rules,
+    scenarios: s.scenarios,
+    openapi: app.openapi,
     // Membership starts after the listener (it advertises the port): read it when asked.
-    clusterStatus: () => clusterStatus(app.storage(), app.membership(), app.deps.clock, app.loaded.config.webhooks.lease_ms),
+    clusterStatus: () => clusterStatus(s.storage, app.membership, app.deps.clock, app.loaded.config.webhooks.lease_ms),
     url: () => app.url,
     configuredBaseUrl: app.loaded.config.http.base_url,
   };

@@ -13,7 +13,9 @@
 export { startServer } from "./start-server.js";
 export type { RunningServer, StartServerOptions, RequestWaitOptions } from "./start-server.js";
 export { createApp } from "./app.js";
-export type { App, AppOptions } from "./app.js";
+export type { App, AppBase, AppOptions, RunningApp } from "./app.js";
+export { buildServices } from "./app-services.js";
+export type { BuildOptions, Services } from "./app-services.js";
 
 // Events: what the server does, as it happens (`app.events`; GET /__mockforge/events streams it)
 export { createEventBus, EVENT_TYPES } from "./core/event-bus.js";

@@ -6,7 +6,7 @@ import { waitForRequests, type WaitSpec } from "./engine/request-waiter.js";
 import type { EvalEnv } from "./expr/index.js";
 import type { DeliveryRecord, JournalEntry } from "./storage/ports.js";
 import { compileCondition } from "./template/index.js";
-import { createApp, type App } from "./app.js";
+import { createApp, type RunningApp } from "./app.js";
 
 export interface StartServerOptions {
   /** Default 0: a free port. */
@@ -32,7 +32,7 @@ export interface RunningServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   port: number;
-  app: App;
+  app: RunningApp;
   journal: {
     /** Resolves with the matching requests as soon as `count` of them were received; rejects after `timeoutMs`. */
     waitFor(options: RequestWaitOptions): Promise<JournalEntry[]>;
@@ -58,8 +58,8 @@ export interface RunningServer {
  */
 export async function startServer(config: string | MockForgeConfigInput, options: StartServerOptions = {}): Promise<RunningServer> {
   const loaded = await toLoaded(config);
-  const app = createApp(loaded, { port: options.port ?? 0, host: options.host, storage: options.storage ?? "memory", deps: options.deps });
-  const { url, port } = await app.start();
+  const app = await createApp(loaded, { port: options.port ?? 0, host: options.host, storage: options.storage ?? "memory", deps: options.deps }).start();
+  const { url, port } = app;
   const env: EvalEnv = { clock: app.deps.clock, random: app.deps.random, strict: false };
   return {
     url,
@@ -76,13 +76,13 @@ export async function startServer(config: string | MockForgeConfigInput, options
           timeoutMs: o.timeoutMs ?? 5_000,
           where: where ? (e) => where.evaluate({ method: e.method, path: e.path, query: e.query, headers: e.headers, params: e.params, body: e.body, status: e.status, signature: e.signature ?? null }, env) : undefined,
         };
-        return waitForRequests(app.storage().journal, app.recorder(), app.deps.clock, spec);
+        return waitForRequests(app.services.storage.journal, app.services.recorder, app.deps.clock, spec);
       },
-      list: (f = {}) => app.storage().journal.list({ method: f.method?.toUpperCase(), path: f.path, limit: f.limit }),
+      list: (f = {}) => app.services.storage.journal.list({ method: f.method?.toUpperCase(), path: f.path, limit: f.limit }),
     },
     deliveries: {
-      waitFor: ({ count, timeoutMs, ...filter } = {}) => app.deliveries().waitFor(filter, count ?? 1, timeoutMs ?? 10_000),
-      list: (f = {}) => app.storage().deliveries.list(f),
+      waitFor: ({ count, timeoutMs, ...filter } = {}) => app.services.deliveries.waitFor(filter, count ?? 1, timeoutMs ?? 10_000),
+      list: (f = {}) => app.services.storage.deliveries.list(f),
     },
     close: () => app.close(),
   };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminEndpoints } from "../src/admin/admin-api.js";
-import { adminPorts, createApp, type App } from "../src/app.js";
+import { adminPorts, createApp, type RunningApp } from "../src/app.js";
 import { loadConfig } from "../src/config/index.js";
 import { call, startFromText, type TestServer } from "./support/start-app.js";
 import { nonLoopbackAddress, rawRequest } from "./support/raw-http.js";
@@ -22,18 +22,18 @@ routes:
 `;
 
 /** Every admin endpoint from the router's own table (so new ones are walked too), plus `<route>/logs`. */
-function everyAdminCall(app: App): { method: string; path: string; shell: boolean }[] {
+function everyAdminCall(app: RunningApp): { method: string; path: string; shell: boolean }[] {
   const calls = adminEndpoints(adminPorts(app)).map((r) => ({ method: r.method, path: `/__mockforge${r.path.replace(/:[a-zA-Z_]+/g, "x").replace(/\*$/, "index.html")}`, shell: r.shell === true }));
   return [...calls, { method: "GET", path: "/webhooks/orders/logs", shell: false }];
 }
 
-async function startBound(host: string, yaml: string, options: { token?: string } = {}): Promise<{ app: App; port: number; close: () => Promise<void> }> {
+async function startBound(host: string, yaml: string, options: { token?: string } = {}): Promise<{ app: RunningApp; port: number; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "mockforge-sec-"));
   writeFileSync(join(dir, "mockforge.yaml"), yaml);
   const loaded = await loadConfig(join(dir, "mockforge.yaml"));
   const app = createApp(loaded, { port: 0, host, storage: "memory", ...(options.token ? { adminToken: options.token } : { insecureNoAdminToken: true }) });
-  const { port } = await app.start();
-  return { app, port, close: async () => (await app.close(), rmSync(dir, { recursive: true, force: true })) };
+  const running = await app.start();
+  return { app: running, port: running.port, close: async () => (await app.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 const REMOTE = nonLoopbackAddress();

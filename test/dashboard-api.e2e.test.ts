@@ -114,7 +114,7 @@ describe("the admin endpoints the dashboard uses, each usable without it", () =>
   it("recovers every failed or dead delivery since a time, keeping webhook-ids", async () => {
     const since = Date.now();
     await call(`${s.url}/api/orders`, { body: { n: "to-recover" } });
-    const dead = await s.app.deliveries().waitFor({ status: "dead", since }, 1, 5000);
+    const dead = await s.app.services.deliveries.waitFor({ status: "dead", since }, 1, 5000);
     expect(dead).toHaveLength(1);
     rx.respond = () => ({ status: 200 });
     const r = await admin("/deliveries/recover", { body: { since: new Date(since).toISOString() } });

@@ -8,14 +8,14 @@ import { startFromText, type TestServer } from "./support/start-app.js";
  */
 async function settle(s: TestServer): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const rulesIdle = await s.app.domain().rules.drain(10_000);
-    const pending = await s.app.deliveries().drain(10_000);
-    if (rulesIdle && pending === 0 && (await s.app.domain().rules.drain(0))) return;
+    const rulesIdle = await s.app.services.rules.drain(10_000);
+    const pending = await s.app.services.deliveries.drain(10_000);
+    if (rulesIdle && pending === 0 && (await s.app.services.rules.drain(0))) return;
   }
 }
 
 async function outcome(s: TestServer) {
-  const all = await s.app.storage().deliveries.list({ limit: 10_000 });
+  const all = await s.app.services.storage.deliveries.list({ limit: 10_000 });
   const suppressed = all.filter((d) => d.lastError?.startsWith("suppressed: trace budget"));
   return { sent: all.length - suppressed.length, suppressed, all };
 }
@@ -42,7 +42,7 @@ routes:
       expect(suppressed.length).toBeGreaterThan(0);
       expect(suppressed.every((d) => d.attemptCount === 0 && d.status === "failed")).toBe(true);
       // Every request the loop made is in the journal: the first one, plus one per call sent.
-      expect(await s.app.storage().journal.count()).toBe(31);
+      expect(await s.app.services.storage.journal.count()).toBe(31);
     } finally {
       await s.close();
     }

@@ -19,7 +19,7 @@ ${persist ? `webhooks: { persist: ${persist} }\n` : ""}routes:
 
 /** Makes the outbox refuse writes, as a full disk does. Only `insert` is replaced. */
 function breakOutbox(s: Awaited<ReturnType<typeof startFromText>>): () => void {
-  const store = s.app.storage().deliveries;
+  const store = s.app.services.storage.deliveries;
   const insert = store.insert.bind(store);
   store.insert = () => Promise.reject(new MockForgeError("MFG_ERR_STORAGE", "sqlite storage could not use 'state.db': SQLITE_FULL: database or disk is full"));
   return () => {
@@ -32,7 +32,7 @@ describe("webhooks.persist", () => {
     const rx = await new Receiver().start();
     const s = await startFromText(config(rx.url), { storage: "sqlite:state.db" });
     try {
-      const store = s.app.storage().deliveries;
+      const store = s.app.services.storage.deliveries;
       const insert = store.insert.bind(store);
       let committed = 0;
       // A slow disk: the commit takes 300 ms. The answer must still come after it.

@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, runChain, type ChainRun } from "../chains/index.js";
+import { buildServices } from "../app-services.js";
+import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, type ChainRun } from "../chains/index.js";
+import { configSchema } from "../config/schema/config.js";
 import { defaultDeps } from "../core/deps.js";
 import { createEnvAccess } from "../core/env-access.js";
 import { envNamesIn } from "../core/env-names.js";
 import { isMockForgeError } from "../core/errors.js";
-import { createDeliveryEngine } from "../delivery/index.js";
-import { ScriptRuntime } from "../scripting/index.js";
 import { openStorage } from "../storage/index.js";
 import { adminCall, tokenOption } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
@@ -38,31 +38,30 @@ export function chainCommand(): Command {
       }
       for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
       // The chain file is the config here: it reads the names it writes, plus --allow-env (docs/security.md).
-      const env = createEnvAccess(process.env, { allowlist: opts.allowEnv.split(",").filter(Boolean), fileNames: envNamesIn(loaded.chain.config) }).file;
-      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env });
+      const allowlist = opts.allowEnv.split(",").filter(Boolean);
+      const env = createEnvAccess(process.env, { allowlist, fileNames: envNamesIn(loaded.chain.config) });
+      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env: env.file });
       const { base_url: baseUrl, ...variables } = opts.var;
       const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
-      const deliveries = createDeliveryEngine({ storage, clock: deps.clock, random: deps.random, logger: deps.logger, env: deps.env });
-      const runtime = loaded.chain.hasScripts ? new ScriptRuntime({ clock: deps.clock, logger: deps.logger }) : null;
+      // Built like a server's services (the config's defaults for webhooks, scripts and run
+      // retention), so a chain behaves the same from the CLI as through a running server.
+      const config = configSchema.parse({ env_allowlist: allowlist });
+      const url = typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000";
+      const services = buildServices(config, deps, storage, { checked: { chains: [loaded], warnings: [] }, env, baseUrl: () => url });
       const tty = process.stdout.isTTY && !opts.json;
       try {
-        await deliveries.start();
-        const run = await runChain(loaded.chain, {
-          ...deps,
-          deliveries,
-          runs: storage.runs,
-          baseUrl: typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000",
+        await services.deliveries.start();
+        const run = await services.runChain(loaded.chain.id, {
           ...(Object.keys(variables).length ? { variables } : {}),
-          ...(runtime ? { scripts: { runtime, envAllowlist: Object.keys(env) } } : {}),
-          onEvent: opts.json ? undefined : (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`),
+          ...(opts.json ? {} : { onEvent: (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`) }),
         });
         process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run).trimEnd()}\n`);
         process.exitCode = run.status === "succeeded" ? 0 : 1;
       } catch (e) {
         process.exitCode = reportError(e, isMockForgeError(e) && e.code.startsWith("MFG_ERR_CHAIN") ? 2 : 1);
       } finally {
-        await runtime?.close();
-        await deliveries.stop();
+        await services.close();
+        await services.deliveries.stop();
         await storage.close();
       }
     });

@@ -4,7 +4,7 @@
  * The CLI waits for all of it, bounded, before it reports, so nothing it started is cut off
  * unseen when the in-process server closes.
  */
-import type { App } from "../app.js";
+import type { RunningApp } from "../app.js";
 import { fromRunRecord, type ChainRun } from "../chains/index.js";
 import type { Clock } from "../core/clock.js";
 import type { RuleRun } from "../rules/rule-run.js";
@@ -23,20 +23,20 @@ export interface Aftermath {
  * Waits until no rule run and no queued delivery is going (each can start the other: a rule's
  * webhook served by this server may match a rule again), or `timeoutMs` is spent.
  */
-export async function settle(app: App, clock: Clock, timeoutMs: number): Promise<boolean> {
+export async function settle(app: RunningApp, clock: Clock, timeoutMs: number): Promise<boolean> {
   const deadline = clock.monotonic() + timeoutMs;
   for (;;) {
     const left = () => Math.max(0, deadline - clock.monotonic());
-    const rulesIdle = await app.domain().rules.drain(left());
-    const pending = await app.deliveries().drain(left());
-    if (rulesIdle && pending === 0 && (await app.domain().rules.drain(0))) return true;
+    const rulesIdle = await app.services.rules.drain(left());
+    const pending = await app.services.deliveries.drain(left());
+    if (rulesIdle && pending === 0 && (await app.services.rules.drain(0))) return true;
     if (left() <= 0) return false;
   }
 }
 
 /** Reads what was started since `sinceMs` from the app's storage. */
-export async function collect(app: App, sinceMs: number, timedOut: boolean, timeoutMs: number): Promise<Aftermath> {
-  const storage = app.storage();
+export async function collect(app: RunningApp, sinceMs: number, timedOut: boolean, timeoutMs: number): Promise<Aftermath> {
+  const storage = app.services.storage;
   const ruleRecords = await storage.runs.list({ kind: "rule", since: sinceMs, limit: 1000 });
   const rules = await Promise.all(
     ruleRecords.reverse().map(async (r) => {

@@ -68,8 +68,7 @@ function liveWriter(): (line: string) => void {
 
 async function local(opts: RunOpts, name: string, timeoutMs: number, live?: (line: string) => void) {
   const loaded = await loadConfig(opts.config);
-  const app = createApp(loaded, { port: opts.port ?? 0, storage: "memory", deps: { logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error") } });
-  await app.start();
+  const app = await createApp(loaded, { port: opts.port ?? 0, storage: "memory", deps: { logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error") } }).start();
   const clock = app.deps.clock;
   const startedAt = clock.now();
   const onEvent = live ? (e: ScenarioEvent) => live(e.kind === "step" ? stepLine(e.step) : hookLine(e.hook)) : undefined;
@@ -79,11 +78,11 @@ async function local(opts: RunOpts, name: string, timeoutMs: number, live?: (lin
     if (interrupted) process.exit(130);
     interrupted = true;
     process.stderr.write("\ninterrupted: stopping the scenario and printing what finished (Ctrl-C again to quit at once)\n");
-    void app.domain().scenarios.stop();
+    void app.services.scenarios.stop();
   };
   process.on("SIGINT", onSigint);
   try {
-    const report = await app.domain().scenarios.start(name, { variables: opts.var, ...(onEvent ? { onEvent } : {}) }).done;
+    const report = await app.services.scenarios.start(name, { variables: opts.var, ...(onEvent ? { onEvent } : {}) }).done;
     const settled = interrupted ? false : await settle(app, clock, timeoutMs);
     const after = await collect(app, startedAt, !settled && !interrupted, timeoutMs);
     if (live) {

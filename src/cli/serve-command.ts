@@ -46,9 +46,9 @@ export function serveCommand(): Command {
         accessLog: opts.accessLog ?? Boolean(process.stdout.isTTY),
       });
       try {
-        const { url } = await app.start();
+        const { url, services } = await app.start();
         for (const r of app.routes.list()) logger.info(`route ${r.method.padEnd(6)} ${url}${r.path}${r.webhooks.length ? `  (+${r.webhooks.length} webhook${r.webhooks.length > 1 ? "s" : ""})` : ""}`);
-        logger.info(`MockForge serving ${loaded.file} at ${url}; admin API at ${url}/__mockforge; state: ${app.storage().description}`);
+        logger.info(`MockForge serving ${loaded.file} at ${url}; admin API at ${url}/__mockforge; state: ${services.storage.description}`);
         logger.info(`dashboard at ${url}/__mockforge/ui`);
       } catch (e) {
         await app.close().catch(() => {});

@@ -62,14 +62,13 @@ export function triggerCommand(): Command {
 async function standalone(event: string, request: Record<string, unknown>, opts: TriggerOptions): Promise<number> {
   const loaded: LoadedConfig = opts.config ? await loadConfig(opts.config) : parseConfigText("{}\n", "(trigger)", { dir: process.cwd() });
   if (opts.spec) loaded.config.openapi.push(openapiSpecSchema.parse({ spec: opts.spec }));
-  const app = createApp(loaded, { port: 0, host: "127.0.0.1", storage: "memory" });
+  const created = createApp(loaded, { port: 0, host: "127.0.0.1", storage: "memory" });
   try {
-    await app.start();
-    const openapi = app.openapi();
+    const app = await created.start();
+    const openapi = app.openapi;
     if (!openapi) throw new MockForgeError("MFG_ERR_OPENAPI_UNKNOWN_EVENT", `No spec loaded, so no webhook '${event}'`, { hint: "pass --spec <file>" });
     const queued = await openapi.events.trigger(event, request);
-    const done = await app
-      .deliveries()
+    const done = await app.services.deliveries
       .waitFor({ sourceKind: "openapi" }, queued.length, Number(opts.timeout))
       .catch(() => null);
     if (!done) {
@@ -83,7 +82,7 @@ async function standalone(event: string, request: Record<string, unknown>, opts:
     }
     return failed > 0 ? 1 : 0;
   } finally {
-    await app.close();
+    await created.close();
   }
 }
 

@@ -17,6 +17,7 @@ export type {
 // The engine.
 export { createDeliveryEngine } from "./delivery-engine.js";
 export type { DeliveryEngineOptions, MockForgeDeliveryEngine } from "./delivery-engine.js";
+export type { SelfAddress } from "./self-admin-guard.js";
 export type { DeliveryDefaults, StoredDeliveryOptions } from "./delivery-options.js";
 export { INTERRUPTED_REASON } from "./restart-recovery.js";
 

@@ -16,7 +16,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard with 10,000 journal entries and a
   let b: Browser;
   beforeAll(async () => {
     s = await startFromText(`http: { admin_token: ${TOKEN} }\njournal: { max_entries: 20000 }\nroutes:\n  - { path: /api/items/:id, method: GET, response: { status: 200 } }\n`);
-    const journal = s.app.storage().journal;
+    const journal = s.app.services.storage.journal;
     const t0 = Date.now() - 10_000;
     for (let i = 0; i < 10_000; i++) {
       const body = JSON.stringify({ i, note: "x".repeat(200) });

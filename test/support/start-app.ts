@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp, type App } from "../../src/app.js";
+import { createApp, type RunningApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
 
 export interface TestServer {
-  app: App;
+  app: RunningApp;
   url: string;
   dir: string;
   close: () => Promise<void>;
@@ -23,9 +23,10 @@ export async function startFromText(yaml: string, opts: { storage?: string; env?
   writeFileSync(file, yaml);
   const loaded = await loadConfig(file);
   const app = createApp(loaded, { port: 0, host: "127.0.0.1", storage: opts.storage ?? "memory", deps: opts.env ? { env: opts.env } : {} });
-  const { url } = await app.start();
+  const running = await app.start();
+  const { url } = running;
   return {
-    app,
+    app: running,
     url,
     dir,
     close: async () => {
