@@ -7,6 +7,7 @@
 import { loadChains, type LoadedChain } from "./chains/index.js";
 import { chainRefProblems, ConfigError, type ConfigProblem, type LoadedConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
+import { logsShadowWarnings } from "./config/logs-shadow.js";
 import { timedSignatureWarnings } from "./config/signing-warnings.js";
 import { isMockForgeError } from "./core/errors.js";
 import { compileRules } from "./rules/index.js";
@@ -45,6 +46,6 @@ export async function checkDomain(loaded: LoadedConfig, deps: Pick<Deps, "clock"
     if (!check.ok) problems.push(source.problem("MFG_ERR_SCRIPT_SYNTAX", ["routes", i, "script"], `script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`));
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  warnings.push(...timedSignatureWarnings(config.routes));
+  warnings.push(...timedSignatureWarnings(config.routes), ...logsShadowWarnings(config.routes, source));
   return { chains, warnings };
 }

@@ -49,6 +49,7 @@ export function createChainScriptRunner(scripts: ChainScripts, ctx: ChainScriptC
           ...(response ? { response } : {}),
           env,
           ...(options.timeoutMs !== undefined ? { limits: { timeout_ms: options.timeoutMs } } : {}),
+          timeoutKey: `scripting.timeout_ms of link '${input.linkId}'`,
         },
         createScriptHttp({ deliveries: ctx.deliveries, sourceId: `${input.chainId}/${input.linkId}`, traceId: ctx.traceId, traceDepth: ctx.traceDepth, ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}) }),
         { signal: options.signal },

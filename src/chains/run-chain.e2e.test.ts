@@ -148,6 +148,9 @@ describe("seed: Multi-Webhook chain (04)", () => {
     const inv = run.links.find((l) => l.id === "inventory_update_webhook")!;
     expect(inv).toMatchObject({ status: "failed", reason: "request_error", attempts: 1 });
     expect(inv.error!.code).toBe("MFG_ERR_DELIVERY_CONNECT");
+    // The URL once, in front: `POST http://…: connection refused (ECONNREFUSED) (after 1 attempt)`.
+    expect(inv.error!.message).toMatch(/^POST http:\/\/\S+: connection refused \(ECONNREFUSED\) \(after 1 attempt\)$/);
+    expect(inv.error!.message.match(/http:\/\//g)).toHaveLength(1);
     expect(run.links.filter((l) => l.status === "succeeded").map((l) => l.id)).toEqual(["process_payment", "payment_success_webhook", "email_webhook"]);
     const attempts = await h.storage.deliveries.attempts(inv.deliveryId!);
     expect(attempts).toHaveLength(1);

@@ -21,6 +21,7 @@ export const CATALOGUE = {
   MFG_ERR_ROUTE_DUPLICATE: { status: 409, title: "Duplicate route" },
   MFG_ERR_ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
   MFG_ERR_ROUTE_INVALID: { status: 400, title: "Invalid route" },
+  MFG_ERR_ROUTE_STATUS: { status: 500, title: "The route's status template did not render an HTTP status" },
   MFG_ERR_METHOD_NOT_ALLOWED: { status: 405, title: "The path is mocked, but not for this method" },
   MFG_ERR_BODY_TOO_LARGE: { status: 413, title: "Request body too large" },
   MFG_ERR_BAD_REQUEST: { status: 400, title: "Bad request" },

@@ -59,7 +59,7 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
       await clock.sleep(outcome.delayMs!, signal);
     } catch (e) {
       interruption = describeError(
-        e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${current.request.url}: cancelled by the caller while waiting to retry`),
+        e instanceof MockForgeError ? e : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller while waiting to retry"),
       );
       break;
     }

@@ -77,29 +77,35 @@ function errorCode(e: unknown): string | undefined {
   return typeof first === "string" ? first : undefined;
 }
 
-/** Turns whatever undici or the socket threw into a catalogue error that says what to check. */
+/**
+ * Turns whatever undici or the socket threw into a catalogue error that says what to check.
+ * The message is about the attempt, not the request: every place that shows it (an attempt
+ * record beside its request, a chain link, a script's call, a delivery's `lastError` in a list
+ * with its URL) already names the method and URL, so putting the URL here printed it twice
+ * (`POST http://…: http://…: connection refused`).
+ */
 export function mapSendError(e: unknown, url: string, phase: "connect" | "response"): MockForgeError {
   if (e instanceof MockForgeError) return e;
   const code = errorCode(e);
   const msg = (e as Error)?.message ?? String(e);
   const host = safeHost(url);
   if (code && TIMEOUT_CODES.has(code)) {
-    return new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `${url}: timed out (${code})`, { hint: "Is the receiver up and answering?", cause_code: code }, { cause: e });
+    return new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `timed out (${code})`, { hint: "Is the receiver up and answering?", cause_code: code }, { cause: e });
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_FAIL" || code === "EAI_NONAME") {
-    return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `${url}: host '${host}' could not be resolved (${code})`, {
+    return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `host '${host}' could not be resolved (${code})`, {
       hint: "Check the host name in the URL.",
       cause_code: code,
     }, { cause: e });
   }
   if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_URL" || code === "ERR_INVALID_ARG_TYPE" || code === "ERR_INVALID_CHAR") {
-    return new MockForgeError("MFG_ERR_BAD_REQUEST", `${url}: the request cannot be sent as built: ${msg}`, {
+    return new MockForgeError("MFG_ERR_BAD_REQUEST", `the request cannot be sent as built: ${msg}`, {
       hint: "Check the method and header names/values after templating.",
       cause_code: code,
     }, { cause: e });
   }
   const what = phase === "response" ? "connection lost while reading the response" : code === "ECONNREFUSED" ? "connection refused" : "connection failed";
-  return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `${url}: ${what} (${code ?? msg})`, {
+  return new MockForgeError("MFG_ERR_DELIVERY_CONNECT", `${what} (${code ?? msg})`, {
     hint: `Is a receiver listening at ${host}?`,
     cause_code: code ?? null,
   }, { cause: e });
@@ -142,14 +148,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function send(request: StoredRequest, opts: SendOptions): Promise<HttpResponse> {
-    if (closed) throw new MockForgeError("MFG_ERR_DELIVERY_STOPPED", `${request.url}: the HTTP client is closed`);
+    if (closed) throw new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "the HTTP client is closed");
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers)) if (!FRAMING_HEADERS.has(k.toLowerCase())) headers[k] = v;
 
     const controller = new AbortController();
     const timer = clock.setTimeout(() => {
-      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `${request.url}: no complete answer within ${opts.timeoutMs} ms`, {
+      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `no complete answer within ${opts.timeoutMs} ms`, {
         hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
       }));
     }, opts.timeoutMs);
@@ -158,7 +164,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       controller.abort(
         opts.signal?.reason instanceof MockForgeError
           ? opts.signal.reason
-          : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", `${request.url}: cancelled by the caller`),
+          : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller"),
       );
     if (opts.signal?.aborted) onCallerAbort();
     else opts.signal?.addEventListener("abort", onCallerAbort, { once: true });

@@ -1,5 +1,6 @@
 import { compileTemplate, compileCondition, jsonTextAsValue, type Template, type Condition } from "../template/index.js";
 import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
+import { MockForgeError } from "../core/errors.js";
 import { compileRouteVerify, type RouteVerifier } from "./route-verify.js";
 import { serializeBody } from "./serialize-body.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -11,6 +12,8 @@ export interface RenderedResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** Set when the response could not be rendered as configured (a status template gave `"abc"`): the response is this error's 500. */
+  error?: MockForgeError;
 }
 
 export interface CompiledWebhook {
@@ -99,11 +102,11 @@ export function compileRoute(config: RouteConfig, addedAtRunTime = false): Compi
   const constant: RenderedResponse | null = templated ? null : { status: constantStatus!, headers: constantHeaders!, body: bodySource };
   const render = constant
     ? () => constant
-    : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => ({
-        status: constantStatus ?? toStatus(status.render(scope, env)),
-        headers: constantHeaders ?? toHeaders(headers.render(scope, env)),
-        body: body.render(scope, env),
-      });
+    : (scope: Record<string, unknown>, env: EvalEnv): RenderedResponse => {
+        const code = constantStatus ?? renderedStatus(status.render(scope, env));
+        if (typeof code !== "number") return badStatus(code.rendered, `${base}.status`);
+        return { status: code, headers: constantHeaders ?? toHeaders(headers.render(scope, env)), body: body.render(scope, env) };
+      };
   const withType = new Map<string, Record<string, string>>();
   const withContentType = (h: Record<string, string>, contentType: string | null): Record<string, string> => {
     if (!contentType || h["content-type"]) return h;
@@ -153,8 +156,28 @@ function compileConditionAt(src: string, path: string): Condition {
 
 
 function toStatus(v: unknown): number {
-  const n = typeof v === "number" ? v : Number(v);
-  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : 500;
+  const n = renderedStatus(v);
+  return typeof n === "number" ? n : 500;
+}
+
+/** The HTTP status a rendered status template gave, or what it gave instead. */
+function renderedStatus(v: unknown): number | { rendered: unknown } {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : { rendered: v };
+}
+
+/**
+ * A status template that rendered no HTTP status (`"abc"`, empty for a missing value): the
+ * client gets a 500 that says why, in the coded error body, instead of a bare 500 with the
+ * route's body; the engine notes it on the journal entry and logs it.
+ */
+function badStatus(rendered: unknown, path: string): RenderedResponse {
+  const shown = rendered === undefined ? "nothing" : JSON.stringify(rendered) ?? String(rendered);
+  const error = new MockForgeError("MFG_ERR_ROUTE_STATUS", `${path} rendered ${shown}, which is not an HTTP status (an integer from 100 to 599)`, {
+    path,
+    hint: "Make the template give a number (`{{request.query.code ? request.query.code : 200}}`), or check the names it reads in the journal entry's notes.",
+  });
+  return { status: 500, headers: {}, body: error.toJSON(), error };
 }
 
 function toHeaders(v: unknown): Record<string, string> {

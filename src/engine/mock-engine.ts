@@ -8,7 +8,9 @@ import type { CompiledRoute, RenderedResponse, RouteExtension } from "./compiled
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
 import type { RouteTable } from "./route-table.js";
+import { isRouteLogsRequest } from "./route-logs-path.js";
 import { signatureRejected } from "./route-verify.js";
+import { methodNotAllowed, notFound, notStored, renderFailed } from "./engine-answers.js";
 import { bodyValue, serializeBody } from "./serialize-body.js";
 
 /** What chaos asks of one request (SPEC §5); `scenarios/fault-controller.ts` decides it. */
@@ -96,7 +98,7 @@ export class MockEngine {
     if (req.bodyError) notes.push(req.bodyError);
     const match = this.o.routes.match(req.method, req.rawPath);
     if (match.kind !== "route") {
-      return this.done(req, null, {}, match.kind === "method_not_allowed" ? this.methodNotAllowed(req, match.allow) : this.notFound(req), null, notes);
+      return this.done(req, null, {}, match.kind === "method_not_allowed" ? methodNotAllowed(req, match.allow) : notFound(this.o.routes, req), null, notes);
     }
     const { route, params } = match;
     const fault = this.o.decideFault?.(req.method, req.path, route.id) ?? null;
@@ -147,6 +149,7 @@ export class MockEngine {
     const scope = this.scope(req, params, route);
     const env: EvalEnv = { clock: this.o.deps.clock, random: this.o.deps.random, warn: (msg) => notes.push(`template: ${msg}`) };
     const rendered = route.render(scope, env);
+    if (rendered.error) renderFailed(this.o.deps.logger, route.id, rendered.error, notes);
     if (route.script && this.o.runRouteScript) {
       return this.o.runRouteScript(route, scope, rendered, req).then((out) => {
         notes.push(...out.notes);
@@ -166,15 +169,9 @@ export class MockEngine {
     return route.delayMs > 0 ? this.o.deps.clock.sleep(route.delayMs).then(respond) : respond();
   }
 
-  /**
-   * True for `GET <path>/logs` when no route is defined at that path and some route is at
-   * `<path>`: the journal of that route, which is admin surface (the server hands it to the
-   * admin API, which authorizes it like every other admin call).
-   */
+  /** True for `GET <path>/logs` that is the journal view of the routes at `<path>` (see route-logs-path.ts). */
   isRouteLogs(req: MockRequest): boolean {
-    if (req.method !== "GET" || !req.path.endsWith("/logs")) return false;
-    if (this.o.routes.match(req.method, req.rawPath).kind === "route") return false;
-    return this.o.routes.routesAtPath(req.path.slice(0, -"/logs".length) || "/").length > 0;
+    return isRouteLogsRequest(this.o.routes, req);
   }
 
   /** Journals a request the engine did not route (413 before routing), without after-response work. */
@@ -263,22 +260,6 @@ export class MockEngine {
     }
     this.o.accessLog?.(accessEntry(req, status, duration, route, exchange));
   }
-
-  private notFound(req: MockRequest): MockResponse {
-    const body = {
-      error: {
-        code: "MFG_ERR_ROUTE_NOT_FOUND",
-        message: `No route matches ${req.method} ${req.path}`,
-        closest_routes: this.o.routes.closestTo(req.method, req.path),
-      },
-    };
-    return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-  }
-
-  private methodNotAllowed(req: MockRequest, allow: string[]): MockResponse {
-    const body = { error: { code: "MFG_ERR_METHOD_NOT_ALLOWED", message: `${req.path} does not answer ${req.method}`, allow } };
-    return { status: 405, headers: { "content-type": "application/json", allow: allow.join(", ") }, body: JSON.stringify(body) };
-  }
 }
 
 /** A handled request waiting for its response to be written: one object per request, no closures. */
@@ -301,16 +282,4 @@ class Served implements HandleResult {
 
 function accessEntry(req: MockRequest, status: number, ms: number, route: CompiledRoute | null, ex: Exchange | undefined): AccessLogEntry {
   return { method: req.method, path: req.path, status, ms: Math.round(ms * 10) / 10, route: route?.id ?? null, webhooks: ex?.queued ?? 0 };
-}
-
-/** SPEC §3: never a 2xx for work not stored. The client may retry; nothing was queued. */
-function notStored(e: unknown): MockResponse {
-  const body = {
-    error: {
-      code: "MFG_ERR_STORAGE",
-      message: `The webhooks this request triggered could not be stored, so it was not accepted: ${describeError(e).message}`,
-      hint: "Retry after the Retry-After delay. The server's state storage is failing (disk full, database down): see the server log.",
-    },
-  };
-  return { status: 503, headers: { "content-type": "application/json", "retry-after": "1" }, body: JSON.stringify(body) };
 }

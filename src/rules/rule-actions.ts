@@ -88,6 +88,7 @@ export const RULE_ACTIONS: Executors = {
         response: { status: exchange.response.status, headers: stringHeaders(exchange.response.headers), body: exchange.response.body },
         env: services.scriptEnv ?? {},
         ...(action.timeout_ms ? { limits: { timeout_ms: action.timeout_ms } } : {}),
+        timeoutKey: `timeout_ms of rule '${rule.name}''s action`,
       },
       http,
       { signal },

@@ -41,11 +41,19 @@ describe("createFaultController", () => {
     expect(faults.decide("GET", "/x", null)).toEqual({ latencyMs: 250, sources: ["a"] });
   });
 
+  it("adds a step's latency on top of the route's own chaos latency (issue 15 item 17)", () => {
+    const faults = make();
+    faults.setForRoute("GET /slow", { latency: { fixed_ms: 200 } });
+    faults.set("scenario:s", { latency: { fixed_ms: 300 }, routes: ["GET /slow"] });
+    expect(faults.decide("GET", "/slow", "GET /slow")).toEqual({ latencyMs: 500, sources: ["route:GET /slow", "scenario:s"] });
+    expect(faults.decide("GET", "/other", "GET /other")).toBeNull();
+  });
+
   it("drops connections and combines sources", () => {
     const faults = make();
     faults.set("config", { latency: { fixed_ms: 5 } });
     faults.set("scenario:s", { drop: { probability: 1 }, latency: { fixed_ms: 50 } });
-    expect(faults.decide("POST", "/x", null)).toEqual({ latencyMs: 50, drop: true, sources: ["config", "scenario:s"] });
+    expect(faults.decide("POST", "/x", null)).toEqual({ latencyMs: 55, drop: true, sources: ["config", "scenario:s"] });
     faults.clear("scenario:s");
     expect(faults.decide("POST", "/x", null)).toEqual({ latencyMs: 5, sources: ["config"] });
     faults.clear();

@@ -106,7 +106,8 @@ export function createFaultController(deps: { random: Random; clock: Clock }): F
         }
         if (e.latency && hit(random, e.latency.p)) {
           const ms = e.latency.min === e.latency.max ? e.latency.min : random.int(e.latency.min, e.latency.max);
-          latencyMs = Math.max(latencyMs, ms);
+          // Added on top (docs/scenarios-and-rules.md): a step's latency adds to the route's and the config's.
+          latencyMs += ms;
           fired = true;
         }
         if (fired) (sources ??= []).push(e.source);

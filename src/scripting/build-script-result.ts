@@ -10,14 +10,25 @@ import type { SandboxError, SandboxStateText } from "./worker-protocol.js";
 const PHRASE_CODES = new Set<ScriptErrorCode>(["MFG_ERR_SCRIPT_TIMEOUT", "MFG_ERR_SCRIPT_MEMORY", "MFG_ERR_SCRIPT_STOPPED"]);
 
 /** "Script route POST /orders failed at line 3:7: TypeError: …", "Script … exceeded its time limit of 5000 ms at line 2:1 (hint)" */
-export function toScriptError(e: SandboxError, label: string): ScriptError {
+export function toScriptError(e: SandboxError, label: string, timeoutKey = "scripting.timeout_ms"): ScriptError {
   const at = e.line !== undefined ? ` at line ${e.line}:${e.column ?? 1}` : "";
-  const hint = e.hint ? ` (${e.hint})` : "";
+  const why = [limitHint(e, timeoutKey), e.hint].filter(Boolean).join("; ");
+  const hint = why ? ` (${why})` : "";
   const message = PHRASE_CODES.has(e.code) ? `Script ${label} ${e.message}${at}${hint}` : `Script ${label} failed${at}: ${e.message}${hint}`;
   const out: ScriptError = { code: e.code, message, label };
   if (e.line !== undefined) out.line = e.line;
   if (e.column !== undefined) out.column = e.column;
   return out;
+}
+
+/**
+ * A limit's hint names the key that raises it for this script: the worker does not know where
+ * the script came from, and `timeout_ms` alone is a key routes do not have.
+ */
+function limitHint(e: SandboxError, timeoutKey: string): string | undefined {
+  if (e.code === "MFG_ERR_SCRIPT_TIMEOUT") return `raise ${timeoutKey}`;
+  if (e.code === "MFG_ERR_SCRIPT_MEMORY") return "raise scripting.memory_mb";
+  return undefined;
 }
 
 export interface RawOutcome {
@@ -44,7 +55,7 @@ export function buildScriptResult(input: ScriptInput, raw: RawOutcome): ScriptRe
   }
   const result: ScriptResult = {
     ok: error === null,
-    error: error ? toScriptError(error, input.label) : null,
+    error: error ? toScriptError(error, input.label, input.timeoutKey) : null,
     logs: raw.logs,
     logsDropped: raw.logsDropped,
     chainContext: isPlainObject(chainContext) ? chainContext : (input.chainContext ?? {}),

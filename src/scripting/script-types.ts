@@ -36,6 +36,12 @@ export interface ScriptInput {
   /** `mockforge.env`: already filtered by the allowlist. */
   env?: Record<string, string>;
   limits?: Partial<ScriptLimits>;
+  /**
+   * The config key that sets this script's time limit, named when it runs out: a route's is
+   * the top-level `scripting.timeout_ms` (routes have no key of their own), a chain link's
+   * `scripting.timeout_ms` in the link, a rule action's `timeout_ms`. Default: the top-level one.
+   */
+  timeoutKey?: string;
 }
 
 /** One outbound call a script asked for, as handed to the host's `http` function. */

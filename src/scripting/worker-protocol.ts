@@ -26,7 +26,7 @@ export interface SandboxError {
   code: ScriptErrorCode;
   /** "TypeError: cannot read property 'id' of undefined" */
   message: string;
-  /** What to do about it: "raise timeout_ms, or look for a loop that never ends". */
+  /** What to do about it: "look for a loop that never ends" (the key that raises a limit is added by the host, which knows it). */
   hint?: string;
   line?: number;
   column?: number;

@@ -33,10 +33,11 @@ export function classifyError(dumped: unknown, c: ClassifyContext): SandboxError
   const e = obj && (typeof obj.stack === "string" || (typeof obj.name === "string" && typeof obj.message === "string")) ? obj : null;
   const pos = scriptPosition(typeof e?.stack === "string" ? e.stack : undefined, c.code);
   const at = pos ? { line: pos.line, column: pos.column } : {};
-  // An interrupt's position is that of the last interrupt check, often a line before the
+  // The hints of the limits are completed with the key that raises them where the script's
+  // origin is known (build-script-result.ts). An interrupt's position is that of the last interrupt check, often a line before the
   // loop that ran away: no position beats a misleading one.
   if (c.stop === "timeout") {
-    return { code: "MFG_ERR_SCRIPT_TIMEOUT", message: `exceeded its time limit of ${c.limits.timeout_ms} ms`, hint: "raise timeout_ms, or look for a loop that never ends" };
+    return { code: "MFG_ERR_SCRIPT_TIMEOUT", message: `exceeded its time limit of ${c.limits.timeout_ms} ms`, hint: "look for a loop that never ends" };
   }
   if (c.stop === "memory") return memoryError(c, {});
   if (c.stop === "cancel") return { code: "MFG_ERR_SCRIPT_STOPPED", message: "was cancelled by its caller" };
@@ -53,7 +54,7 @@ export function classifyError(dumped: unknown, c: ClassifyContext): SandboxError
 }
 
 function memoryError(c: ClassifyContext, at: { line?: number; column?: number }): SandboxError {
-  return { code: "MFG_ERR_SCRIPT_MEMORY", message: `exceeded its memory limit of ${c.limits.memory_mb} MiB`, hint: "raise memory_mb, or keep less data", ...at };
+  return { code: "MFG_ERR_SCRIPT_MEMORY", message: `exceeded its memory limit of ${c.limits.memory_mb} MiB`, hint: "keep less data", ...at };
 }
 
 function safeJson(v: unknown): string {
