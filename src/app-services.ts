@@ -103,6 +103,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
       clock: deps.clock,
       logger: deps.logger,
       ...(config.scripting.pool_size !== undefined ? { poolSize: config.scripting.pool_size } : {}),
+      maxPoolShare: config.scripting.max_pool_share,
       defaults: {
         timeout_ms: config.scripting.timeout_ms,
         memory_mb: config.scripting.memory_mb,

@@ -43,6 +43,7 @@ export function createChainScriptRunner(scripts: ChainScripts, ctx: ChainScriptC
         {
           code,
           label,
+          group: `chain:${input.chainId}`,
           chainContext: input.chainContext,
           variables: input.variables,
           request: input.request,

@@ -37,6 +37,12 @@ export interface MockRequest {
   bodyTooLarge: boolean;
   /** From `x-mockforge-trace` when a MockForge call caused this request (loop guard). */
   trace: TraceContext | null;
+  /**
+   * A signal that aborts once the client has gone (its connection closed before the answer was
+   * written), made on first call; absent outside the HTTP server. A route script still waiting
+   * for a worker is then dropped.
+   */
+  clientGone?: () => AbortSignal;
   /** Set by the engine when the matched route has `verify`: how the signature fared. */
   signature?: JournalSignature;
 }

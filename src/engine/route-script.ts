@@ -30,8 +30,9 @@ export function routeScriptRunner(o: RouteScriptDeps) {
     const started = o.deps.clock.now();
     const trace = req.trace ?? { traceId: newId("trc", started, o.deps.random), depth: 0 };
     const result = await o.scripts().run(
-      { code: route.script!, label: `route ${route.id} script`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv(route) },
+      { code: route.script!, label: `route ${route.id} script`, group: `route:${route.id}`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv(route) },
       createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth, baseUrl: o.baseUrl() }),
+      req.clientGone ? { gone: req.clientGone() } : {},
     );
     const runId = newId("run", started, o.deps.random);
     o.runs

@@ -84,6 +84,7 @@ export const RULE_ACTIONS: Executors = {
       {
         code: action.script,
         label: `rule '${rule.name}' script`,
+        group: `rule:${rule.name}`,
         request: requestOf(exchange),
         response: { status: exchange.response.status, headers: stringHeaders(exchange.response.headers), body: exchange.response.body },
         env: services.scriptEnv ?? {},

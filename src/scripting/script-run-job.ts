@@ -3,7 +3,7 @@
  * the host's `http` function, and the promise the caller awaits. It settles exactly once,
  * from the worker's report or from the pool (worker stopped, run cancelled, runtime closed).
  */
-import type { Clock } from "../core/clock.js";
+import type { Clock, TimerHandle } from "../core/clock.js";
 import { describeError } from "../core/errors.js";
 import { buildScriptResult } from "./build-script-result.js";
 import type { ScriptHttp, ScriptHttpCall, ScriptHttpCallRecord, ScriptInput, ScriptLimits, ScriptResult } from "./script-types.js";
@@ -19,6 +19,12 @@ export class ScriptRunJob {
   private scopeJson = "{}";
   private startedAt: number | null = null;
   private settled = false;
+  /** Monotonic ms when the caller asked: time spent waiting for a worker counts toward `timeout_ms`. */
+  private readonly submittedAt: number;
+  private queueTimer: TimerHandle | undefined;
+  private readonly settledHooks: (() => void)[] = [];
+  /** See `ScriptInput.group`; null: not capped. */
+  readonly group: string | null;
 
   constructor(
     readonly runId: number,
@@ -28,6 +34,8 @@ export class ScriptRunJob {
     private readonly clock: Clock,
   ) {
     this.result = new Promise((resolve) => (this.resolve = resolve));
+    this.submittedAt = clock.monotonic();
+    this.group = input.group ?? null;
     const scope: SandboxScope = { request: input.request ?? null, response: input.response, variables: input.variables ?? {}, env: input.env ?? {} };
     try {
       // Encoding also checks that everything entering the sandbox is JSON.
@@ -42,9 +50,42 @@ export class ScriptRunJob {
     return this.settled;
   }
 
-  /** The message that starts the run in a worker; marks the start of `durationMs`. */
-  startMessage(): RunMessage {
+  /**
+   * Wall time left of `timeout_ms`, the wait for a worker taken off. `warmSince`: since when
+   * every worker of the pool was up (null: still starting); a worker's start-up is not
+   * counted as waiting, only the time the run waited behind other runs.
+   */
+  budgetMs(warmSince: number | null): number {
+    const now = this.clock.monotonic();
+    const from = warmSince === null ? now : Math.max(this.submittedAt, warmSince);
+    return this.limits.timeout_ms - (now - from);
+  }
+
+  /** While queued: calls `check` after `ms` (the pool decides whether the run timed out or waits on). */
+  armQueueTimer(ms: number, check: () => void): void {
+    this.clock.clearTimeout(this.queueTimer);
+    this.queueTimer = this.clock.setTimeout(check, Math.max(0, ms));
+  }
+
+  /** Its time limit passed before a worker was free. */
+  timeOutQueued(): void {
+    this.stopWith({
+      code: "MFG_ERR_SCRIPT_TIMEOUT",
+      message: `waited ${Math.round(this.clock.monotonic() - this.submittedAt)} ms for a free script worker and reached its time limit of ${this.limits.timeout_ms} ms before it started (time spent waiting counts)`,
+      hint: "other scripts held every worker: raise scripting.pool_size, or look for scripts that run until their time limit",
+    });
+  }
+
+  /** Called synchronously when the run settles, however it ends. */
+  onSettled(fn: () => void): void {
+    if (this.settled) fn();
+    else this.settledHooks.push(fn);
+  }
+
+  /** The message that starts the run in a worker with `budgetMs` left; marks the start of `durationMs`. */
+  startMessage(budgetMs: number): RunMessage {
     this.startedAt = this.clock.monotonic();
+    this.clock.clearTimeout(this.queueTimer);
     return {
       type: "run",
       runId: this.runId,
@@ -52,6 +93,7 @@ export class ScriptRunJob {
       chainContext: this.chainContextJson,
       scope: this.scopeJson,
       limits: this.limits,
+      budgetMs: Math.max(1, Math.round(budgetMs)),
       startedAt: this.clock.now(),
     };
   }
@@ -88,6 +130,8 @@ export class ScriptRunJob {
   private settle(error: SandboxError | null, logs: RunOutcome["logs"], logsDropped: number, state: RunOutcome["state"]): void {
     if (this.settled) return;
     this.settled = true;
+    this.clock.clearTimeout(this.queueTimer);
+    for (const fn of this.settledHooks.splice(0)) fn();
     // A failed or stopped run cancels its calls still in flight; a successful run whose
     // fire-and-forget calls outlived its deadline leaves them to finish (the delivery records them).
     if (error) this.ended.abort();

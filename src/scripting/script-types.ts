@@ -42,6 +42,11 @@ export interface ScriptInput {
    * `scripting.timeout_ms` in the link, a rule action's `timeout_ms`. Default: the top-level one.
    */
   timeoutKey?: string;
+  /**
+   * Whose script this is (`route:POST /orders`, `chain:orders`, `rule:big_order`): one group's
+   * runs hold at most `scripting.max_pool_share` of the workers. Absent: not capped.
+   */
+  group?: string;
 }
 
 /** One outbound call a script asked for, as handed to the host's `http` function. */
@@ -125,4 +130,9 @@ export interface ScriptResult {
 export interface ScriptRunOptions {
   /** Cancels the run (queued or running): it ends with MFG_ERR_SCRIPT_STOPPED. */
   signal?: AbortSignal;
+  /**
+   * The caller no longer wants the answer (its client went away): a run still waiting for a
+   * worker is dropped (MFG_ERR_SCRIPT_STOPPED); one already running finishes, its calls included.
+   */
+  gone?: AbortSignal;
 }

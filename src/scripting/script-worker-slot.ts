@@ -72,12 +72,14 @@ export class ScriptWorkerSlot {
     return this.job === job;
   }
 
-  start(job: ScriptRunJob): void {
+  /** Runs `job` with `budgetMs` of its time limit left (the rest went waiting for a worker). */
+  start(job: ScriptRunJob, budgetMs: number): void {
     this.job = job;
     Atomics.store(this.cancelFlag, 0, 0);
     this.worker.ref();
-    this.post(job.startMessage());
-    this.armBackstop(job.limits.timeout_ms + this.graceMs, () => ({
+    const message = job.startMessage(budgetMs);
+    this.post(message);
+    this.armBackstop(message.budgetMs + this.graceMs, () => ({
       code: "MFG_ERR_SCRIPT_TIMEOUT",
       message: `exceeded its time limit of ${job.limits.timeout_ms} ms inside a long-running built-in call`,
       hint: "such as an operation on a huge string or array; its worker thread was stopped and replaced",

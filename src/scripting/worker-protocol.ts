@@ -41,6 +41,8 @@ export interface RunMessage {
   /** JSON text of a SandboxScope. */
   scope: string;
   limits: ScriptLimits;
+  /** Wall time the run has left: `limits.timeout_ms` less the time it waited for a worker. */
+  budgetMs: number;
   /** Host clock (epoch ms) when the run started; log times are this plus elapsed time. */
   startedAt: number;
 }

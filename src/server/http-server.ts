@@ -61,12 +61,22 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
       result.finish();
       return;
     }
+    mreq.clientGone = () => goneSignal(res);
     const result = o.engine.handle(mreq);
     if (result instanceof Promise) result.then((r) => answer(res, r)).catch((e: unknown) => failed(o, req, res, e));
     else answer(res, result);
   } catch (e) {
     failed(o, req, res, e);
   }
+}
+
+/** Aborts when the connection closes before the answer was written (the client gave up). */
+function goneSignal(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  if (res.writableFinished) return ac.signal;
+  if (res.destroyed) ac.abort();
+  else res.once("close", () => !res.writableFinished && ac.abort());
+  return ac.signal;
 }
 
 function answer(res: ServerResponse, result: HandleResult): void {

@@ -38,6 +38,12 @@ export const scriptingConfigSchema = z.strictObject({
     .max(64)
     .optional()
     .describe("Worker threads running scripts; one script per worker at a time (default: CPU cores)"),
+  max_pool_share: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe("Share of the workers one route's (or chain's, or rule's) scripts may hold at once, at least one worker; 1 lets one route take the whole pool"),
   env_allowlist: z
     .array(envNameSchema)
     .optional()

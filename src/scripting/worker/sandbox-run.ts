@@ -65,7 +65,8 @@ export class SandboxRun implements SandboxBindings {
     private readonly clock: Clock,
   ) {
     const start = clock.monotonic();
-    this.deadline = start + msg.limits.timeout_ms;
+    // The budget, not timeout_ms: time the run waited for a worker counts toward its limit.
+    this.deadline = start + msg.budgetMs;
     this.logs = new LogBuffer(msg.limits.max_log_lines, MAX_LOG_LINE_CHARS, () => msg.startedAt + (clock.monotonic() - start));
     this.limitBytes = msg.limits.memory_mb * 1024 * 1024;
     this.ceiling = module.freshBytes + this.limitBytes + Math.max(MIN_CEILING_MARGIN_BYTES, this.limitBytes / 4);
@@ -78,8 +79,8 @@ export class SandboxRun implements SandboxBindings {
     this.rt.setInterruptHandler(() => this.shouldInterrupt());
     this.ctx = this.rt.newContext();
     this.memory = new MemoryGuard(this.rt, this.ctx, this.limitBytes, module.wasmBytes, () => clock.monotonic());
-    this.timers = new SandboxTimers(clock, msg.limits.timeout_ms + 1, (t) => this.fireTimer(t));
-    this.deadlineTimer = clock.setTimeout(() => this.onDeadline(), msg.limits.timeout_ms);
+    this.timers = new SandboxTimers(clock, msg.budgetMs + 1, (t) => this.fireTimer(t));
+    this.deadlineTimer = clock.setTimeout(() => this.onDeadline(), msg.budgetMs);
   }
 
   /** Installs the API, compiles and starts the script. */
