@@ -75,6 +75,34 @@ async function runawayLoop(url: string, signal: AbortSignal): Promise<{ requests
 }
 
 /**
+ * Issue 15 item 9: the trivial scripted route's p99 with 20 requests to the runaway route kept
+ * in flight (each one's script loops until its 2 s limit), against its p99 just before. One
+ * route's scripts hold at most half of the pool, so the trivial route keeps its own workers.
+ */
+async function trivialUnderRunaways(url: string, seconds: number, normalP99: number): Promise<Record<string, unknown>> {
+  const stop = new AbortController();
+  const sides = Array.from({ length: 20 }, () => runawayLoop(`${url}/runaway`, stop.signal));
+  // Let the runaway scripts take their workers before loading.
+  await new Promise((r) => setTimeout(r, 300));
+  const during = await load(`${url}/trivial`, { connections: 10, seconds });
+  stop.abort();
+  const side = await Promise.all(sides);
+  const statuses: Record<string, number> = {};
+  for (const r of side) for (const [k, n] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + n;
+  return {
+    method: "GET /trivial (route script), autocannon 10 connections, while 20 side loops keep requests to /runaway (script while(true){}, 2 s limit) in flight",
+    normal_p99_ms: normalP99,
+    during_p99_ms: during.p99,
+    during_rps: Math.round(during.rps),
+    errors_during: during.errors + during.non2xx,
+    runaway_statuses: statuses,
+    ratio: round(during.p99 / Math.max(normalP99, 0.001), 2),
+    target: "p99 < 3x normal",
+    met: during.errors + during.non2xx === 0 && during.p99 < 3 * normalP99,
+  };
+}
+
+/**
  * Issue 5. In-process (ScriptRuntime, pool = CPU cores): a trivial post_script's throughput with
  * 64 runs in flight, its latency one run at a time, and how long a `while(true){}` takes to be
  * stopped (deadline 1000 ms). Then a MockForge child process whose config has a static route
@@ -153,6 +181,7 @@ routes:
     // Diagnostic (after reading the runaway records: its runs push them out of the kept 1000): the same trivial work as a route script, end to end through the server.
     await load(`${mf.url}/trivial`, { connections: 10, seconds: 1 });
     const routeScript = await load(`${mf.url}/trivial`, { connections: 10, seconds });
+    const fairness = await trivialUnderRunaways(mf.url, seconds, routeScript.p99);
     const r = during.rps / normal;
     return {
       ...inProcess,
@@ -165,6 +194,7 @@ routes:
         vs_static_normal: ratio(routeScript.rps, normal),
         first_4_concurrent_requests_ms: round(firstScriptRequestsMs, 1),
       },
+      trivial_route_while_20_runaway_scripts: fairness,
       static_while_runaway_route_script: {
         method: "MockForge child process; autocannon 50 connections on /static while a side loop requests /runaway (script while(true){}, scripting.timeout_ms 2000) one at a time",
         normal_rps_before: Math.round(before.rps),
