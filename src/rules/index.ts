@@ -6,7 +6,7 @@
 // The engine.
 export { createRuleEngine } from "./rule-engine.js";
 export type { RuleEngine, RuleStats } from "./rule-engine.js";
-export type { RuleChainRunner, RuleEngineOptions, RuleScriptRuntime, RuleServices } from "./rule-services.js";
+export type { RuleEngineOptions, RuleScriptRuntime, RuleServices } from "./rule-services.js";
 
 // What it looks at and what it records.
 export { EXCHANGE_NAMES } from "./rule-exchange.js";

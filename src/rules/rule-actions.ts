@@ -4,8 +4,9 @@
  * when the action could not be carried out; the engine records either.
  */
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
+import { queueCall } from "../actions/queue-call.js";
+import { runChainAction } from "../actions/run-chain-action.js";
 import { MockForgeError } from "../core/errors.js";
-import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { EvalEnv } from "../expr/index.js";
 import { createScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
@@ -33,40 +34,33 @@ type Executors = { [T in RuleActionType]: (input: RuleActionInput<Extract<RuleAc
 async function outbound({ rule, action, exchange, trace, services, env }: RuleActionInput<Extract<RuleActionConfig, { type: "http_request" | "webhook" }>>): Promise<RuleEffect> {
   const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
   const t = rule.templates;
-  const url = checkUrl(String(t.url!.render(scope, env)), services.baseUrl);
   // In the action's url and body templates `body` is the triggering request's body (the
   // condition's name, also `request.body`). In its HEADER templates `body` is the exact outbound
   // body text, as for every outbound call, so `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"` signs
   // what is sent; a header wanting the request's body writes `request.body`. Only this step
-  // changes it: conditions keep SPEC §7's `body`. The value is queued as rendered; the engine's
-  // JSON.stringify of it is the text the headers saw.
-  const { body, headers } = renderBodyThenHeaders({ body: t.body!, headers: t.headers! }, scope, env);
-  const record = await services.deliveries.enqueue(
-    { method: action.method.toUpperCase(), url, headers, ...(body.value === undefined ? {} : { body: body.value }) },
-    {
-      source: { kind: "rule", id: rule.name },
-      ...(action.retry ? { retry: action.retry } : {}),
-      ...(action.signing ? { signing: action.signing } : {}),
-      ...(action.timeout_ms ? { timeout_ms: action.timeout_ms } : {}),
-      traceId: trace.id,
-      traceDepth: trace.depth,
-    },
-  );
+  // changes it: conditions keep SPEC §7's `body`.
+  const { record } = await queueCall({
+    templates: { url: t.url!, headers: t.headers!, body: t.body! },
+    call: action,
+    scope,
+    env,
+    baseUrl: services.baseUrl,
+    deliveries: services.deliveries,
+    source: { kind: "rule", id: rule.name },
+    trace: { traceId: trace.id, depth: trace.depth },
+  });
   return { deliveryId: record.id };
 }
 
 export const RULE_ACTIONS: Executors = {
   async execute_chain({ rule, action, exchange, trace, services, env, signal }) {
-    if (!services.chains) {
-      throw new MockForgeError("MFG_ERR_CHAIN_NOT_FOUND", `Chain '${action.chain_id}' cannot run: no chains are loaded`, { hint: "Add the chain under `chains:` in the config." });
-    }
     const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
-    const variables = rule.templates.variables!.render(scope, env) as Record<string, unknown>;
-    const run = await services.chains.run(action.chain_id, { variables, traceId: trace.id, traceDepth: trace.depth, request: requestOf(exchange), signal });
+    const variables = () => rule.templates.variables!.render(scope, env) as Record<string, unknown>;
+    const { run, error } = await runChainAction(services.chains, action.chain_id, () => ({ variables: variables(), traceId: trace.id, traceDepth: trace.depth, request: requestOf(exchange), signal }), "Add the chain under `chains:` in the config.");
     const effect: RuleEffect = { chainId: action.chain_id, chainRunId: run.id, chainStatus: run.status };
-    if (run.status === "failed") {
+    if (error) {
       effect.failed = true;
-      effect.error = run.error ?? { code: "MFG_ERR_CHAIN_FAILED", message: `chain run ${run.id} failed` };
+      effect.error = error;
     }
     return effect;
   },
@@ -102,17 +96,6 @@ export const RULE_ACTIONS: Executors = {
     return effect;
   },
 };
-
-function checkUrl(url: string, baseUrl: string | undefined): string {
-  const u = url.trim();
-  try {
-    const parsed = u.startsWith("/") && baseUrl ? new URL(u, baseUrl) : new URL(u);
-    if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.toString();
-  } catch {
-    // reported below
-  }
-  throw new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `'${url}' is not a valid http(s) URL`, { hint: "Write an absolute URL, or a path like /api/x to call this server." });
-}
 
 function stringHeaders(h: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
-import type { RuleChainRunner } from "./rule-services.js";
+import type { ChainRunner } from "../chains/chain-runner.js";
 import { exchange, ruleFakes } from "./test-support/rule-fakes.js";
 
 const rule = (r: unknown): ConsistencyRuleConfig => consistencyRuleSchema.parse(r);
@@ -21,7 +21,7 @@ async function runsOf(fakes: ReturnType<typeof ruleFakes>, engine: RuleEngine): 
   return (await fakes.runs.list({ kind: "rule" })).map((r) => r.data as RuleRun).reverse();
 }
 
-const okChains = (): RuleChainRunner & { calls: unknown[] } => {
+const okChains = (): ChainRunner & { calls: unknown[] } => {
   const calls: unknown[] = [];
   return {
     calls,

@@ -11,7 +11,7 @@ import type { EvalEnv } from "../expr/index.js";
 import type { Headers } from "../storage/ports.js";
 import { compileBodyTemplate, compileTemplate, type Template } from "../template/index.js";
 import type { ExecutionContext } from "./execution-context.js";
-import { resolveUrl } from "./hook-actions.js";
+import { resolveHttpUrl } from "../actions/resolve-against-base.js";
 import type { HookServices } from "./hook-services.js";
 import type { StepRequestReport } from "./scenario-report.js";
 
@@ -50,7 +50,7 @@ export async function sendStepRequest(
   try {
     const t = compiled(request, opts.path ?? "request");
     const scope = ctx.templateScope(services);
-    report.url = resolveUrl(String(t.url.render(scope, opts.env)), services.baseUrl);
+    report.url = resolveHttpUrl(String(t.url.render(scope, opts.env)), services.baseUrl);
     // Like every outbound call: header templates see `body` as the exact text sent.
     const rendered = renderBodyThenHeaders({ body: t.body, headers: t.headers }, scope, opts.env);
     const result = await services.deliveries.send(

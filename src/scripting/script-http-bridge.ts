@@ -3,6 +3,7 @@
  * outbound call goes through it). Chains, routes and rules all use it, so `retry`, `signing`
  * and `timeout_ms` options mean the same in every script, and every call is recorded.
  */
+import { resolveAgainstBase } from "../actions/resolve-against-base.js";
 import { retrySchema, signingSchema } from "../config/schema/webhooks.js";
 import { CATALOGUE, MockForgeError, type ErrorCode } from "../core/errors.js";
 import type { DeliveryEngine, DeliveryOptions } from "../delivery/types.js";
@@ -39,7 +40,8 @@ export function createScriptHttp(ctx: ScriptHttpContext): ScriptHttp {
       options.signing = s.data;
     }
     if (call.options?.timeout_ms !== undefined) options.timeout_ms = call.options.timeout_ms;
-    const url = ctx.baseUrl && call.url.startsWith("/") ? `${ctx.baseUrl.replace(/\/$/, "")}${call.url}` : call.url;
+    // An invalid URL is not refused here: the delivery engine records it as a failed call.
+    const url = resolveAgainstBase(call.url, ctx.baseUrl);
     const result = await ctx.deliveries.send({ method: call.method, url, ...(call.headers ? { headers: call.headers } : {}), ...(call.body !== undefined ? { body: call.body } : {}) }, options);
     ctx.onDelivery?.(result.deliveryId);
     if (result.status === 0) {

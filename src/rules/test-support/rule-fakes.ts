@@ -9,7 +9,8 @@ import type { DeliveryOptions, DeliveryResult, OutboundRequest } from "../../del
 import type { DeliveryRecord } from "../../storage/ports.js";
 import { createMemoryRuns } from "../../storage/memory/memory-runs.js";
 import type { RuleExchange } from "../rule-exchange.js";
-import type { RuleChainRunner, RuleServices } from "../rule-services.js";
+import type { ChainRunner } from "../../chains/chain-runner.js";
+import type { RuleServices } from "../rule-services.js";
 
 export interface RuleFakes extends RuleServices {
   runs: ReturnType<typeof createMemoryRuns>;
@@ -18,7 +19,7 @@ export interface RuleFakes extends RuleServices {
   sent: { request: OutboundRequest; options: DeliveryOptions }[];
 }
 
-export function ruleFakes(chains?: RuleChainRunner): RuleFakes {
+export function ruleFakes(chains?: ChainRunner): RuleFakes {
   let n = 0;
   const queued: RuleFakes["queued"] = [];
   const sent: RuleFakes["sent"] = [];
