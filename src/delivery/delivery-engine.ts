@@ -7,26 +7,25 @@
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import { describeError, MockForgeError } from "../core/errors.js";
-import { newId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { Random } from "../core/random.js";
 import type { DeliveryRecord, DeliveryStatus, Storage } from "../storage/ports.js";
 import { sendAwaited } from "./awaited-send.js";
 import { webhooksConfigSchema, type WebhooksConfigInput } from "../config/schema/webhooks.js";
-import { readOptions, storeOptions, type DeliveryDefaults } from "./delivery-options.js";
+import type { DeliveryDefaults } from "./delivery-options.js";
+import { newDeliveryRecord, replayRecord } from "./new-record.js";
 import { createDeliveryWaiters, FINISHED, isFinished } from "./delivery-waiters.js";
 import { createDispatcher } from "./dispatcher.js";
 import { drainDeliveries } from "./drain.js";
 import { createLeaseKeeper } from "./lease-keeper.js";
 import { selfAdminGuard, type SelfAddress } from "./self-admin-guard.js";
 import { createHttpClient, type HttpClient } from "./http-client.js";
-import { assertDeliveryUrl, setHeader, toStoredRequest } from "./outbound-request.js";
+import { assertDeliveryUrl } from "./outbound-request.js";
 import { lastErrorText, performAttempt, type AttemptDeps } from "./perform-attempt.js";
 import { failAwaitedLeftovers, INTERRUPTED_REASON } from "./restart-recovery.js";
 import { createRetention } from "./retention.js";
-import { resolvePolicy, type DeliveryMode } from "./retry-policy.js";
+import type { DeliveryMode } from "./retry-policy.js";
 import { budgetError, TraceBudget, traceBudgetGuard } from "./trace-budget.js";
-import { formatTraceHeader, TRACE_HEADER } from "./trace-header.js";
 import type { DeliveryEngine, DeliveryOptions, OutboundRequest } from "./types.js";
 
 export interface DeliveryEngineOptions {
@@ -150,32 +149,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     if (retry) dispatcher.wakeAt(updated.nextAttemptAt!);
   }
 
-  function newRecord(request: OutboundRequest, options: DeliveryOptions, mode: DeliveryMode): DeliveryRecord {
-    const now = clock.now();
-    const stored = toStoredRequest(request);
-    const traceId = options.traceId ?? newId("trc", now, random);
-    setHeader(stored.headers, TRACE_HEADER, formatTraceHeader({ traceId, depth: (options.traceDepth ?? 0) + 1 }));
-    return {
-      id: newId("dlv", now, random),
-      webhookId: newId("msg", now, random),
-      mode,
-      sourceKind: options.source.kind,
-      sourceId: options.source.id ?? null,
-      request: stored,
-      options: storeOptions(options, mode, defaults),
-      status: "pending",
-      attemptCount: 0,
-      nextAttemptAt: null,
-      createdAt: now,
-      updatedAt: now,
-      lastStatus: null,
-      lastError: null,
-      traceId,
-      replayOf: null,
-      leaseOwner: null,
-      leaseUntil: null,
-    };
-  }
+  const newRecord = (request: OutboundRequest, options: DeliveryOptions, mode: DeliveryMode) => newDeliveryRecord(request, options, mode, clock.now(), random, defaults);
 
   /** Stores a queued delivery (durably) and sends it now if a slot is free, else when due. */
   async function admit(record: DeliveryRecord, delayMs: number): Promise<DeliveryRecord> {
@@ -237,24 +211,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
         });
       }
       if (opts.url !== undefined) assertDeliveryUrl(opts.url);
-      const now = clock.now();
-      const options = readOptions(orig, defaults);
-      const record: DeliveryRecord = {
-        ...orig,
-        request: opts.url !== undefined ? { ...orig.request, url: opts.url } : orig.request,
-        id: newId("dlv", now, random),
-        webhookId: opts.newId ? newId("msg", now, random) : orig.webhookId,
-        mode: "queued",
-        sourceKind: "replay",
-        // A replay is always queued: an awaited original gets the queued policy.
-        options: { ...options, policy: resolvePolicy(options.retry, "queued", defaults.retry) },
-        attemptCount: 0,
-        createdAt: now,
-        updatedAt: now,
-        lastStatus: null,
-        lastError: null,
-        replayOf: orig.id,
-      };
+      const record = replayRecord(orig, opts, clock.now(), random, defaults);
       return admit(record, 0);
     },
 
