@@ -70,7 +70,8 @@ export function buildServices(config: MockForgeConfig, deps: Deps, storage: Stor
     random: deps.random,
     logger: deps.logger,
     defaults: config.webhooks,
-    env: deps.env,
+    // Signing secrets are file content or checked run-time additions (refuseUnlisted): the files' view, whatever `deps.env` holds.
+    env: o.env.file,
     ...(o.self ? { self: o.self } : {}),
   });
   const recorder = new JournalRecorder(storage.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));

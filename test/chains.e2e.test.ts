@@ -144,6 +144,16 @@ describe("mockforge chain run", () => {
     expect(got!.body).toMatchObject({ event: "order.created", order_id: "ord_1", total: 59.98 });
   });
 
+  it("reads the environment variables the chain file names, plus --allow-env, and no others", async () => {
+    const file = join(dir, "env.yaml");
+    writeFileSync(file, `links:\n  - request: { id: a, method: POST, url: "${rx.url}/cli-env", body: { token: "{{env.CLI_TOKEN}}", whole: "{{env}}" } }\n`);
+    const env = { CLI_TOKEN: "t1", CLI_REGION: "eu", CLI_SECRET: "not-for-chains" };
+    const r = await runCli(["chain", "run", file, "--allow-env", "CLI_REGION"], { env });
+    expect(r.code).toBe(0);
+    const [got] = await rx.waitForPath("/cli-env");
+    expect(got!.body).toEqual({ token: "t1", whole: { CLI_TOKEN: "t1", CLI_REGION: "eu" } });
+  });
+
   it("exits 1 when a link fails (target down) and 2 when the chain is invalid", async () => {
     const down = join(dir, "down.yaml");
     writeFileSync(down, `links:\n  - request: { id: a, method: GET, url: "http://127.0.0.1:1/x" }\n  - request: { id: b, method: GET, url: "${s.url}/api/orders" }\n`);

@@ -25,7 +25,7 @@ export interface ChainScriptContext {
 
 /**
  * @example
- * const runner = createChainScriptRunner({ runtime, envAllowlist: ["WEBHOOK_SECRET"] }, { deliveries, env: process.env, traceId, traceDepth: 0 });
+ * const runner = createChainScriptRunner({ runtime, envAllowlist: ["WEBHOOK_SECRET"] }, { deliveries, env: envAccess.file, traceId, traceDepth: 0 });
  */
 export function createChainScriptRunner(scripts: ChainScripts, ctx: ChainScriptContext): LinkScriptRunner {
   const env = allowedEnv(ctx.env, scripts.envAllowlist);

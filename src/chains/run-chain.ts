@@ -69,7 +69,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
  * chain is invalid, or has scripts and no script runtime was given.
  *
  * @example
- * const run = await runChain(chain, { deliveries, runs: storage.runs, clock, random, logger, env: process.env, baseUrl: "http://127.0.0.1:3000" });
+ * const run = await runChain(chain, { deliveries, runs: storage.runs, clock, random, logger, env: envAccess.file, baseUrl: "http://127.0.0.1:3000" });
  * run.status // "succeeded" | "partial" | "failed"
  */
 export async function runChain(chain: ChainConfig | PreparedChain, options: RunChainOptions): Promise<ChainRun> {

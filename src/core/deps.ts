@@ -7,7 +7,10 @@ export interface Deps {
   clock: Clock;
   random: Random;
   logger: Logger;
-  /** Environment variables visible to templates as `env.X`. */
+  /**
+   * What templates, conditions, scripts and secrets read as `env.X`. `createApp` replaces it with
+   * the config files' view (core/env-access.ts); the raw environment reaches nothing else.
+   */
   env: Record<string, string | undefined>;
 }
 
