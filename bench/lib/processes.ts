@@ -38,7 +38,8 @@ export function startChild(cmd: string, args: string[], ready: RegExp, env: Reco
           output: () => out,
           stop: () =>
             new Promise<void>((r) => {
-              if (proc.exitCode !== null) return r();
+              // A process killed by a signal has exitCode null and signalCode set: already gone.
+              if (proc.exitCode !== null || proc.signalCode !== null) return r();
               proc.once("exit", () => r());
               proc.kill("SIGTERM");
               setTimeout(() => proc.kill("SIGKILL"), 5_000).unref();
