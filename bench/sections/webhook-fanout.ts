@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { load, ratio } from "../lib/load.js";
 import { freePort, peakRssMiB, startChild, startMockForge, type Child } from "../lib/processes.js";
@@ -109,6 +109,7 @@ export async function webhookFanout(tmp: string, seconds: number): Promise<Recor
     for (const s of [floor, "mockforge_sqlite", "mockforge_ephemeral"] as const) fixed[s] = view(await measure(urls[s], fixedRate));
 
     const delivered = rounds.map((r) => r.mockforge_sqlite.distinct / r.mockforge_sqlite.total);
+    const stateFile = await stateFileSize(sqlite.url, join(tmp, "fanout.db"));
     const sqliteRate = rateRatio("mockforge_sqlite");
     const sqliteP99 = p99Ratio("mockforge_sqlite");
     return {
@@ -126,6 +127,7 @@ export async function webhookFanout(tmp: string, seconds: number): Promise<Recor
         delivered_fraction_min: Math.min(...delivered),
         delivered_fraction_target: "1.0",
         peak_rss_mib: peakRssMiB(pids.mockforge_sqlite),
+        state_file: stateFile,
       },
       mockforge_ephemeral: {
         delivered_per_s_ratio_median: ratio(rateRatio("mockforge_ephemeral"), 1),
@@ -143,4 +145,17 @@ export async function webhookFanout(tmp: string, seconds: number): Promise<Recor
 
 function view(x: Measured) {
   return { static_rps: Math.round(x.static_rps), requests_per_s: Math.round(x.rps), delivered_per_s: Math.round(x.rate), delivered_fraction: x.distinct / x.total, p50_ms: x.p50_ms, p99_ms: x.p99_ms };
+}
+
+/**
+ * The SQLite state file after the load (issue 15 item 6): bytes of the file and its WAL per
+ * retained delivery, once the server has had a few seconds to give pruned pages back.
+ */
+async function stateFileSize(url: string, path: string): Promise<Record<string, number>> {
+  await new Promise((r) => setTimeout(r, 5000));
+  const retained = ((await (await fetch(`${url}/__mockforge/deliveries?limit=10000`)).json()) as unknown[]).length;
+  const bytes = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+  const file = bytes(path);
+  const wal = bytes(`${path}-wal`);
+  return { retained_deliveries: retained, file_mib: Math.round(file / 104_857.6) / 10, wal_mib: Math.round(wal / 104_857.6) / 10, bytes_per_retained_delivery: retained ? Math.round((file + wal) / retained) : 0 };
 }

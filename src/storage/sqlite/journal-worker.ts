@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isMockForgeError } from "../../core/errors.js";
 import { JournalFile } from "./journal-file.js";
 import { SqliteDatabase } from "./sqlite-database.js";
+import { FreePageReclaimer, WAL_SIZE_LIMIT_BYTES } from "./state-file-space.js";
 import type { JournalReply, JournalRequest, JournalWorkerData, JournalWorkerError } from "./journal-worker-protocol.js";
 
 const port = parentPort!;
@@ -90,8 +91,14 @@ function startCheckpoints(c: NonNullable<JournalWorkerData["checkpoint"]>): () =
     return () => undefined;
   }
   let reported = false;
+  // This connection resets the WAL too: the limit truncates it then (state-file-space.ts).
+  state.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  const reclaimer = new FreePageReclaimer();
   const timer = setInterval(() => {
     try {
+      // Pruned deliveries' pages back to the file system, a bounded step per tick, then the
+      // checkpoint (which also copies the step's own changes).
+      reclaimer.run(state);
       state.exec("PRAGMA wal_checkpoint(PASSIVE)");
       reported = false;
     } catch (e) {

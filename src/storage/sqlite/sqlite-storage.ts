@@ -11,6 +11,7 @@ import { createSqliteRuns } from "./sqlite-runs.js";
 import { createMemoryMembers } from "../memory/memory-members.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 import { acquireOwnerLock, type OwnerLock } from "./owner-lock.js";
+import { prepareStateFileSpace } from "./state-file-space.js";
 
 /** How often the journal worker checkpoints the state file. */
 const CHECKPOINT_EVERY_MS = 200;
@@ -66,6 +67,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
   let lock: OwnerLock | null = null;
   try {
     if (opts.owner && path !== ":memory:") lock = acquireOwnerLock(path, opts.logger ?? silentLogger, () => (opts.clock ?? systemClock).now());
+    if (path !== ":memory:") prepareStateFileSpace(db, { owner: opts.owner === true, logger: opts.logger ?? silentLogger });
     migrateSqlite(db);
   } catch (e) {
     lock?.release();
