@@ -14,7 +14,7 @@ import { MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AdminRoute } from "./admin-types.js";
 import { qstr } from "./query-params.js";
-import { redact } from "./redact.js";
+import { redactedJson } from "./redact.js";
 
 export interface EventStreamOptions {
   bus: EventBus;
@@ -81,7 +81,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       beat = o.clock.setTimeout(heartbeat, heartbeatMs);
     };
     const off = o.bus.subscribe((e: MockForgeEvent) => {
-      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(redact(e, { reveal }))}\n\n`;
+      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`;
       queue.push(text);
       queued += text.length;
       if (queued + res.writableLength > max) close("slow");

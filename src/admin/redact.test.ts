@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redact } from "./redact.js";
+import { redact, redactedJson } from "./redact.js";
 
 describe("redact", () => {
   it("replaces secrets whole, masks credential headers, leaves the rest and the input alone", () => {
@@ -21,5 +21,16 @@ describe("redact", () => {
     expect(input.headers.Authorization).toBe("Bearer abcdef");
     expect((redact(input, { reveal: true }) as typeof input).headers.Authorization).toBe("Bearer abcdef");
     expect((redact(input, { reveal: true }) as typeof input).signing.secret).toBe("[redacted]");
+  });
+});
+
+describe("redactedJson", () => {
+  it("is the redacted JSON whenever a key it acts on is present, and the plain JSON otherwise", () => {
+    const plain = { id: "req_1", status: 200, note: 'a "secret": in a string' };
+    expect(redactedJson(plain)).toBe(JSON.stringify(plain));
+    const nested = { run: { signing: { secret: "whsec_x" } }, request: { headers: { Authorization: "Bearer tok_123" } } };
+    expect(redactedJson(nested)).toBe(JSON.stringify(redact(nested)));
+    expect(redactedJson(nested, { reveal: true })).toBe(JSON.stringify(redact(nested, { reveal: true })));
+    expect(redactedJson(nested)).not.toContain("whsec_x");
   });
 });
