@@ -12,6 +12,7 @@ import type { MockForgeConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
 import { scriptEnvOf, type EnvAccess } from "./core/env-access.js";
 import type { EventBus } from "./core/event-bus.js";
+import type { WebhookTrigger } from "./actions/trigger-webhook.js";
 import { publishChainEvent } from "./events/chain-events.js";
 import { publishingRunStore } from "./events/run-events.js";
 import { createDeliveryEngine, type MockForgeDeliveryEngine, type SelfAddress } from "./delivery/index.js";
@@ -53,6 +54,8 @@ export interface BuildOptions {
   events?: EventBus;
   /** This server's own address: outbound calls to its admin API are refused. */
   self?: SelfAddress;
+  /** The loaded specs' OpenAPI 3.1 webhooks, for `trigger_webhook` hook and rule actions. */
+  webhooks?: WebhookTrigger;
 }
 
 /**
@@ -75,7 +78,7 @@ export function buildServices(config: MockForgeConfig, deps: Deps, storage: Stor
     ...(o.self ? { self: o.self } : {}),
   });
   const recorder = new JournalRecorder(storage.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));
-  const domain = createDomainServices({ config, checked: o.checked, storage, deliveries, deps, env: o.env, baseUrl: o.baseUrl, ...(o.events ? { events: o.events } : {}) });
+  const domain = createDomainServices({ config, checked: o.checked, storage, deliveries, deps, env: o.env, baseUrl: o.baseUrl, ...(o.events ? { events: o.events } : {}), ...(o.webhooks ? { webhooks: o.webhooks } : {}) });
   return { storage, deliveries, recorder, ...domain };
 }
 
@@ -90,6 +93,7 @@ interface DomainDeps {
   env: EnvAccess;
   baseUrl: () => string;
   events?: EventBus;
+  webhooks?: WebhookTrigger;
 }
 
 function createDomainServices(o: DomainDeps): DomainServices {
@@ -97,6 +101,8 @@ function createDomainServices(o: DomainDeps): DomainServices {
   const events = o.events;
   const runs = events ? publishingRunStore(o.storage.runs, events) : o.storage.runs;
   const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: o.env.file };
+  // Hooks and rules may send the specs' webhooks (`trigger_webhook`); chains do not.
+  const webhooks = o.webhooks ? { webhooks: o.webhooks } : {};
   const scriptEnv = (addedAtRunTime: boolean) => scriptEnvOf(o.env.of(addedAtRunTime));
   let runtime: ScriptRuntime | null = null;
   const scripts = () =>
@@ -156,6 +162,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
     config.intelligent_behavior.behavior_model.consistency_rules,
     {
       ...base,
+      ...webhooks,
       deliveries,
       chains: { run: chainRunner },
       ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
@@ -170,6 +177,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
 
   const scenarios = createScenarioManager(config.chaos.scenarios, {
     ...base,
+    ...webhooks,
     deliveries,
     chains: { run: chainRunner },
     faults,

@@ -13,7 +13,7 @@ import { buildServices, type Services } from "./app-services.js";
 import { clusterStatus } from "./cluster/cluster-status.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
-import type { LoadedConfig } from "./config/index.js";
+import { ConfigError, webhookEventProblems, type LoadedConfig } from "./config/index.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEnvAccess, type EnvAccess } from "./core/env-access.js";
 import { envNamesIn } from "./core/env-names.js";
@@ -122,12 +122,15 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     // Callbacks only fire once the outbox exists, so they reach it through `outbox`.
     const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => opened.services!.deliveries.enqueue(...a) };
     const openapi = await startOpenApi(loaded, routes, outbox, deps, baseUrl);
+    // `trigger_webhook` actions name webhooks of the specs just loaded: refuse unknown ones now.
+    const eventProblems = webhookEventProblems(config, openapi?.events.names() ?? [], loaded.source);
+    if (eventProblems.length > 0) throw new ConfigError(eventProblems);
     const host = options.host ?? config.http.host;
     const adminToken = options.adminToken ?? config.http.admin_token;
     checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
     const storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true });
     opened.storageClose = () => storage.close();
-    const services = (opened.services = buildServices(config, deps, storage, { checked, env, baseUrl, events, self: { port: () => port, baseUrl: () => config.http.base_url } }));
+    const services = (opened.services = buildServices(config, deps, storage, { checked, env, baseUrl, events, self: { port: () => port, baseUrl: () => config.http.base_url }, ...(openapi ? { webhooks: openapi.events } : {}) }));
     const d = services.deliveries;
     opened.unwireEvents = wireEvents({ bus: events, onEntry: (fn) => services.recorder.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });
     for (const route of routes.list()) if (route.config.chaos_config) services.faults.setForRoute(route.id, route.config.chaos_config);

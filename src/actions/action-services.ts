@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Random } from "../core/random.js";
 import type { DeliveryEngine } from "../delivery/types.js";
+import type { WebhookTrigger } from "./trigger-webhook.js";
 
 export interface ActionServices {
   deliveries: Pick<DeliveryEngine, "enqueue" | "send">;
@@ -20,4 +21,6 @@ export interface ActionServices {
   env: Record<string, string | undefined>;
   /** The server under test, as `{{base_url}}`; relative URLs (`/api/orders`) resolve against it. */
   baseUrl?: string;
+  /** The loaded specs' OpenAPI 3.1 webhooks; absent: `trigger_webhook` actions fail with a reason. */
+  webhooks?: WebhookTrigger;
 }

@@ -22,7 +22,7 @@ export type { ConfigPath, PathSegment } from "./config-path.js";
 export { validateConfig, findConfigProblems, findRouteProblems } from "./validate-config.js";
 export { checkRoutes, routePathProblem, routeShape } from "./route-checks.js";
 export { checkTemplates, checkCondition, checkRouteTemplates } from "./template-checks.js";
-export { chainRefProblems } from "./chain-refs.js";
+export { chainRefProblems, webhookEventProblems } from "./action-refs.js";
 
 // Key normalising
 export { normalizeKeys } from "./normalize-keys.js";

@@ -30,6 +30,9 @@ export interface TriggerRequest {
   body?: unknown;
   /** Signs with this Standard Webhooks secret (for a `to` URL; subscriptions carry their own). */
   secret?: string;
+  /** The trace of what asked (a hook or rule action): the loop guard and fan-out budget count the sends. */
+  traceId?: string | null;
+  traceDepth?: number;
 }
 
 interface Event {
@@ -83,7 +86,15 @@ export function createWebhookEvents(specs: { model: SpecModel; webhooks: Record<
         for (const t of targets) {
           const c = t.secret ? { ...call, override: { ...call.override, signing: { scheme: "standard-webhooks" as const, secret: t.secret } } } : call;
           const scope = { env: deps.env, base_url: baseUrl(), event: { name } };
-          const rec = await queueCall(outbox, c, { url: t.url, scope, deps, source: { kind: "openapi", id: `webhook ${name}` }, ...(payload !== undefined ? { payload } : {}) });
+          const rec = await queueCall(outbox, c, {
+            url: t.url,
+            scope,
+            deps,
+            source: { kind: "openapi", id: `webhook ${name}` },
+            ...(payload !== undefined ? { payload } : {}),
+            ...(req.traceId !== undefined ? { traceId: req.traceId } : {}),
+            ...(req.traceDepth !== undefined ? { traceDepth: req.traceDepth } : {}),
+          });
           if (rec) out.push(rec);
         }
       }

@@ -105,6 +105,11 @@ function compileActionTemplates(config: ConsistencyRuleConfig, index: number, is
         return { url: compileTemplate(a.url, at("url")), headers: compileTemplate(a.headers ?? {}, at("headers")), body: compileBodyTemplate(a.body, at("body")) };
       case "execute_chain":
         return { variables: compileTemplate(a.variables ?? {}, at("variables")) };
+      case "trigger_webhook":
+        return {
+          ...(a.to !== undefined ? { url: compileTemplate(a.to, at("to")) } : {}),
+          ...(a.body !== undefined ? { body: compileBodyTemplate(a.body, at("body")) } : {}),
+        };
       case "script": {
         const check = checkScriptSyntax(a.script);
         if (!check.ok) {

@@ -6,6 +6,7 @@
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
 import { queueCall } from "../actions/queue-call.js";
 import { runChainAction } from "../actions/run-chain-action.js";
+import { triggerWebhookAction } from "../actions/trigger-webhook.js";
 import { MockForgeError } from "../core/errors.js";
 import type { EvalEnv } from "../expr/index.js";
 import { createScriptHttp } from "../scripting/index.js";
@@ -67,6 +68,20 @@ export const RULE_ACTIONS: Executors = {
 
   http_request: outbound,
   webhook: outbound,
+
+  async trigger_webhook({ rule, action, exchange, trace, services, env }) {
+    const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
+    const t = rule.templates;
+    const ids = await triggerWebhookAction(services.webhooks, {
+      event: action.event,
+      to: t.url ? String(t.url.render(scope, env)) : undefined,
+      example: action.example,
+      body: t.body ? t.body.render(scope, env) : undefined,
+      baseUrl: services.baseUrl,
+      trace: { traceId: trace.id, depth: trace.depth },
+    });
+    return ids[0] ? { deliveryId: ids[0] } : {};
+  },
 
   async script({ rule, action, exchange, trace, services, signal }) {
     if (!services.scripts) {

@@ -35,7 +35,7 @@ export interface RuleEngine {
   readonly size: number;
   /**
    * Checks every rule against a served exchange; returns the names that matched (a shared empty
-   * array when none). With `stored`, each matched `http_request`/`webhook` action adds a promise
+   * array when none). With `stored`, each matched `http_request`/`webhook`/`trigger_webhook` action adds a promise
    * that resolves once its delivery and its run are stored, and rejects when storage failed:
    * what the answer waits for under `webhooks.persist: before_response`.
    */
@@ -92,7 +92,8 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       )
       .finally(() => inflight.delete(p));
     inflight.add(p);
-    if (stored && (rule.action.type === "http_request" || rule.action.type === "webhook")) {
+    // Actions that only queue deliveries are stored before the answer; chains and scripts run after it.
+    if (stored && (rule.action.type === "http_request" || rule.action.type === "webhook" || rule.action.type === "trigger_webhook")) {
       stored.push(
         ran.then((run) => {
           if (run.error?.code.startsWith("MFG_ERR_STORAGE")) throw new MockForgeError("MFG_ERR_STORAGE", `rule '${rule.name}': ${run.error.message}`);

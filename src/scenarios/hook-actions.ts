@@ -6,6 +6,7 @@
 import type { HookActionConfig, HookActionType } from "../config/schema/chaos.js";
 import { queueCall } from "../actions/queue-call.js";
 import { runChainAction } from "../actions/run-chain-action.js";
+import { triggerWebhookAction } from "../actions/trigger-webhook.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { ExecutionContext } from "./execution-context.js";
 import type { ActionOutcome } from "./hook-result.js";
@@ -72,6 +73,21 @@ export const ACTION_EXECUTORS: Executors = {
     const effect: ActionEffect = { chainRunId: run.id, chainStatus: run.status, detail: `chain ${action.chain_id} ${run.status}` };
     if (error) effect.error = error;
     return effect;
+  },
+
+  async trigger_webhook({ action, ctx, services, env }) {
+    const t = compileHookTemplates(action);
+    const scope = ctx.templateScope(services);
+    const ids = await triggerWebhookAction(services.webhooks, {
+      event: action.event,
+      to: t.url ? String(t.url.render(scope, env)) : undefined,
+      example: action.example,
+      body: t.body ? t.body.render(scope, env) : undefined,
+      baseUrl: services.baseUrl,
+      trace: { traceId: ctx.traceId, depth: ctx.traceDepth },
+    });
+    ctx.deliveries.push(...ids);
+    return { ...(ids[0] ? { deliveryId: ids[0] } : {}), detail: `webhook ${action.event}: ${ids.length} deliver${ids.length === 1 ? "y" : "ies"} queued` };
   },
 
   async wait({ action, ctx, services }) {

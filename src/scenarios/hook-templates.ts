@@ -1,6 +1,7 @@
 /**
  * Compiles the templated fields of a hook action once (SPEC §8): `url`, `headers`, `body` of
- * `http_request`, `value` of `set_variable`, `message` of `log`, `variables` of `execute_chain`.
+ * `http_request`, `value` of `set_variable`, `message` of `log`, `variables` of `execute_chain`,
+ * `to` (as `url`) and `body` of `trigger_webhook`.
  * Compiled forms are cached per action object, so a hook run many times parses once.
  */
 import type { HookActionConfig } from "../config/schema/chaos.js";
@@ -47,6 +48,12 @@ export function compileHookTemplates(action: HookActionConfig, path = ""): Actio
       break;
     case "wait":
       compiled = {};
+      break;
+    case "trigger_webhook":
+      compiled = {
+        ...(action.to !== undefined ? { url: compileTemplate(action.to, at("to")) } : {}),
+        ...(action.body !== undefined ? { body: compileBodyTemplate(action.body, at("body")) } : {}),
+      };
       break;
     default: {
       const never: never = action;

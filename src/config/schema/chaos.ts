@@ -7,7 +7,7 @@
  * lazy like `z.lazy` but keep `z.infer` exact.
  */
 import { z } from "zod";
-import { outboundCallFields, retrySchema } from "./webhooks.js";
+import { outboundCallFields, retrySchema, triggerWebhookFields } from "./webhooks.js";
 
 const probabilitySchema = z.number().min(0).max(1).default(1).describe("Share of requests affected, 0–1 (default 1: all)");
 
@@ -145,6 +145,13 @@ export const waitActionSchema = z.strictObject({
   condition: hookConditionSchema.optional(),
 });
 
+/** Sends an OpenAPI 3.1 webhook of a loaded spec (`mockforge trigger` as a hook action). */
+export const triggerWebhookActionSchema = z.strictObject({
+  type: z.literal("trigger_webhook"),
+  ...triggerWebhookFields,
+  condition: hookConditionSchema.optional(),
+});
+
 /** One hook action, discriminated by `type`; each may carry its own `condition`. */
 export const hookActionSchema = z.discriminatedUnion("type", [
   httpRequestActionSchema,
@@ -152,6 +159,7 @@ export const hookActionSchema = z.discriminatedUnion("type", [
   logActionSchema,
   executeChainActionSchema,
   waitActionSchema,
+  triggerWebhookActionSchema,
 ]);
 export type HookActionConfig = z.infer<typeof hookActionSchema>;
 export type HookActionType = HookActionConfig["type"];

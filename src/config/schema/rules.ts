@@ -6,7 +6,7 @@
  * config normaliser can walk it.
  */
 import { z } from "zod";
-import { outboundCallFields } from "./webhooks.js";
+import { outboundCallFields, triggerWebhookFields } from "./webhooks.js";
 
 export const executeChainRuleActionSchema = z.strictObject({
   type: z.literal("execute_chain"),
@@ -27,11 +27,15 @@ export const scriptRuleActionSchema = z.strictObject({
   timeout_ms: z.number().int().min(1).optional(),
 });
 
+/** Sends an OpenAPI 3.1 webhook of a loaded spec (`mockforge trigger` as a rule action). */
+export const triggerWebhookRuleActionSchema = z.strictObject({ type: z.literal("trigger_webhook"), ...triggerWebhookFields });
+
 export const ruleActionSchema = z.discriminatedUnion("type", [
   executeChainRuleActionSchema,
   httpRequestRuleActionSchema,
   webhookRuleActionSchema,
   scriptRuleActionSchema,
+  triggerWebhookRuleActionSchema,
 ]);
 export type RuleActionConfig = z.infer<typeof ruleActionSchema>;
 export type RuleActionType = RuleActionConfig["type"];

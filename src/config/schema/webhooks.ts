@@ -82,6 +82,21 @@ export const outboundCallFields = {
   timeout_ms: z.number().int().min(1).optional(),
 };
 
+/**
+ * The fields of a `trigger_webhook` action (hooks and rules): send an OpenAPI 3.1 webhook of a
+ * loaded spec, as `mockforge trigger` and `POST /__mockforge/openapi/webhooks/{name}/trigger` do.
+ */
+export const triggerWebhookFields = {
+  /** The webhook's name: a key of a loaded spec's top-level `webhooks`. */
+  event: z.string().min(1),
+  /** Where to send it (a template; `/path` is this server); without it, to every subscription of the event. */
+  to: z.string().min(1).optional(),
+  /** A named example of the webhook's request body (`examples` in the spec). */
+  example: z.string().min(1).optional(),
+  /** The body outright (strings are templates); wins over `example` and the spec's payload. */
+  body: z.unknown().optional(),
+};
+
 /** One entry of `routes[].webhooks[]`: fired after the route's response is sent. */
 export const routeWebhookSchema = z.strictObject({
   ...outboundCallFields,
