@@ -4,7 +4,7 @@
  * `scripting.env_allowlist` folded into the top-level `env_allowlist`, and a warning for each
  * read with a computed key, which sees only the allowed names.
  */
-import { computedEnvReads, envNamesIn } from "../core/env-names.js";
+import { scanEnv } from "../core/env-names.js";
 import { problemLine } from "./config-error.js";
 import type { ConfigSource } from "./parse-with-schema.js";
 import type { MockForgeConfig } from "./schema/config.js";
@@ -37,8 +37,9 @@ export function settleEnvConfig(config: MockForgeConfig, source: ConfigSource): 
       ),
     );
   }
-  const names = [...envNamesIn(config)].sort();
-  for (const path of computedEnvReads(config)) {
+  const scan = scanEnv(config);
+  const names = [...scan.names].sort();
+  for (const path of scan.computed) {
     const allowed = [...new Set([...names, ...config.env_allowlist])].sort();
     warnings.push(
       problemLine(

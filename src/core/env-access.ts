@@ -15,7 +15,7 @@
  * stores and clones like plain data (its properties are enumerable getters).
  */
 import { MockForgeError } from "./errors.js";
-import { envNamesIn, computedEnvReads, type ValuePath } from "./env-names.js";
+import { scanEnv, type ValuePath } from "./env-names.js";
 
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
@@ -81,8 +81,9 @@ export function scriptEnvOf(view: EnvRecord): Record<string, string> {
  */
 export function refuseUnlisted(value: unknown, allowlist: readonly string[], label: string): void {
   const allowed = new Set(allowlist);
-  const unlisted = [...envNamesIn(value)].filter((n) => !allowed.has(n));
-  const computed = computedEnvReads(value);
+  const scan = scanEnv(value);
+  const unlisted = [...scan.names].filter((n) => !allowed.has(n));
+  const computed = scan.computed;
   if (unlisted.length === 0 && computed.length === 0) return;
   const listed = allowlist.length > 0 ? `env_allowlist holds: ${allowlist.join(", ")}` : "env_allowlist is empty";
   if (unlisted.length > 0) {

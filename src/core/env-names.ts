@@ -16,13 +16,31 @@ const DESTRUCTURED = /\{([^{}]*)\}\s*=\s*(?:[\w$]+\s*\.\s*)?env(?![\w$])/g;
 
 export type ValuePath = (string | number)[];
 
-/** Calls `visit` with every string inside `value` and its path (object keys are not values). */
-export function eachString(value: unknown, visit: (s: string, path: ValuePath) => void, path: ValuePath = []): void {
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, visit, [...path, i]));
-  else if (typeof value === "object" && value !== null) {
-    for (const k of Object.keys(value)) eachString((value as Record<string, unknown>)[k], visit, [...path, k]);
-  }
+/**
+ * Calls `visit` with every string inside `value` (object keys are not values). `path()` gives
+ * the string's path; it is built only when asked, since the walk covers every string of a
+ * config (100k routes) and almost none needs it.
+ */
+export function eachString(value: unknown, visit: (s: string, path: () => ValuePath) => void): void {
+  const stack: (string | number)[] = [];
+  const path = () => stack.slice();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") visit(v, path);
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        stack.push(i);
+        walk(v[i]);
+        stack.pop();
+      }
+    } else if (typeof v === "object" && v !== null) {
+      for (const k of Object.keys(v)) {
+        stack.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        stack.pop();
+      }
+    }
+  };
+  walk(value);
 }
 
 /** The names one string reads literally. */
@@ -60,13 +78,30 @@ export function readsComputedEnv(text: string): boolean {
 }
 
 /**
+ * `envNamesIn` and `computedEnvReads` in one walk (a config's load pays for one).
+ *
+ * @example
+ * scanEnv({ a: "{{env.X}}", b: "{{env[k]}}" }) // { names: Set { "X" }, computed: [["b"]] }
+ */
+export function scanEnv(value: unknown): { names: Set<string>; computed: ValuePath[] } {
+  const names = new Set<string>();
+  const computed: ValuePath[] = [];
+  eachString(value, (s, path) => {
+    if (!s.includes("env")) return;
+    envNamesInText(s, names);
+    if (COMPUTED.test(s)) computed.push(path());
+  });
+  return { names, computed };
+}
+
+/**
  * The paths of the strings in `value` that read env with a computed key: such a read sees the
  * allowed names only, so the file is warned at load that others come back empty.
  */
 export function computedEnvReads(value: unknown): ValuePath[] {
   const out: ValuePath[] = [];
   eachString(value, (s, path) => {
-    if (readsComputedEnv(s)) out.push(path);
+    if (readsComputedEnv(s)) out.push(path());
   });
   return out;
 }
