@@ -224,6 +224,27 @@ describe("validate: names templates and conditions read", () => {
   });
 });
 
+describe("validate reports everything in one pass", () => {
+  it("lists a route's problems and the rules' and hooks' together", async () => {
+    const p = file("both-kinds.yaml", [
+      "routes:",
+      "  - path: /a",
+      "    response: { body: { id: \"{{reqest.body.x}}\" } }",
+      "intelligent_behavior:",
+      "  behavior_model:",
+      "    consistency_rules:",
+      "      - name: r",
+      "        condition: \"status == 200\"",
+      "        action: { type: execute_chain, chain_id: nope }",
+    ]);
+    const r = await runCli(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(": 2 problems");
+    expect(lineAbout(r.stderr, "routes[0].response.body.id")).toMatch(/MFG_ERR_EXPR_MISSING_NAME/);
+    expect(lineAbout(r.stderr, "intelligent_behavior.behavior_model.consistency_rules[0].action.chain_id")).toMatch(/MFG_ERR_CHAIN_NOT_FOUND/);
+  });
+});
+
 describe("validate on a chain file", () => {
   it("says it is a chain file and which command validates it, instead of listing unknown keys", async () => {
     const seedChain = join(import.meta.dirname, "..", "examples", "chains", "payment.yaml");

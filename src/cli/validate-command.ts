@@ -12,8 +12,12 @@ export function validateCommand(): Command {
     .argument("[file]", "config file", "mockforge.yaml")
     .action(async (file: string) => {
       try {
-        const loaded = await loadConfig(file);
-        const checked = await checkDomain(loaded, defaultDeps());
+        const loaded = await loadConfig(file, { collectProblems: true });
+        const checked = await checkDomain(loaded, defaultDeps()).catch((e: unknown) => {
+          // Route and domain problems in one report (serve stops at the first group).
+          throw e instanceof ConfigError && loaded.problems?.length ? new ConfigError([...loaded.problems, ...e.problems]) : e;
+        });
+        if (loaded.problems?.length) throw new ConfigError(loaded.problems);
         for (const w of [...loaded.warnings, ...checked.warnings]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`${loaded.file}: OK (${loaded.config.routes.length} routes, ${checked.chains.length} chains, ${loaded.config.chaos.scenarios.length} scenarios, ${loaded.config.intelligent_behavior.behavior_model.consistency_rules.length} rules)\n`);
       } catch (e) {

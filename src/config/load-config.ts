@@ -9,7 +9,7 @@ import { parseValueWithSchema, parseWithSchema, type ConfigSource, type ConfigWa
 import { configSchema, type MockForgeConfig } from "./schema/config.js";
 import { routeSchema, type RouteConfig } from "./schema/routes.js";
 import { findConfigProblems, findRouteProblems } from "./validate-config.js";
-import { ConfigError } from "./config-error.js";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { settleEnvConfig } from "./env-config.js";
 
 export interface LoadedConfig {
@@ -28,11 +28,18 @@ export interface LoadedConfig {
    * script): with `env_allowlist`, what its content may read (docs/security.md).
    */
   envNames: string[];
+  /** With `collectProblems`: the semantic problems found (routes, templates, signing); else never set. */
+  problems?: ConfigProblem[];
 }
 
 export interface LoadConfigOptions {
   /** Base of a relative `file`; defaults to the process's working directory. */
   cwd?: string;
+  /**
+   * Hand the semantic problems of a schema-valid file back in `problems` instead of throwing
+   * them, so a caller that runs the domain checks too (`validate`) reports everything at once.
+   */
+  collectProblems?: boolean;
 }
 
 /**
@@ -47,7 +54,7 @@ export interface LoadConfigOptions {
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = resolve(options.cwd ?? process.cwd(), file);
   const text = await readConfigFile(absolute, file, "Config file", "check the path, or pass --config <file>");
-  return parseConfigText(text, file, { dir: dirname(absolute), absoluteFile: absolute });
+  return parseConfigText(text, file, { dir: dirname(absolute), absoluteFile: absolute, collectProblems: options.collectProblems === true });
 }
 
 /**
@@ -58,10 +65,10 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
  * @example
  * const { config } = parseConfigText("routes:\n  - path: /ping\n", "inline.yaml");
  */
-export function parseConfigText(text: string, file: string, options: { dir?: string; absoluteFile?: string } = {}): LoadedConfig {
+export function parseConfigText(text: string, file: string, options: { dir?: string; absoluteFile?: string; collectProblems?: boolean } = {}): LoadedConfig {
   const parsed = parseWithSchema(text.replace(/^\uFEFF/, ""), file, configSchema);
   const problems = findConfigProblems(parsed.data, parsed.source);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 && !options.collectProblems) throw new ConfigError(problems);
   const absoluteFile = options.absoluteFile ?? resolve(file);
   const env = settleEnvConfig(parsed.data, parsed.source);
   return {
@@ -71,6 +78,7 @@ export function parseConfigText(text: string, file: string, options: { dir?: str
     warnings: [...parsed.warnings.map(warningLine), ...env.warnings],
     source: parsed.source,
     envNames: env.names,
+    ...(options.collectProblems ? { problems } : {}),
   };
 }
 
