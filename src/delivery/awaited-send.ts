@@ -43,7 +43,7 @@ export async function sendAwaited(input: AwaitedSendInput): Promise<DeliveryResu
   let outcome: AttemptOutcome | null = null;
   let interruption: { code: string; message: string } | null = null;
   for (;;) {
-    outcome = (await performAttempt(deps, current, signal, undefined, false))!;
+    outcome = (await performAttempt(deps, current, { signal, store: false }))!;
     attempts.push(outcome.attempt);
     const patch = {
       attemptCount: outcome.attempt.number,

@@ -129,7 +129,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     }
     let outcome: Awaited<ReturnType<typeof performAttempt>>;
     try {
-      outcome = await performAttempt(deps, record, stopController.signal, () => state === "stopped", true, stored, exchanged);
+      outcome = await performAttempt(deps, record, { signal: stopController.signal, abandon: () => state === "stopped", stored, exchanged });
     } catch (e) {
       // The row never committed: enqueue rejected and its caller reported it; nothing to record.
       if (await stored.then(() => false, () => true)) return;

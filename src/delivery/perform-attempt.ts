@@ -58,16 +58,9 @@ export function requestAsSent(record: DeliveryRecord, signing: SigningOptions | 
  * delivery stays in flight for the next start) rather than a cancelled caller; then this
  * resolves to null.
  */
-export async function performAttempt(
-  deps: AttemptDeps,
-  record: DeliveryRecord,
-  signal?: AbortSignal,
-  abandon?: () => boolean,
-  store = true,
-  stored: Promise<unknown> = Promise.resolve(),
-  exchanged: () => void = () => undefined,
-): Promise<AttemptOutcome | null> {
+export async function performAttempt(deps: AttemptDeps, record: DeliveryRecord, run: AttemptRun = {}): Promise<AttemptOutcome | null> {
   const { clock, random } = deps;
+  const { signal, abandon, store = true, stored = Promise.resolve(), exchanged = () => undefined } = run;
   const settings = attemptSettings(record, deps.defaults);
   const number = record.attemptCount + 1;
   const startedAt = clock.now();
@@ -110,6 +103,19 @@ export async function performAttempt(
   if (!store) return numbered(number);
   await stored;
   return recordNumbered(deps, record.id, number, numbered);
+}
+
+/** How one attempt runs; see `performAttempt`. */
+export interface AttemptRun {
+  signal?: AbortSignal | undefined;
+  /** True when an abort means "engine stopping": nothing is recorded and this resolves to null. */
+  abandon?: () => boolean;
+  /** False: the attempt is returned, not written (an awaited call writes its attempts at its end). Default true. */
+  store?: boolean;
+  /** Resolves once the delivery's own row is committed; the attempt is written after it. */
+  stored?: Promise<unknown>;
+  /** Called as soon as the HTTP exchange is over (the dispatcher's slot is free again). */
+  exchanged?: () => void;
 }
 
 /** How often a taken attempt number is re-derived before the conflict is reported. */

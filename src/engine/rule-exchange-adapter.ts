@@ -12,7 +12,7 @@ function ruleExchange(ex: Exchange): RuleExchange {
     params: ex.params,
     body: req.body,
     response: ex.response,
-    trace: { id: ex.trace.traceId, depth: ex.trace.depth },
+    trace: ex.trace,
     requestId: req.id,
   };
 }

@@ -8,6 +8,7 @@ import { queueCall } from "../actions/queue-call.js";
 import { runChainAction } from "../actions/run-chain-action.js";
 import { triggerWebhookAction } from "../actions/trigger-webhook.js";
 import { MockForgeError } from "../core/errors.js";
+import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import { createScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
@@ -24,7 +25,7 @@ export interface RuleActionInput<A extends RuleActionConfig> {
   rule: CompiledRule;
   action: A;
   exchange: RuleExchange;
-  trace: { id: string; depth: number };
+  trace: TraceContext;
   services: RuleServices;
   env: EvalEnv;
   signal: AbortSignal;
@@ -48,7 +49,7 @@ async function outbound({ rule, action, exchange, trace, services, env }: RuleAc
     baseUrl: services.baseUrl,
     deliveries: services.deliveries,
     source: { kind: "rule", id: rule.name },
-    trace: { traceId: trace.id, depth: trace.depth },
+    trace,
   });
   return { deliveryId: record.id };
 }
@@ -57,7 +58,7 @@ export const RULE_ACTIONS: Executors = {
   async execute_chain({ rule, action, exchange, trace, services, env, signal }) {
     const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
     const variables = () => rule.templates.variables!.render(scope, env) as Record<string, unknown>;
-    const { run, error } = await runChainAction(services.chains, action.chain_id, () => ({ variables: variables(), traceId: trace.id, traceDepth: trace.depth, request: requestOf(exchange), signal }), "Add the chain under `chains:` in the config.");
+    const { run, error } = await runChainAction(services.chains, action.chain_id, () => ({ variables: variables(), traceId: trace.traceId, traceDepth: trace.depth, request: requestOf(exchange), signal }), "Add the chain under `chains:` in the config.");
     const effect: RuleEffect = { chainId: action.chain_id, chainRunId: run.id, chainStatus: run.status };
     if (error) {
       effect.failed = true;
@@ -78,7 +79,7 @@ export const RULE_ACTIONS: Executors = {
       example: action.example,
       body: t.body ? t.body.render(scope, env) : undefined,
       baseUrl: services.baseUrl,
-      trace: { traceId: trace.id, depth: trace.depth },
+      trace,
     });
     return ids[0] ? { deliveryId: ids[0] } : {};
   },
@@ -88,7 +89,7 @@ export const RULE_ACTIONS: Executors = {
       throw new MockForgeError("MFG_ERR_SCRIPT_RUNTIME", `Rule '${rule.name}' has a script, but no script runtime is available here`, { hint: "Scripts run inside the server, which provides the sandbox." });
     }
     const deliveries: string[] = [];
-    const http = createScriptHttp({ deliveries: services.deliveries, sourceId: `rule:${rule.name}`, traceId: trace.id, traceDepth: trace.depth, onDelivery: (id) => deliveries.push(id), ...(services.baseUrl ? { baseUrl: services.baseUrl } : {}) });
+    const http = createScriptHttp({ deliveries: services.deliveries, sourceId: `rule:${rule.name}`, traceId: trace.traceId, traceDepth: trace.depth, onDelivery: (id) => deliveries.push(id), ...(services.baseUrl ? { baseUrl: services.baseUrl } : {}) });
     const result = await services.scripts.run(
       {
         code: action.script,

@@ -64,7 +64,7 @@ describe("rule engine: actions", () => {
       ],
       fakes,
     );
-    expect(engine.evaluate(exchange({ trace: { id: "trc_a", depth: 2 } }))).toEqual(["big", "all_posts"]);
+    expect(engine.evaluate(exchange({ trace: { traceId: "trc_a", depth: 2 } }))).toEqual(["big", "all_posts"]);
     const runs = await runsOf(fakes, engine);
     expect(runs.map((r) => [r.status, r.deliveryId])).toEqual([["succeeded", "dlv_1"], ["succeeded", "dlv_2"]]);
     expect(fakes.queued[0]).toMatchObject({
@@ -137,7 +137,7 @@ describe("rule engine: loop guard", () => {
     fakes.chains = {
       async run(chainId, req) {
         // The chain POSTs back to the route that triggered it; that request carries the trace.
-        inner = engine.evaluate(exchange({ trace: { id: req.traceId!, depth: (req.traceDepth ?? 0) + 1 } }));
+        inner = engine.evaluate(exchange({ trace: { traceId: req.traceId!, depth: (req.traceDepth ?? 0) + 1 } }));
         await Promise.resolve();
         return { id: "run_c1", status: "succeeded" };
       },
@@ -158,8 +158,8 @@ describe("rule engine: loop guard", () => {
     const chains = okChains();
     const fakes = ruleFakes(chains);
     const engine = createRuleEngine([rule({ name: "r", condition: "status == 201", action: { type: "execute_chain", chain_id: "c" } })], fakes, { maxTraceDepth: 3 });
-    engine.evaluate(exchange({ trace: { id: "trc_1", depth: 3 } }));
-    engine.evaluate(exchange({ trace: { id: "trc_2", depth: 4 } }));
+    engine.evaluate(exchange({ trace: { traceId: "trc_1", depth: 3 } }));
+    engine.evaluate(exchange({ trace: { traceId: "trc_2", depth: 4 } }));
     const runs = await runsOf(fakes, engine);
     expect(runs.map((r) => [r.status, r.reason])).toEqual([
       ["succeeded", null],

@@ -105,7 +105,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   async function execute(rule: CompiledRule, position: number, exchange: RuleExchange): Promise<RuleRun> {
     const startedAt = clock.now();
     const started = clock.monotonic();
-    const trace = exchange.trace ?? { id: newId("trc", startedAt, random), depth: 0 };
+    const trace = exchange.trace ?? { traceId: newId("trc", startedAt, random), depth: 0 };
     const action = rule.action;
     const run: RuleRun = {
       id: newId("run", startedAt, random),
@@ -116,7 +116,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       startedAt,
       finishedAt: null,
       durationMs: null,
-      trigger: { requestId: exchange.requestId ?? null, method: exchange.method, path: exchange.path, status: exchange.status, traceId: trace.id, traceDepth: trace.depth },
+      trigger: { requestId: exchange.requestId ?? null, method: exchange.method, path: exchange.path, status: exchange.status, traceId: trace.traceId, traceDepth: trace.depth },
       chainId: action.type === "execute_chain" ? action.chain_id : null,
       chainRunId: null,
       chainStatus: null,
@@ -124,7 +124,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       script: null,
       error: null,
     };
-    const guardKey = action.type === "execute_chain" ? `${trace.id} ${action.chain_id}` : null;
+    const guardKey = action.type === "execute_chain" ? `${trace.traceId} ${action.chain_id}` : null;
     if (trace.depth > maxDepth) {
       run.status = "suppressed";
       run.reason = `suppressed: trace depth ${trace.depth} is over the limit of ${maxDepth}`;

@@ -3,6 +3,7 @@
  * `method`, `path`, `status`, `headers`, `query`, `params`, `body` (the request's) and
  * `response` (`status`, `headers`, `body`); the engine builds one per served request.
  */
+import type { TraceContext } from "../delivery/index.js";
 
 export interface RuleExchange {
   /** Upper-case. */
@@ -17,8 +18,8 @@ export interface RuleExchange {
   /** The parsed request body (null when absent). */
   body: unknown;
   response: { status: number; headers: Record<string, unknown>; body: unknown };
-  /** The `x-mockforge-trace` of the request; null for a request from outside MockForge. */
-  trace: { id: string; depth: number } | null;
+  /** The request's trace (the engine's `Exchange.trace`, the same shape as everywhere); null: one is started. */
+  trace: TraceContext | null;
   /** The journal id of the request, for the rule run record. */
   requestId?: string | null;
 }

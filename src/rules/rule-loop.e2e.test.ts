@@ -49,7 +49,7 @@ beforeAll(async () => {
         params: {},
         body,
         response: { status: 201, headers: { "content-type": "application/json" }, body: responseBody },
-        trace: t ? { id: t.traceId, depth: t.depth } : null,
+        trace: t ? { traceId: t.traceId, depth: t.depth } : null,
         requestId: `req_${served.length}`,
       });
     });
