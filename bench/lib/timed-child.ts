@@ -26,7 +26,8 @@ export function processCost(pid: number): { cpuMs: number | null; peakRssMiB: nu
   }
 }
 
-function getStatus(port: number, path: string): Promise<number> {
+/** The status of GET `path` on 127.0.0.1:`port`, 0 when nothing answers. */
+export function getStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
     const req = request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
       res.resume();

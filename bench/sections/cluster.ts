@@ -7,17 +7,10 @@ import pg from "pg";
 import { load, ratio } from "../lib/load.js";
 import { freePort, startChild, type Child } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
+import { drainReceiver as drain } from "../lib/receiver-stats.js";
 
 const ROUNDS = 3;
 const LEASE_MS = 2000;
-
-interface Stats {
-  count: number;
-  distinct: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  span_ms: number;
-}
 
 /**
  * Issue 19: webhooks/s and trigger→delivery p99 for one instance on SQLite, one on PostgreSQL
@@ -148,16 +141,6 @@ async function measureFailover(tmp: string, base: string, dbs: Database[], child
     hold.closeAllConnections();
     await new Promise<void>((r) => hold.close(() => r()));
   }
-}
-
-async function drain(url: string, n: number, maxMs = 60_000): Promise<Stats> {
-  const until = Date.now() + maxMs;
-  let s = (await (await fetch(`${url}/stats`)).json()) as Stats;
-  while (s.distinct < n && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    s = (await (await fetch(`${url}/stats`)).json()) as Stats;
-  }
-  return s;
 }
 
 function postgresUrl(): string | null {

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { freePort } from "../lib/processes.js";
-import { runCli, timeToFirst200 } from "../lib/timed-child.js";
+import { getStatus, runCli, timeToFirst200 } from "../lib/timed-child.js";
 import { median, round } from "./bench-stats.js";
 
 const RUNS = 7;
@@ -48,17 +47,6 @@ export async function startupSection(tmp: string): Promise<Record<string, unknow
   };
 }
 
-function status(port: number, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", () => resolve(0));
-    req.end();
-  });
-}
-
 /** Spawn to first 200 of bench/servers/bare-static.mjs, polled like timeToFirst200 polls MockForge. */
 async function bareFirst200(): Promise<number> {
   const port = await freePort();
@@ -66,7 +54,7 @@ async function bareFirst200(): Promise<number> {
   const child = spawn(process.execPath, ["bench/servers/bare-static.mjs", String(port)], { stdio: "ignore" });
   try {
     while (performance.now() - t0 < 30_000) {
-      if ((await status(port, "/")) === 200) return performance.now() - t0;
+      if ((await getStatus(port, "/")) === 200) return performance.now() - t0;
       await new Promise((r) => setTimeout(r, 2));
     }
     return Number.NaN;
@@ -88,7 +76,7 @@ async function idleRss(tmp: string): Promise<number | null> {
   const child = spawn(process.execPath, ["bin/mockforge.js", "serve", "--config", "examples/mockforge.yaml", "--state", join(tmp, "idle.db"), "--port", String(port)], { stdio: "ignore", env: { ...process.env, MOCKFORGE_LOG_LEVEL: "warn" } });
   try {
     const t0 = performance.now();
-    while ((await status(port, "/__mockforge/health")) !== 200) {
+    while ((await getStatus(port, "/__mockforge/health")) !== 200) {
       if (performance.now() - t0 > 60_000) return null;
       await new Promise((r) => setTimeout(r, 10));
     }

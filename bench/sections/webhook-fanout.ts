@@ -3,32 +3,12 @@ import { join } from "node:path";
 import { load, ratio } from "../lib/load.js";
 import { freePort, peakRssMiB, startChild, startMockForge, type Child } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
+import { drainReceiver as drain, type ReceiverStats } from "../lib/receiver-stats.js";
 
 const ROUNDS = 5;
 
-interface Stats {
-  count: number;
-  distinct: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  span_ms: number;
-}
+type Stats = ReceiverStats;
 type Measured = Stats & { rate: number; rps: number; total: number; static_rps: number };
-
-async function stats(url: string): Promise<Stats> {
-  return (await fetch(`${url}/stats`)).json() as Promise<Stats>;
-}
-
-/** Waits (bounded) until the receiver has seen `n` distinct webhooks or stops making progress. */
-async function drain(url: string, n: number, maxMs = 60_000): Promise<Stats> {
-  const until = Date.now() + maxMs;
-  let s = await stats(url);
-  while (s.distinct < n && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    s = await stats(url);
-  }
-  return s;
-}
 
 /** The servers compared, each answering the same contract (see `webhookFanout`). */
 const SERVERS = ["relay_agent", "relay_pool", "mockforge_sqlite", "mockforge_ephemeral"] as const;

@@ -5,7 +5,9 @@
  * so the loop guard and the fan-out budget count it like any other call.
  */
 import { MockForgeError } from "../core/errors.js";
+import type { EvalEnv } from "../expr/index.js";
 import type { DeliveryRecord } from "../storage/ports.js";
+import type { Template } from "../template/index.js";
 import { resolveHttpUrl } from "./resolve-against-base.js";
 
 /** What a trigger asks for; the OpenAPI service's `events.trigger` takes exactly this. */
@@ -23,30 +25,30 @@ export interface WebhookTrigger {
 }
 
 export interface TriggerInput {
-  event: string;
-  /** Rendered `to`, when the action has one. */
-  to: string | undefined;
-  example: string | undefined;
-  /** Rendered `body`, when the action has one. */
-  body: unknown;
+  action: { event: string; example?: string | undefined };
+  /** The action's compiled `to` (as `url`) and `body` templates, when it has them. */
+  templates: { url?: Template | undefined; body?: Template | undefined };
+  scope: Record<string, unknown>;
+  env: EvalEnv;
   baseUrl: string | undefined;
   trace: { traceId: string | null; depth: number };
 }
 
 /**
  * @example
- * const ids = await triggerWebhookAction(services.webhooks, { event: "newPet", to: "/hooks", example: undefined, body: undefined, baseUrl, trace });
+ * const ids = await triggerWebhookAction(services.webhooks, { action, templates: { url: compileTemplate("/hooks") }, scope, env, baseUrl, trace });
  */
 export async function triggerWebhookAction(port: WebhookTrigger | undefined, o: TriggerInput): Promise<string[]> {
   if (!port) {
-    throw new MockForgeError("MFG_ERR_OPENAPI_UNKNOWN_EVENT", `Webhook '${o.event}' cannot be sent: no OpenAPI spec is loaded here`, {
+    throw new MockForgeError("MFG_ERR_OPENAPI_UNKNOWN_EVENT", `Webhook '${o.action.event}' cannot be sent: no OpenAPI spec is loaded here`, {
       hint: "Name a spec with top-level `webhooks` (OpenAPI 3.1) under `openapi:` in the config, or serve with --openapi <file>.",
     });
   }
-  const records = await port.trigger(o.event, {
-    ...(o.to !== undefined ? { to: resolveHttpUrl(o.to, o.baseUrl) } : {}),
-    ...(o.example !== undefined ? { example: o.example } : {}),
-    ...(o.body !== undefined ? { body: o.body } : {}),
+  const { url, body } = o.templates;
+  const records = await port.trigger(o.action.event, {
+    ...(url ? { to: resolveHttpUrl(String(url.render(o.scope, o.env)), o.baseUrl) } : {}),
+    ...(o.action.example !== undefined ? { example: o.action.example } : {}),
+    ...(body ? { body: body.render(o.scope, o.env) } : {}),
     traceId: o.trace.traceId,
     traceDepth: o.trace.depth,
   });

@@ -71,13 +71,11 @@ export const RULE_ACTIONS: Executors = {
   webhook: outbound,
 
   async trigger_webhook({ rule, action, exchange, trace, services, env }) {
-    const scope = actionScope(exchange, services.env, services.baseUrl ?? "");
-    const t = rule.templates;
     const ids = await triggerWebhookAction(services.webhooks, {
-      event: action.event,
-      to: t.url ? String(t.url.render(scope, env)) : undefined,
-      example: action.example,
-      body: t.body ? t.body.render(scope, env) : undefined,
+      action,
+      templates: rule.templates,
+      scope: actionScope(exchange, services.env, services.baseUrl ?? ""),
+      env,
       baseUrl: services.baseUrl,
       trace,
     });

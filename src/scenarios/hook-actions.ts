@@ -76,13 +76,11 @@ export const ACTION_EXECUTORS: Executors = {
   },
 
   async trigger_webhook({ action, ctx, services, env }) {
-    const t = compileHookTemplates(action);
-    const scope = ctx.templateScope(services);
     const ids = await triggerWebhookAction(services.webhooks, {
-      event: action.event,
-      to: t.url ? String(t.url.render(scope, env)) : undefined,
-      example: action.example,
-      body: t.body ? t.body.render(scope, env) : undefined,
+      action,
+      templates: compileHookTemplates(action),
+      scope: ctx.templateScope(services),
+      env,
       baseUrl: services.baseUrl,
       trace: { traceId: ctx.traceId, depth: ctx.traceDepth },
     });
