@@ -152,6 +152,8 @@ describe("validate: names templates and conditions read", () => {
       "            - name: h",
       "              condition: \"response_status == 200\"",
       "              actions: [{ type: log, message: \"{{stpes.one.status}}\" }]",
+      "            - name: t",
+      "              actions: [{ type: trigger_webhook, event: order.created, to: \"{{base_ulr}}/h\" }]",
     ]);
     const r = await runCli(["validate", p]);
     expect(r.code).toBe(1);
@@ -159,6 +161,7 @@ describe("validate: names templates and conditions read", () => {
     expect(lineAbout(r.stderr, "chaos.scenarios[0].steps[0].request.url")).toMatch(/:15:\d+ .*Did you mean 'variables\.x'\?/);
     expect(lineAbout(r.stderr, "chaos.scenarios[0].steps[0].post_hooks[0].condition")).toMatch(/unknown name 'response_status'.*read as variables\.<name>/);
     expect(lineAbout(r.stderr, "chaos.scenarios[0].steps[0].post_hooks[0].actions[0].message")).toMatch(/Did you mean 'steps\.one\.status'\?/);
+    expect(lineAbout(r.stderr, "chaos.scenarios[0].steps[0].post_hooks[1].actions[0].to")).toMatch(/:21:\d+ .*Did you mean 'base_url'\?/);
   });
 
   it("refuses them in chain links, inline and in chain files (validate and chain validate)", async () => {

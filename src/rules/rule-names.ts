@@ -19,6 +19,7 @@ export function ruleActionIssues(config: ConsistencyRuleConfig, index: number): 
   const fields: [string, unknown][] =
     a.type === "http_request" || a.type === "webhook" ? [["url", a.url], ["headers", a.headers], ["body", a.body]]
     : a.type === "execute_chain" ? [["variables", a.variables]]
+    : a.type === "trigger_webhook" ? [["to", a.to], ["body", a.body]]
     : [];
   const out: RuleIssue[] = [];
   for (const [key, value] of fields) {

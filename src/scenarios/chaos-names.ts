@@ -60,6 +60,7 @@ function actionIssues(a: HookActionConfig, at: Path): ChaosIssue[] {
     : a.type === "set_variable" ? [["value", a.value]]
     : a.type === "log" ? [["message", a.message]]
     : a.type === "execute_chain" ? [["variables", a.variables]]
+    : a.type === "trigger_webhook" ? [["to", a.to], ["body", a.body]]
     : [];
   for (const [key, value] of fields) {
     out.push(...named(unknownTemplateRoots(value, key === "headers" ? withNames(SCENARIO_ROOTS, "body") : SCENARIO_ROOTS), [...at, key]));
