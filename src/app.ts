@@ -92,25 +92,12 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   const routes = new RouteTable(config.routes);
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
   const base: AppBase = { deps, env, loaded, routes, events };
-  // What start() opened so far, for close(): private to this closure, never handed out half made.
-  const opened: { services?: Services; membership?: Membership; shared?: SharedState; server?: Server; storageClose?: () => Promise<void>; unwireEvents?: () => void; closeStreams?: () => void } = {};
+  const opened: Opened = {};
   let url = "";
   let port = 0;
   const baseUrl = () => config.http.base_url ?? url;
 
-  const close = async (): Promise<void> => {
-    opened.closeStreams?.();
-    if (opened.server) await closeServer(opened.server, deps);
-    opened.server = undefined;
-    if (opened.services) await opened.services.close();
-    opened.unwireEvents?.();
-    opened.unwireEvents = undefined;
-    if (opened.services) await opened.services.deliveries.stop();
-    opened.shared?.stop();
-    if (opened.membership) await opened.membership.stop();
-    if (opened.storageClose) await opened.storageClose();
-    opened.services = opened.membership = opened.shared = opened.storageClose = undefined;
-  };
+  const close = () => closeOpened(opened, deps);
 
   const start = async (): Promise<RunningApp> => {
     // Everything that can refuse the config runs before anything is opened or bound.
@@ -172,6 +159,24 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   };
 
   return { ...base, start, close };
+}
+
+/** What `start()` opened so far, for `close()`: private to one app, never handed out half made. */
+type Opened = { services?: Services; membership?: Membership; shared?: SharedState; server?: Server; storageClose?: () => Promise<void>; unwireEvents?: () => void; closeStreams?: () => void };
+
+/** Undoes whatever `start()` opened, in reverse order (also after a start that failed half way). */
+async function closeOpened(opened: Opened, deps: Deps): Promise<void> {
+  opened.closeStreams?.();
+  if (opened.server) await closeServer(opened.server, deps);
+  opened.server = undefined;
+  if (opened.services) await opened.services.close();
+  opened.unwireEvents?.();
+  opened.unwireEvents = undefined;
+  if (opened.services) await opened.services.deliveries.stop();
+  opened.shared?.stop();
+  if (opened.membership) await opened.membership.stop();
+  if (opened.storageClose) await opened.storageClose();
+  opened.services = opened.membership = opened.shared = opened.storageClose = undefined;
 }
 
 /** The OpenAPI part of a server (loaded only when the config names specs), or null. */
