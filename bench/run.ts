@@ -9,13 +9,15 @@
  * Sections: static, webhooks (issues 2–3, 20), chains (4), scripts (5), rules and faults (6),
  * dashboard (17: an open page and event stream against the static route), scale (20: configs
  * of many routes), openapi (18), startup (20: serve to first 200, --help, idle RSS), cluster (19:
- * SQLite vs PostgreSQL vs two members, failover after kill -9).
+ * SQLite vs PostgreSQL vs two members, failover after kill -9), crash (15: kill -9 at 10k requests
+ * loses no webhook of a request answered 2xx).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chainTiming } from "./sections/chain-timing.js";
 import { clusterSection } from "./sections/cluster.js";
+import { crashSection } from "./sections/crash.js";
 import { dashboardCost } from "./sections/dashboard-cost.js";
 import { configScale } from "./sections/config-scale.js";
 import { faultAccuracy } from "./sections/fault-accuracy.js";
@@ -39,6 +41,7 @@ const sections: Record<string, Section> = {
   openapi: openapiSection,
   startup: startupSection,
   cluster: clusterSection,
+  crash: crashSection,
 };
 
 const [only, secondsArg] = process.argv.slice(2);
