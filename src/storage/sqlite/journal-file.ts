@@ -3,54 +3,15 @@ import { listLimit, pruneKeep } from "../limits.js";
 import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
+import { JOURNAL_MIGRATIONS } from "./journal-schema.js";
+import { nextNewest, withoutStoredIds, type NewestIds } from "./journal-resend.js";
 import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from "./journal-page-codec.js";
-
-/**
- * Schema of the journal file; never edit a shipped entry. The journal lives in a file of its
- * own (see `journalPathFor`) so that its writer, a worker thread, never waits on the main
- * thread's outbox writes for the one SQLite write lock.
- *
- * Entries are stored in pages: one row holds a JSON array of the entries appended together
- * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their ids and times
- * beside it. A served request costs one JSON.stringify instead of a row insert into five
- * b-trees, which is what lets the journal keep up with the HTTP server. Reads parse pages
- * newest first and stop as soon as no older page can change the answer; the journal is
- * bounded, so that stays small.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE journal_pages (
-    seq INTEGER PRIMARY KEY,
-    min_time INTEGER NOT NULL,
-    max_time INTEGER NOT NULL,
-    count INTEGER NOT NULL,
-    ids TEXT NOT NULL,
-    times TEXT NOT NULL,
-    dead TEXT NOT NULL DEFAULT '[]',
-    -- Last: a page's entries span many overflow pages, which SQLite walks to reach any
-    -- column after them. Everything read without the entries comes first.
-    entries TEXT NOT NULL
-  );
-  CREATE INDEX journal_pages_max_time ON journal_pages (max_time, seq);
-  `,
-  // Entries in pages written from here on leave out their id and time, which the ids and times
-  // columns hold (see StoredEntry); older pages read as before. Nothing in the file changes:
-  // the version is there so that an older MockForge, which would misread such pages, refuses
-  // the file instead.
-  "SELECT 1",
-];
 
 /**
  * Entries per stored page at most. Reads parse whole pages, and a page leaves the file only
  * once pruning has marked all its entries dead, so pages stay a few hundred entries long.
  */
 const MAX_PAGE_ENTRIES = 500;
-
-/** `state.db` → `state.journal.db`; `:memory:` stays in memory. */
-export function journalPathFor(statePath: string): string {
-  if (statePath === ":memory:") return statePath;
-  return `${statePath.endsWith(".db") ? statePath.slice(0, -3) : statePath}.journal.db`;
-}
 
 /** What the file keeps in memory about one stored page: enough to prune without reading it. */
 interface PageMeta {
@@ -61,11 +22,6 @@ interface PageMeta {
   dead: Set<number>;
 }
 
-/** The ids stored at the newest stored time: what a new batch's entries at that time are checked against. */
-interface NewestIds {
-  time: number;
-  ids: Set<string>;
-}
 /** Where an entry sits: its time, its page and its index there (the append order). */
 type Slot = { time: number; seq: number; idx: number };
 /** Newer first: later time, then later page, then later in the page. */
@@ -78,11 +34,8 @@ const newerFirst = (a: Slot, b: Slot) => b.time - a.time || b.seq - a.seq || b.i
  * It keeps each page's times in memory, kept in step with the file at every write (another
  * process may share the file), so pruning never reads the pages themselves.
  *
- * Inserts skip ids already stored (a batch resent after a worker restart is stored once, as
- * the JournalStore contract asks) without holding every stored id: an entry's id and time
- * never change, so only entries no newer than the newest stored one can repeat one. Those
- * at the newest time (a batch that starts in the millisecond the last one ended) are checked
- * against the ids kept for that time; anything older, a rare resend, reads the pages it overlaps.
+ * Inserts skip ids already stored (a batch resent after a worker restart is stored once):
+ * see journal-resend.ts.
  */
 export class JournalFile {
   private readonly db: SqliteDatabase;
@@ -98,7 +51,7 @@ export class JournalFile {
       // The journal is a bounded log for tests to read, not a record of truth: a commit need
       // not survive an OS crash (a process crash loses nothing committed either way).
       this.db.exec("PRAGMA synchronous = OFF");
-      applyMigrations(this.db, MIGRATIONS, "journal file");
+      applyMigrations(this.db, JOURNAL_MIGRATIONS, "journal file");
     } catch (e) {
       this.db.close();
       throw e;
@@ -112,7 +65,7 @@ export class JournalFile {
       let page: JournalPageInput[] = [];
       let size = 0;
       for (const b of batches) {
-        const fresh = this.withoutStoredIds(b);
+        const fresh = withoutStoredIds(b, this.maxStoredTime(), this.newest, (since) => this.storedIdsSince(since));
         if (fresh.ids.length === 0) continue;
         if (size + fresh.ids.length > MAX_PAGE_ENTRIES && page.length > 0) {
           this.writePage(page);
@@ -267,18 +220,7 @@ export class JournalFile {
     this.db.run("INSERT INTO journal_pages (min_time, max_time, count, ids, times, entries) VALUES (?, ?, ?, ?, ?, ?)", [minTime, maxTime, merged.times.length, JSON.stringify(merged.ids), JSON.stringify(merged.times), merged.entries]);
     const seq = Number(this.db.get("SELECT last_insert_rowid() AS seq")!.seq);
     this.pages.set(seq, { times: merged.times, minTime, maxTime, dead: new Set() });
-    this.noteNewest(merged, maxTime, newestBefore);
-  }
-
-  /** Keeps `newest` in step after `b` was stored with its newest time `maxTime` (`newestBefore`: the newest stored before it). */
-  private noteNewest(b: JournalPageInput, maxTime: number, newestBefore: number): void {
-    const known = this.newest;
-    if (known !== null && maxTime < known.time) return;
-    // Unknown before: known from now on only if no other page reaches this time.
-    if (known === null && maxTime <= newestBefore) return;
-    const ids = known !== null && known.time === maxTime ? known.ids : new Set<string>();
-    b.times.forEach((t, i) => t === maxTime && ids.add(b.ids[i]!));
-    this.newest = { time: maxTime, ids };
+    this.newest = nextNewest(this.newest, merged, maxTime, newestBefore);
   }
 
   /** The newest time stored (-Infinity for none). */
@@ -286,33 +228,6 @@ export class JournalFile {
     let max = -Infinity;
     for (const p of this.pages.values()) if (p.maxTime > max) max = p.maxTime;
     return max;
-  }
-
-  /**
-   * `b` without the entries whose id is already stored or earlier in `b`: usually `b` itself.
-   * Only entries no newer than the newest stored one can be stored already (see the class).
-   */
-  private withoutStoredIds(b: JournalPageInput): JournalPageInput {
-    const newestStored = this.maxStoredTime();
-    const seen = new Set<string>();
-    let olderThanNewest = Infinity;
-    const keep = b.ids.map((id, i) => {
-      const fresh = !seen.has(id);
-      seen.add(id);
-      const t = b.times[i]!;
-      if (!fresh || t > newestStored) return fresh;
-      if (this.newest !== null && t === this.newest.time) return !this.newest.ids.has(id);
-      if (t < olderThanNewest) olderThanNewest = t;
-      return true;
-    });
-    if (olderThanNewest !== Infinity) {
-      const stored = this.storedIdsSince(olderThanNewest);
-      b.ids.forEach((id, i) => keep[i] && stored.has(id) && (keep[i] = false));
-    }
-    if (keep.every(Boolean)) return b;
-    // The stored (packed) form, kept as it is.
-    const entries = (JSON.parse(b.entries) as unknown[]).filter((_, i) => keep[i]);
-    return { entries: JSON.stringify(entries), ids: b.ids.filter((_, i) => keep[i]), times: b.times.filter((_, i) => keep[i]) };
   }
 
   /** Every id stored in a page holding an entry at `since` or later (pruned ones too): the slow path of a resend. */

@@ -5,7 +5,7 @@ import { storageFailure } from "../storage-errors.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { newInstanceId } from "../instance-id.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
-import { journalPathFor } from "./journal-file.js";
+import { journalPathFor } from "./journal-schema.js";
 import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { createMemoryMembers } from "../memory/memory-members.js";
