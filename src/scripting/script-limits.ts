@@ -35,3 +35,9 @@ export function resolveLimits(...layers: (Partial<ScriptLimits> | undefined)[]):
   }
   return out;
 }
+
+/** Extra time and memory granted to read a run's state back after the script was stopped. */
+export const CLEANUP_MS = 250;
+export const CLEANUP_EXTRA_BYTES = 16 * 1024 * 1024;
+/** Linear memory a run may add beyond its limit before growth is refused (runtime overhead, fragmentation). */
+export const MIN_CEILING_MARGIN_BYTES = 8 * 1024 * 1024;

@@ -64,3 +64,10 @@ function safeJson(v: unknown): string {
     return String(v);
   }
 }
+
+/** A host-level failure (the native stack overflowing inside QuickJS, a WASM abort), as the run's error. */
+export function hostFailure(e: unknown): SandboxError {
+  return e instanceof RangeError
+    ? { code: "MFG_ERR_SCRIPT_RUNTIME", message: `RangeError: ${e.message}`, hint: "recursion too deep" }
+    : { code: "MFG_ERR_SCRIPT_RUNTIME", message: `the sandbox failed: ${String(e)}` };
+}

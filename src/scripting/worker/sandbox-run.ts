@@ -6,11 +6,11 @@
  */
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten";
 import type { Clock, TimerHandle } from "../../core/clock.js";
-import { MAX_LOG_LINE_CHARS, SANDBOX_STACK_BYTES } from "../script-limits.js";
+import { CLEANUP_EXTRA_BYTES, CLEANUP_MS, MAX_LOG_LINE_CHARS, MIN_CEILING_MARGIN_BYTES, SANDBOX_STACK_BYTES } from "../script-limits.js";
 import type { ScriptHttpCall, ScriptLogLine } from "../script-types.js";
 import type { HttpReplyMessage, RunMessage, RunOutcome, SandboxError } from "../worker-protocol.js";
 import { SCRIPT_FILE, wrapScript } from "../wrap-script.js";
-import { classifyError, type StopReason } from "./classify-error.js";
+import { classifyError, hostFailure, type StopReason } from "./classify-error.js";
 import type { SandboxModule } from "./load-sandbox-module.js";
 import { LogBuffer } from "./log-buffer.js";
 import { MemoryGuard } from "./memory-guard.js";
@@ -24,12 +24,6 @@ export interface SandboxRunHooks {
   /** True when the main thread has flagged this run as cancelled (checked while code runs). */
   cancelRequested(runId: number): boolean;
 }
-
-/** Extra time and memory granted to read the state back after the script was stopped. */
-const CLEANUP_MS = 250;
-const CLEANUP_EXTRA_BYTES = 16 * 1024 * 1024;
-/** Linear memory a run may add beyond its limit before growth is refused (runtime overhead, fragmentation). */
-const MIN_CEILING_MARGIN_BYTES = 8 * 1024 * 1024;
 
 interface PendingCall {
   deferred: QuickJSDeferredPromise;
@@ -296,11 +290,7 @@ export class SandboxRun implements SandboxBindings {
       this.finished = true;
       this.clock.clearTimeout(this.deadlineTimer);
       this.timers.stopAll();
-      const error: SandboxError =
-        e instanceof RangeError
-          ? { code: "MFG_ERR_SCRIPT_RUNTIME", message: `RangeError: ${e.message}`, hint: "recursion too deep" }
-          : { code: "MFG_ERR_SCRIPT_RUNTIME", message: `the sandbox failed: ${String(e)}` };
-      this.hooks.done(this.msg.runId, { error, logs: this.logs.lines, logsDropped: this.logs.dropped, state: null }, true);
+      this.hooks.done(this.msg.runId, { error: hostFailure(e), logs: this.logs.lines, logsDropped: this.logs.dropped, state: null }, true);
     }
   }
 }
