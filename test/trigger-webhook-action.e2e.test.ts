@@ -2,9 +2,12 @@
  * Issue 18 part 4: a spec's OpenAPI 3.1 webhooks as hook and rule actions (`trigger_webhook`),
  * beside `mockforge trigger` and the admin endpoint. Real sockets; the example pet store spec.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/index.js";
+import { runCli } from "./support/cli.js";
 import { Receiver } from "./support/receiver.js";
 import { call, startFromText } from "./support/start-app.js";
 
@@ -85,5 +88,23 @@ describe("trigger_webhook actions", () => {
     expect(p.code).toBe("MFG_ERR_OPENAPI_UNKNOWN_EVENT");
     expect(p.message).toContain("'newPat'");
     expect(p.hint).toContain("newPet");
+  });
+
+  it("mockforge validate checks the event against the config's specs, as serve does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mockforge-trigger-validate-"));
+    try {
+      const bad = join(dir, "bad.yaml");
+      writeFileSync(bad, config("http://127.0.0.1:9", "newPat"));
+      const r = await runCli(["validate", bad]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/MFG_ERR_OPENAPI_UNKNOWN_EVENT/);
+      expect(r.stderr).toMatch(/Did you mean 'newPet'\?/);
+      const good = join(dir, "good.yaml");
+      writeFileSync(good, config("http://127.0.0.1:9"));
+      const ok = await runCli(["validate", good]);
+      expect(`${ok.code} ${ok.stderr}`).toBe("0 ");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { ConfigError, loadConfig } from "../config/index.js";
+import { ConfigError, loadConfig, webhookEventProblems, type LoadedConfig } from "../config/index.js";
 import { defaultDeps } from "../core/deps.js";
 import { MockForgeError } from "../core/errors.js";
 import { checkDomain } from "../domain-checks.js";
@@ -18,6 +18,10 @@ export function validateCommand(): Command {
           throw e instanceof ConfigError && loaded.problems?.length ? new ConfigError([...loaded.problems, ...e.problems]) : e;
         });
         if (loaded.problems?.length) throw new ConfigError(loaded.problems);
+        // What serve checks once the specs are loaded: a spec that does not load, and
+        // `trigger_webhook` events no loaded spec defines.
+        const events = webhookEventProblems(loaded.config, await specWebhookNames(loaded), loaded.source);
+        if (events.length > 0) throw new ConfigError(events);
         for (const w of [...loaded.warnings, ...checked.warnings]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`${loaded.file}: OK (${loaded.config.routes.length} routes, ${checked.chains.length} chains, ${loaded.config.chaos.scenarios.length} scenarios, ${loaded.config.intelligent_behavior.behavior_model.consistency_rules.length} rules)\n`);
       } catch (e) {
@@ -38,4 +42,16 @@ function chainFileError(e: unknown, file: string): MockForgeError | null {
     file: links.file,
     hint: `Validate it with \`mockforge chain validate ${file}\`; run it with \`mockforge chain run ${file}\`; or list it under \`chains:\` in a config and validate that.`,
   });
+}
+
+/** The webhook names of the config's specs (loaded as serve loads them); none without specs. */
+async function specWebhookNames(loaded: LoadedConfig): Promise<string[]> {
+  if (loaded.config.openapi.length === 0) return [];
+  const { loadSpec } = await import("../openapi/index.js");
+  const names: string[] = [];
+  for (const cfg of loaded.config.openapi) {
+    const model = await loadSpec(cfg.spec, { dir: loaded.dir, basePath: cfg.base_path, lenient: cfg.lenient });
+    names.push(...model.webhooks.map((w) => w.name));
+  }
+  return names;
 }
