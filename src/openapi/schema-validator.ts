@@ -63,12 +63,16 @@ export function createSchemaValidators(set: SpecSet, dialect: "oas30" | "oas31")
       // Compiled on the first value it checks, not here: routes are built for every operation
       // at start, and ajv's compile (about 1.5 ms a schema) made a 1,000-operation spec start slow.
       let validate: ReturnType<AjvLike["compile"]> | null = null;
+      // A schema ajv cannot compile fails every value with the same reason, compiled once.
+      let unusable: SchemaError[] | null = null;
       fn = (value) => {
+        if (unusable) return unusable;
         if (validate === null) {
           try {
             validate = ajvFor(coerce).compile({ $ref: `${fileId(loc.file.path)}#${loc.pointer.split("/").map(encodeURIComponent).join("/")}` });
           } catch (e) {
-            return [{ pointer: "", message: `the spec's schema at ${loc.file.path}#${loc.pointer} cannot be compiled: ${(e as Error).message}` }];
+            unusable = [{ pointer: "", message: `the spec's schema at ${loc.file.path}#${loc.pointer} cannot be compiled: ${(e as Error).message}` }];
+            return unusable;
           }
         }
         if (validate(value)) return [];
