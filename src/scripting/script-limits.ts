@@ -11,6 +11,9 @@ export const DEFAULT_SCRIPT_LIMITS: Readonly<ScriptLimits> = Object.freeze({
   max_log_lines: schemaDefaults.max_log_lines,
 });
 
+/** Share of the pool one group (a route's, chain's or rule's scripts) may hold, as the schema sets it. */
+export const DEFAULT_MAX_POOL_SHARE: number = schemaDefaults.max_pool_share;
+
 /** Longest `console.*` line kept, in characters; longer lines are cut with a note. */
 export const MAX_LOG_LINE_CHARS = 8192;
 

@@ -12,7 +12,7 @@ import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import { silentLogger, type Logger } from "../core/logger.js";
 import { FairQueue } from "./fair-queue.js";
-import { resolveLimits } from "./script-limits.js";
+import { DEFAULT_MAX_POOL_SHARE, resolveLimits } from "./script-limits.js";
 import { ScriptRunJob } from "./script-run-job.js";
 import type { ScriptHttp, ScriptInput, ScriptLimits, ScriptResult, ScriptRunOptions } from "./script-types.js";
 import { ScriptWorkerSlot, type SlotEvents } from "./script-worker-slot.js";
@@ -73,7 +73,7 @@ export class ScriptRuntime {
     this.defaults = opts.defaults ?? {};
     this.maxQueue = opts.maxQueue ?? 1000;
     this.graceMs = opts.terminateGraceMs ?? 50;
-    this.queue = new FairQueue(Math.max(1, Math.floor(this.poolSize * (opts.maxPoolShare ?? 0.5))));
+    this.queue = new FairQueue(Math.max(1, Math.floor(this.poolSize * (opts.maxPoolShare ?? DEFAULT_MAX_POOL_SHARE))));
     this.events = { idle: () => this.onIdle(), gone: (slot, err) => this.onGone(slot, err) };
   }
 
