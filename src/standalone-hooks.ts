@@ -14,7 +14,7 @@ import { createDeliveryEngine, type MockForgeDeliveryEngine } from "./delivery/i
 import { Hook as BoundHook, type HookServices } from "./scenarios/index.js";
 import { createMemoryStorage } from "./storage/memory/memory-storage.js";
 
-export interface StandaloneHookServices extends HookServices {
+interface StandaloneHookServices extends HookServices {
   deliveries: MockForgeDeliveryEngine;
 }
 

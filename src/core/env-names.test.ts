@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computedEnvReads, envNamesIn, envNamesInText, readsComputedEnv } from "./env-names.js";
+import { envNamesIn, envNamesInText, scanEnv } from "./env-names.js";
 
 describe("envNamesIn: the names a config writes literally", () => {
   it("finds them in templates, conditions and scripts (the seed's forms included)", () => {
@@ -18,10 +18,11 @@ describe("envNamesIn: the names a config writes literally", () => {
   });
 
   it("tells a computed key from a literal one", () => {
-    expect(readsComputedEnv("{{env[request.query.k]}}")).toBe(true);
-    expect(readsComputedEnv("mockforge.env['DB_' + 'PASSWORD']")).toBe(true);
-    expect(readsComputedEnv("mockforge.env[`X`]")).toBe(true);
-    expect(readsComputedEnv("{{env['A']}} {{env.B}} {{env}}")).toBe(false);
-    expect(computedEnvReads({ a: ["x", { b: "{{env[k]}}" }] })).toEqual([["a", 1, "b"]]);
+    const computed = (text: string) => scanEnv({ s: text }).computed.length > 0;
+    expect(computed("{{env[request.query.k]}}")).toBe(true);
+    expect(computed("mockforge.env['DB_' + 'PASSWORD']")).toBe(true);
+    expect(computed("mockforge.env[`X`]")).toBe(true);
+    expect(computed("{{env['A']}} {{env.B}} {{env}}")).toBe(false);
+    expect(scanEnv({ a: ["x", { b: "{{env[k]}}" }] })).toEqual({ names: new Set(), computed: [["a", 1, "b"]] });
   });
 });

@@ -21,7 +21,7 @@ export type ValuePath = (string | number)[];
  * the string's path; it is built only when asked, since the walk covers every string of a
  * config (100k routes) and almost none needs it.
  */
-export function eachString(value: unknown, visit: (s: string, path: () => ValuePath) => void): void {
+function eachString(value: unknown, visit: (s: string, path: () => ValuePath) => void): void {
   const stack: (string | number)[] = [];
   const path = () => stack.slice();
   const walk = (v: unknown): void => {
@@ -72,13 +72,10 @@ export function envNamesIn(value: unknown): Set<string> {
   return out;
 }
 
-/** True when the text reads env with a key computed at run time (`env[request.query.k]`). */
-export function readsComputedEnv(text: string): boolean {
-  return text.includes("env") && COMPUTED.test(text);
-}
-
 /**
- * `envNamesIn` and `computedEnvReads` in one walk (a config's load pays for one).
+ * The names `value` reads literally, and the paths of the strings that read env with a key
+ * computed at run time (`env[request.query.k]`: such a read sees the allowed names only, so a
+ * file is warned at load), in one walk.
  *
  * @example
  * scanEnv({ a: "{{env.X}}", b: "{{env[k]}}" }) // { names: Set { "X" }, computed: [["b"]] }
@@ -92,16 +89,4 @@ export function scanEnv(value: unknown): { names: Set<string>; computed: ValuePa
     if (COMPUTED.test(s)) computed.push(path());
   });
   return { names, computed };
-}
-
-/**
- * The paths of the strings in `value` that read env with a computed key: such a read sees the
- * allowed names only, so the file is warned at load that others come back empty.
- */
-export function computedEnvReads(value: unknown): ValuePath[] {
-  const out: ValuePath[] = [];
-  eachString(value, (s, path) => {
-    if (readsComputedEnv(s)) out.push(path());
-  });
-  return out;
 }
