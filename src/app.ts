@@ -14,6 +14,7 @@ import { clusterStatus } from "./cluster/cluster-status.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
 import { ConfigError, webhookEventProblems, type LoadedConfig } from "./config/index.js";
+import { MockForgeError } from "./core/errors.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEnvAccess, type EnvAccess } from "./core/env-access.js";
 import { envNamesIn } from "./core/env-names.js";
@@ -66,7 +67,11 @@ export interface App extends AppBase {
   close(): Promise<void>;
 }
 
-/** A started app: every field is set, nothing is reached through a getter that may throw. */
+/**
+ * A started app: once `start()` resolves every field is set. The admin API gets it a moment
+ * earlier (it listens before the member registers, which needs the port): until then
+ * `membership` throws MFG_ERR_STARTING (503), never a TypeError.
+ */
 export interface RunningApp extends AppBase {
   readonly url: string;
   readonly port: number;
@@ -134,7 +139,9 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
       services,
       // Membership registers once the port is known (below); start() resolves only after that.
       get membership() {
-        return opened.membership!;
+        // The admin API listens a moment before the member registers (it needs the port).
+        if (!opened.membership) throw new MockForgeError("MFG_ERR_STARTING", "This member is still registering in the cluster", { hint: "Ask again in a moment." });
+        return opened.membership;
       },
       shared,
       openapi,

@@ -40,6 +40,7 @@ export const CATALOGUE = {
   MFG_ERR_STORAGE: { status: 500, title: "Storage error" },
   MFG_ERR_STORAGE_UNSUPPORTED: { status: 400, title: "Unsupported storage" },
   MFG_ERR_STORAGE_UNAVAILABLE: { status: 503, title: "Storage unreachable" },
+  MFG_ERR_STARTING: { status: 503, title: "The server is still starting" },
   MFG_ERR_STATE_CONFLICT: { status: 409, title: "Changed by another cluster member first" },
   MFG_ERR_STORAGE_LOCKED: { status: 409, title: "State file is owned by another process" },
   MFG_ERR_ATTEMPT_EXISTS: { status: 409, title: "That attempt number is already recorded for the delivery" },
