@@ -38,11 +38,11 @@ export interface MockRequest {
   /** From `x-mockforge-trace` when a MockForge call caused this request (loop guard). */
   trace: TraceContext | null;
   /**
-   * A signal that aborts once the client has gone (its connection closed before the answer was
-   * written), made on first call; absent outside the HTTP server. A route script still waiting
-   * for a worker is then dropped.
+   * The answer's connection (the server's response object), to tell when the client has gone
+   * before the answer was written: a route script still waiting for a worker is then dropped
+   * (`goneSignal`). Absent outside the HTTP server.
    */
-  clientGone?: () => AbortSignal;
+  connection?: ClientConnection | null;
   /** Set by the engine when the matched route has `verify`: how the signature fared. */
   signature?: JournalSignature;
 }
@@ -55,4 +55,20 @@ export interface MockResponse {
   drop?: boolean;
   /** `headers` plus `content-length`, when made once at load (static routes): the server sends them as they are. */
   wireHeaders?: Record<string, string | number>;
+}
+
+/** What a request needs of its answer's connection (node's ServerResponse has it). */
+export interface ClientConnection {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: "close", listener: () => void): unknown;
+}
+
+/** Aborts when the connection closes before the answer was written (the client gave up). */
+export function goneSignal(c: ClientConnection): AbortSignal {
+  const ac = new AbortController();
+  if (c.writableFinished) return ac.signal;
+  if (c.destroyed) ac.abort();
+  else c.once("close", () => !c.writableFinished && ac.abort());
+  return ac.signal;
 }

@@ -4,7 +4,7 @@ import type { DeliveryEngine } from "../delivery/index.js";
 import { createScriptHttp, type ScriptRuntime } from "../scripting/index.js";
 import type { RunStore } from "../storage/ports.js";
 import type { CompiledRoute, RenderedResponse } from "./compiled-route.js";
-import type { MockRequest } from "./mock-request.js";
+import { goneSignal, type MockRequest } from "./mock-request.js";
 
 export interface RouteScriptDeps {
   scripts: () => ScriptRuntime;
@@ -32,7 +32,7 @@ export function routeScriptRunner(o: RouteScriptDeps) {
     const result = await o.scripts().run(
       { code: route.script!, label: `route ${route.id} script`, group: `route:${route.id}`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv(route) },
       createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth, baseUrl: o.baseUrl() }),
-      req.clientGone ? { gone: req.clientGone() } : {},
+      req.connection ? { gone: goneSignal(req.connection) } : {},
     );
     const runId = newId("run", started, o.deps.random);
     o.runs

@@ -47,7 +47,7 @@ export function createHttpServer(o: HttpServerOptions): Server {
 /** Routes a request whose body is read: admin API, 413, or the engine (synchronously when it can answer at once). */
 function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean, started: number): void {
   try {
-    const mreq = toMockRequest(req, body, tooLarge, o.deps, started);
+    const mreq = toMockRequest(req, body, tooLarge, o.deps, started, res);
     // The admin surface, authorized in one place by the admin API: its prefix and `<route>/logs`.
     if (mreq.path === ADMIN_PREFIX || mreq.path.startsWith(`${ADMIN_PREFIX}/`) || o.engine.isRouteLogs(mreq)) {
       o.admin(mreq, req.socket.remoteAddress)
@@ -61,7 +61,6 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
       result.finish();
       return;
     }
-    mreq.clientGone = () => goneSignal(res);
     const result = o.engine.handle(mreq);
     if (result instanceof Promise) result.then((r) => answer(res, r)).catch((e: unknown) => failed(o, req, res, e));
     else answer(res, result);
@@ -70,14 +69,6 @@ function serve(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-/** Aborts when the connection closes before the answer was written (the client gave up). */
-function goneSignal(res: ServerResponse): AbortSignal {
-  const ac = new AbortController();
-  if (res.writableFinished) return ac.signal;
-  if (res.destroyed) ac.abort();
-  else res.once("close", () => !res.writableFinished && ac.abort());
-  return ac.signal;
-}
 
 function answer(res: ServerResponse, result: HandleResult): void {
   write(res, result.response);

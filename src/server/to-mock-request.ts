@@ -3,12 +3,12 @@ import type { Deps } from "../core/deps.js";
 import { newId } from "../core/ids.js";
 import { parseTraceHeader, TRACE_HEADER } from "../delivery/index.js";
 import { bodyText, parseBody } from "../engine/body-parser.js";
-import type { MockRequest } from "../engine/mock-request.js";
+import type { ClientConnection, MockRequest } from "../engine/mock-request.js";
 
 const NO_BODY: ReturnType<typeof parseBody> = { body: null, error: null };
 
 /** Adapts a node request (and its already-read body) to the engine's `MockRequest`. */
-export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boolean, deps: Deps, startedMono: number): MockRequest {
+export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boolean, deps: Deps, startedMono: number, connection?: ClientConnection): MockRequest {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const rawPath = q >= 0 ? url.slice(0, q) : url;
@@ -35,6 +35,7 @@ export function toMockRequest(req: IncomingMessage, raw: Buffer, tooLarge: boole
     bodyFromJsonText: parsed.fromJsonText === true,
     bodyTooLarge: tooLarge,
     trace: typeof traceHeader === "string" ? parseTraceHeader(traceHeader) : null,
+    connection: connection ?? null,
   };
 }
 
