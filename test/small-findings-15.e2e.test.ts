@@ -88,6 +88,39 @@ describe("<route>/logs next to a parameter route", () => {
   });
 });
 
+describe("<route>/logs shadows made at run time through the admin API", () => {
+  const warned = () => logs.lines.filter((l) => l.level === "warn").map((l) => (typeof l.obj === "string" ? l.obj : String(l.msg)));
+
+  it("adding a parameter route under a route's path warns in the answer and in the log", async () => {
+    const added = await call(`${url}/__mockforge/routes`, { body: { id: "invoice-by-id", path: "/api/invoices/:id", method: "GET", response: { body: { id: "{{request.params.id}}" } } } });
+    // No route at /api/invoices yet: nothing is shadowed.
+    expect(added.status).toBe(201);
+    expect(added.body.warnings).toEqual([]);
+    const base = await call(`${url}/__mockforge/routes`, { body: { id: "invoices", path: "/api/invoices", method: "POST", response: { status: 201, body: {} } } });
+    const expected =
+      "POST /__mockforge/routes: GET /api/invoices/:id does not answer GET /api/invoices/logs: that path is the request log of POST /api/invoices (admin surface, docs/admin-api.md#the-journal-requests-received) (to answer it from a route instead, define GET /api/invoices/logs with a literal path)";
+    expect(base.body.warnings).toEqual([expected]);
+    expect(warned()).toContain(expected);
+    // Once made, the shadow is not repeated by unrelated changes.
+    const other = await call(`${url}/__mockforge/routes`, { body: { id: "unrelated", path: "/api/unrelated", method: "GET", response: { body: {} } } });
+    expect(other.body.warnings).toEqual([]);
+  });
+
+  it("a PUT that turns a route into a parameter route warns, and so does removing the literal /logs route that covered it", async () => {
+    await call(`${url}/__mockforge/routes`, { body: { id: "widgets", path: "/api/widgets", method: "POST", response: { status: 201, body: {} } } });
+    const first = await call(`${url}/__mockforge/routes`, { body: { id: "widget", path: "/api/widgets/first", method: "GET", response: { body: {} } } });
+    expect(first.body.warnings).toEqual([]);
+    const put = await call(`${url}/__mockforge/routes/widget`, { method: "PUT", body: { path: "/api/widgets/:id", method: "GET", response: { body: {} } } });
+    expect(put.status).toBe(200);
+    expect(put.body.warnings).toEqual([expect.stringMatching(/^PUT \/__mockforge\/routes\/widget: GET \/api\/widgets\/:id does not answer GET \/api\/widgets\/logs: that path is the request log of POST \/api\/widgets/)]);
+    const literal = (await call(`${url}/__mockforge/routes`)).body.find((r: { path: string }) => r.path === "/api/items/logs");
+    const removed = await call(`${url}/__mockforge/routes/${encodeURIComponent(literal.id)}`, { method: "DELETE" });
+    expect(removed.status).toBe(200);
+    expect(removed.body.warnings).toEqual([expect.stringMatching(/^DELETE \/__mockforge\/routes\/.*: GET \/api\/items\/:id does not answer GET \/api\/items\/logs: that path is the request log of GET \/api\/items/)]);
+    expect(warned().some((w) => w.startsWith("DELETE /__mockforge/routes/") && w.includes("GET /api/items/:id"))).toBe(true);
+  });
+});
+
 describe("a status template that renders no HTTP status", () => {
   it("answers 500 with a coded body saying what it rendered, notes it on the journal entry and logs it", async () => {
     const r = await call(`${url}/status?code=abc`);

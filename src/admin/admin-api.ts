@@ -75,7 +75,7 @@ export function adminEndpoints(p: AdminPorts, streams: EventStreams = createEven
     ...routesHandlers(p.routes, (id, route) => {
       p.faults.clear(`route:${id}`);
       if (route?.chaos_config) p.faults.setForRoute(id, route.chaos_config);
-    }, p.shared, p.envAllowlist),
+    }, p.shared, p.envAllowlist, p.deps.logger),
     ...requestsHandlers(p.storage.journal, p.recorder, p.deps),
     ...deliveriesHandlers(p.storage.deliveries, p.deliveries),
     ...signatureHandlers(p.storage.journal, p.deps),

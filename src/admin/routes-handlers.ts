@@ -1,7 +1,8 @@
 import { refuseUnlisted } from "../core/env-access.js";
 import { MockForgeError } from "../core/errors.js";
 import type { SharedState } from "../cluster/shared-state.js";
-import { checkRouteInput, routeIdOf, type RouteConfig } from "../config/index.js";
+import { checkRouteInput, newLogsShadowWarnings, routeIdOf, type RouteConfig } from "../config/index.js";
+import type { Logger } from "../core/logger.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import type { RouteTable } from "../engine/route-table.js";
 import { ok, type AdminRoute } from "./admin-types.js";
@@ -13,9 +14,10 @@ import { ok, type AdminRoute } from "./admin-types.js";
  * through `shared` first, so each member applies it (the same functions, via `register`).
  * A route added here reads only the environment variables in `envAllowlist` (the config's
  * `env_allowlist`): one naming any other is refused with MFG_ERR_ENV_NOT_ALLOWED. What a file
- * would be warned about at load (a `__proto__` header, dropped) comes back as `warnings`.
+ * would be warned about at load (a `__proto__` header, dropped; a parameter route that a
+ * `<path>/logs` request log now shadows) comes back as `warnings` and is logged, as at load.
  */
-export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState, envAllowlist: readonly string[]): AdminRoute[] {
+export function routesHandlers(routes: RouteTable, onChange: (id: string, route: RouteConfig | null) => void, shared: SharedState, envAllowlist: readonly string[], logger: Logger): AdminRoute[] {
   shared.register("route", (id, body) => {
     if (body === null) routes.remove(id);
     else routes.put(body as RouteConfig);
@@ -31,6 +33,20 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       }
     }
     return { route, warnings };
+  };
+  const configs = () => routes.list().map((r) => r.config);
+  /** Applies one change and returns the warnings it brought: the input's own, and new logs shadows. */
+  const apply = async (id: string, config: RouteConfig | null, local: () => void, label: string, inputWarnings: string[]) => {
+    // Taken as the change applies: a cluster sync before it may bring other members' changes.
+    let before: RouteConfig[] = [];
+    await shared.change("route", id, config, () => {
+      before = configs();
+      local();
+    });
+    onChange(id, config === null ? null : routes.get(id)!.config);
+    const warnings = [...inputWarnings, ...newLogsShadowWarnings(before, configs(), label)];
+    for (const w of warnings) logger.warn(w);
+    return warnings;
   };
   const view = () => routes.list().map((r) => ({ id: r.id, method: r.method, path: r.path, config: r.config }));
   return [
@@ -48,11 +64,13 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       method: "POST",
       path: "/routes",
       handler: async ({ req }) => {
-        const { route: config, warnings } = parse(req.body, "POST /__mockforge/routes");
+        const label = "POST /__mockforge/routes";
+        const input = parse(req.body, label);
+        const config = input.route;
         const id = routeIdOf(config);
         if (routes.get(id)) routes.add(config); // throws the duplicate error before anything is shared
-        const r = await shared.change("route", id, config, () => routes.add(config));
-        onChange(r.id, r.config);
+        const warnings = await apply(id, config, () => routes.add(config), label, input.warnings);
+        const r = routes.get(id)!;
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config, warnings }, 201);
       },
     },
@@ -61,9 +79,11 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       path: "/routes/:id",
       handler: async ({ req, params }) => {
         const input = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? { ...(req.body as object), id: params.id } : req.body;
-        const { route: config, warnings } = parse(input, `PUT /__mockforge/routes/${params.id}`);
-        const r = await shared.change("route", params.id!, config, () => routes.put(config));
-        onChange(r.id, r.config);
+        const label = `PUT /__mockforge/routes/${params.id}`;
+        const parsed = parse(input, label);
+        const config = parsed.route;
+        const warnings = await apply(params.id!, config, () => routes.put(config), label, parsed.warnings);
+        const r = routes.get(params.id!)!;
         return ok({ id: r.id, method: r.method, path: r.path, config: r.config, warnings });
       },
     },
@@ -72,9 +92,8 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       path: "/routes/:id",
       handler: async ({ params }) => {
         if (!routes.get(params.id!)) throw notFound(params.id!, routes);
-        await shared.change("route", params.id!, null, () => routes.remove(params.id!));
-        onChange(params.id!, null);
-        return ok({ removed: params.id });
+        const warnings = await apply(params.id!, null, () => routes.remove(params.id!), `DELETE /__mockforge/routes/${params.id}`, []);
+        return ok({ removed: params.id, warnings });
       },
     },
   ];

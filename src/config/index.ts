@@ -23,6 +23,7 @@ export { validateConfig, findConfigProblems, findRouteProblems } from "./validat
 export { checkRoutes, routePathProblem, routeShape } from "./route-checks.js";
 export { checkTemplates, checkCondition, checkRouteTemplates } from "./template-checks.js";
 export { chainRefProblems, webhookEventProblems } from "./action-refs.js";
+export { newLogsShadowWarnings } from "./logs-shadow.js";
 
 // Key normalising
 export { normalizeKeys } from "./normalize-keys.js";

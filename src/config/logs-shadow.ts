@@ -2,19 +2,29 @@
  * `GET <route path>/logs` is the journal of the routes at `<route path>` (admin surface). A GET
  * route whose last segment is a parameter or `*` (`GET /api/orders/:id`) would also match
  * `/api/orders/logs`; the logs view wins there (a route written with a literal `/logs` still
- * wins over the view), and this says so when the config loads, so the `id = logs` request is
- * not a surprise either way.
+ * wins over the view), and this says so when the config loads, and when the admin API adds,
+ * replaces or removes a route, so the `id = logs` request is not a surprise either way.
  */
 import { problemLine } from "./config-error.js";
 import type { ConfigSource } from "./parse-with-schema.js";
 import type { RouteConfig } from "./schema/routes.js";
 
+/** A GET/ANY route (`route`, at `index`) that would answer `logsPath`, the request log of `owner`. */
+export interface LogsShadow {
+  index: number;
+  route: RouteConfig;
+  owner: RouteConfig;
+  logsPath: string;
+  message: string;
+  hint: string;
+}
+
 const isParam = (s: string) => s.startsWith(":") || /^\{.*\}$/.test(s);
 /** The path with parameter names erased: `/a/{id}` and `/a/:x` are the same place. */
 const shapeOf = (segments: readonly string[]) => segments.map((s) => (isParam(s) ? ":" : s)).join("/");
 
-/** One warning per GET/ANY route that would answer some `<route path>/logs` if the logs view did not. */
-export function logsShadowWarnings(routes: readonly RouteConfig[], source: ConfigSource): string[] {
+/** Every GET/ANY route that would answer some `<route path>/logs` if the logs view did not. */
+export function logsShadows(routes: readonly RouteConfig[]): LogsShadow[] {
   const bases = new Map<string, RouteConfig>();
   const literalLogs = new Set<string>();
   for (const r of routes) {
@@ -22,26 +32,47 @@ export function logsShadowWarnings(routes: readonly RouteConfig[], source: Confi
     if (!bases.has(shapeOf(segments))) bases.set(shapeOf(segments), r);
     if (segments.at(-1) === "logs" && answersGet(r)) literalLogs.add(shapeOf(segments));
   }
-  const out: string[] = [];
-  routes.forEach((q, i) => {
-    if (!answersGet(q)) return;
-    const segments = q.path.split("/");
+  const out: LogsShadow[] = [];
+  routes.forEach((route, index) => {
+    if (!answersGet(route)) return;
+    const segments = route.path.split("/");
     const last = segments.at(-1)!;
-    const shadowed =
+    const owner =
       last === "*" ? wildcardBase(segments, bases) : isParam(last) ? bases.get(shapeOf(segments.slice(0, -1)) || "/") : undefined;
-    if (!shadowed) return;
-    const logs = `${shadowed.path === "/" ? "" : shadowed.path}/logs`;
-    if (literalLogs.has(shapeOf(logs.split("/")))) return;
-    const at = source.problem("MFG_ERR_ROUTE_INVALID", ["routes", i, "path"], "");
-    out.push(
-      problemLine({
-        ...at,
-        message: `${q.method} ${q.path} does not answer GET ${logs}: that path is the request log of ${shadowed.method} ${shadowed.path} (admin surface, docs/admin-api.md#the-journal-requests-received)`,
-        hint: `to answer it from a route instead, define GET ${logs} with a literal path`,
-      }),
-    );
+    if (!owner) return;
+    const logsPath = `${owner.path === "/" ? "" : owner.path}/logs`;
+    if (literalLogs.has(shapeOf(logsPath.split("/")))) return;
+    out.push({
+      index,
+      route,
+      owner,
+      logsPath,
+      message: `${route.method} ${route.path} does not answer GET ${logsPath}: that path is the request log of ${owner.method} ${owner.path} (admin surface, docs/admin-api.md#the-journal-requests-received)`,
+      hint: `to answer it from a route instead, define GET ${logsPath} with a literal path`,
+    });
   });
   return out;
+}
+
+/** The load's warnings, each at the position of the shadowing route's `path` in the config file. */
+export function logsShadowWarnings(routes: readonly RouteConfig[], source: ConfigSource): string[] {
+  return logsShadows(routes).map((s) => {
+    const at = source.problem("MFG_ERR_ROUTE_INVALID", ["routes", s.index, "path"], "");
+    return problemLine({ ...at, message: s.message, hint: s.hint });
+  });
+}
+
+/**
+ * The shadows `after` has that `before` did not, as warning lines headed by `label` (the admin
+ * call): a run-time change warns about what it caused (a new parameter route, a new route whose
+ * log a parameter route now covers, a removed literal `/logs` route), not about older ones.
+ */
+export function newLogsShadowWarnings(before: readonly RouteConfig[], after: readonly RouteConfig[], label: string): string[] {
+  const key = (s: LogsShadow) => `${s.route.method} ${s.route.path} ${s.logsPath}`;
+  const old = new Set(logsShadows(before).map(key));
+  return logsShadows(after)
+    .filter((s) => !old.has(key(s)))
+    .map((s) => `${label}: ${s.message} (${s.hint})`);
 }
 
 function answersGet(r: RouteConfig): boolean {
