@@ -51,7 +51,8 @@ export { createDeliveryEngine, verifySignature, signHeaders, nextDelay, TRACE_HE
 export type { DeliveryEngine, DeliveryOptions, DeliveryResult, OutboundRequest } from "./delivery/index.js";
 
 // Storage
-export { openStorage, createMemoryStorage, createSqliteStorage, createPostgresStorage } from "./storage/index.js";
+export { openStorage, createMemoryStorage, createSqliteStorage } from "./storage/index.js";
+export { createPostgresStorage } from "./storage/postgres/postgres-storage.js";
 export type { Storage, JournalEntry, DeliveryRecord, AttemptRecord, RunRecord } from "./storage/index.js";
 
 // Expressions and templates

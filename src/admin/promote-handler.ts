@@ -4,7 +4,6 @@
  * nothing; adding it is the ordinary `POST /__mockforge/routes` with that route, so a promoted
  * route is checked exactly like any other.
  */
-import { stringify } from "yaml";
 import { MockForgeError } from "../core/errors.js";
 import type { RouteTable } from "../engine/route-table.js";
 import type { JournalEntry, JournalStore } from "../storage/ports.js";
@@ -44,6 +43,9 @@ export function promoteHandler(journal: JournalStore, routes: RouteTable): Admin
       if (!e) throw new MockForgeError("MFG_ERR_NOT_FOUND", `No journal entry '${params.id}'`);
       const route = promoteRoute(e, routes);
       const taken = routes.list().some((r) => r.method === route.method && r.path === route.path);
+      // Imported here, not at the top: the `yaml` package costs every server start ~60 ms of
+      // loading for an admin call most never make (issue 20, start time).
+      const { stringify } = await import("yaml");
       return ok({ route, yaml: stringify({ routes: [route] }), exists: taken, add: { method: "POST", path: "/__mockforge/routes", body: route } });
     },
   };

@@ -35,7 +35,10 @@ export { openStorage, STORAGE_SPEC_FORMS, type OpenStorageDeps } from "./open-st
 // Backends.
 export { createMemoryStorage } from "./memory/memory-storage.js";
 export { createSqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
-export { createPostgresStorage, type PostgresStorageOptions } from "./postgres/postgres-storage.js";
+// PostgreSQL is not re-exported as a value here: this barrel is on every server's start path, and
+// the adapter would load `pg` with it. openStorage imports it for a postgres URL; the package
+// entry (src/index.ts) exports it directly.
+export type { PostgresStorageOptions } from "./postgres/postgres-storage.js";
 
 // Shared defaults.
 export { DEFAULT_LIST_LIMIT } from "./limits.js";

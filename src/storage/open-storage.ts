@@ -3,7 +3,6 @@ import { MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createMemoryStorage } from "./memory/memory-storage.js";
 import type { Storage } from "./ports.js";
-import { createPostgresStorage } from "./postgres/postgres-storage.js";
 import { createSqliteStorage } from "./sqlite/sqlite-storage.js";
 
 /** What `openStorage` takes from the composition root. */
@@ -38,7 +37,11 @@ export async function openStorage(spec: string, deps: OpenStorageDeps): Promise<
     if (path === "") throw unsupported(spec, "`sqlite:` needs a file path after the colon");
     return createSqliteStorage(path, { clock: deps.clock, ...logger });
   }
-  if (/^postgres(ql)?:\/\//i.test(value)) return createPostgresStorage(value, { clock: deps.clock, ...logger });
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    // Loaded only for a postgres URL: `pg` costs a SQLite or memory server ~90 ms of start.
+    const { createPostgresStorage } = await import("./postgres/postgres-storage.js");
+    return createPostgresStorage(value, { clock: deps.clock, ...logger });
+  }
   if (/\.db$/i.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     return createSqliteStorage(value, { clock: deps.clock, ...logger });
   }
