@@ -72,7 +72,7 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
   const records = new Set<Promise<void>>();
   let state: "new" | "running" | "stopped" = "new";
   let unlisten: () => void = () => {};
-  const overBudget = traceBudgetGuard(new TraceBudget(defaults.max_trace_fanout), { store, logger, recorded: (r) => (waiters.notify(r), retention.finished()) });
+  const overBudget = traceBudgetGuard(new TraceBudget(defaults.max_trace_fanout, storage.traceCounts, clock), { store, logger, recorded: (r) => (waiters.notify(r), retention.finished()) });
 
   const leases = createLeaseKeeper({
     store,

@@ -26,6 +26,7 @@ export type {
   StoreSignals,
   Storage,
   StoredRequest,
+  TraceCountStore,
 } from "./ports.js";
 export { BODY_IS_PARSED_RAW } from "./ports.js";
 

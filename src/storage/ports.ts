@@ -122,6 +122,19 @@ export interface SharedStateStore {
   since(after: number): Promise<SharedChange[]>;
 }
 
+/**
+ * The loop guard's fan-out budget counted across the members of a cluster (SPEC §3 "Bounds"):
+ * a call that lands on another member still counts against its trace.
+ */
+export interface TraceCountStore {
+  /**
+   * Counts one more outbound call of `traceId` (at `now`) and returns the trace's count with
+   * it. Atomic across members: two members counting at once get two different counts. A trace
+   * not counted for a while (minutes) is forgotten: its loop has long ended.
+   */
+  add(traceId: string, now: number): Promise<number>;
+}
+
 export interface Storage {
   /** `sqlite:<path>`, `memory`, or `postgres://…`, as configured. */
   readonly description: string;
@@ -148,6 +161,11 @@ export interface Storage {
   readonly signals: StoreSignals | null;
   /** Run-time state shared by members; null on a single-owner store (it keeps its state in the process). */
   readonly sharedState: SharedStateStore | null;
+  /**
+   * Outbound calls per trace, counted across members; null on a single-owner store, where the
+   * process's own count is the whole count.
+   */
+  readonly traceCounts: TraceCountStore | null;
   /** Flushes buffers and closes. */
   close(): Promise<void>;
 }

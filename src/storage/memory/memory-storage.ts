@@ -27,6 +27,7 @@ export function createMemoryStorage(opts: { instanceId?: string } = {}): Storage
     members: createMemoryMembers(),
     signals: null,
     sharedState: null,
+    traceCounts: null,
     // Nothing is buffered, so there is nothing to flush; the data goes with the object.
     async close() {},
   };

@@ -20,6 +20,8 @@ export interface PgTables {
   state: string;
   /** The sequence that orders shared state changes. */
   stateSeq: string;
+  /** Outbound calls per trace (the fan-out budget across members). */
+  traceCounts: string;
   /** NOTIFY channels (plain strings, quoted where they are used as identifiers). */
   dueChannel: string;
   stateChannel: string;
@@ -41,6 +43,7 @@ export function pgTables(schema: string, prefix: string): PgTables {
     members: q("members"),
     state: q("state"),
     stateSeq: q("state_seq"),
+    traceCounts: q("trace_counts"),
     // Channel names are identifiers (63 bytes at most): the schema and prefix keep clusters on one database apart.
     dueChannel: `${schema}.${prefix}due`.slice(0, 63),
     stateChannel: `${schema}.${prefix}state`.slice(0, 63),

@@ -141,6 +141,17 @@ const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
   DROP INDEX IF EXISTS "${t.schema}".${t.indexPrefix}attempts_delivery;
   CREATE UNIQUE INDEX ${t.indexPrefix}attempts_delivery_number ON ${t.attempts} (delivery_id, number);
   `,
+  // 5: the fan-out budget counted across members, one row per trace that crossed a member.
+  // UNLOGGED: counts are worth no WAL; a crash of the database empties the table, which can only
+  // let a loop that is running at that moment make its budget of calls once more.
+  (t) => `
+  CREATE UNLOGGED TABLE IF NOT EXISTS ${t.traceCounts} (
+    trace_id TEXT PRIMARY KEY,
+    n INTEGER NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS ${t.indexPrefix}trace_counts_updated ON ${t.traceCounts} (updated_at);
+  `,
 ];
 
 /** The schema version this code writes. */

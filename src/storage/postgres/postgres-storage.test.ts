@@ -6,6 +6,15 @@ import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
 import { T0, attempt, delivery, journalEntry } from "../test-support/storage-fixtures.js";
 import { createPostgresStorage, redactPassword } from "./postgres-storage.js";
+import { TRACE_COUNT_KEEP_MS } from "./postgres-trace-counts.js";
+
+/** Polls `check` (every 20 ms, at most 5 s) until it holds. */
+async function eventuallyTrue(check: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const url = process.env.MOCKFORGE_TEST_POSTGRES_URL;
 if (!url) {
@@ -128,7 +137,7 @@ describe.skipIf(!url)("postgres", () => {
       try {
         await client.query(`DROP INDEX "${schema}".${prefix}attempts_delivery_number`);
         await client.query(`CREATE INDEX ${prefix}attempts_delivery ON "${schema}"."${prefix}attempts" (delivery_id, number)`);
-        await client.query(`DELETE FROM "${schema}"."${prefix}schema_version" WHERE version = 4`);
+        await client.query(`DELETE FROM "${schema}"."${prefix}schema_version" WHERE version >= 4`);
         await client.query(`UPDATE "${schema}"."${prefix}attempts" SET number = 1 WHERE id = $1`, [twin.id]);
       } finally {
         await client.end();
@@ -141,6 +150,35 @@ describe.skipIf(!url)("postgres", () => {
         expect(isMockForgeError(err, "MFG_ERR_ATTEMPT_EXISTS")).toBe(true);
       } finally {
         await after.close();
+      }
+    });
+
+    it("counts a trace's calls atomically across handles (the fan-out budget) and forgets traces idle for long", async () => {
+      const prefix = `t${++n}_`;
+      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
+      try {
+        const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).traceCounts!.add("trc_x", T0)));
+        expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(await a.traceCounts!.add("trc_y", T0)).toBe(1);
+        // A handle that counts again long after prunes what is older than the keep time (in the background).
+        const c = await open(prefix);
+        try {
+          await c.traceCounts!.add("trc_z", T0 + TRACE_COUNT_KEEP_MS + 1);
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          try {
+            const left = async () => (await client.query(`SELECT trace_id FROM "${schema}"."${prefix}trace_counts" ORDER BY trace_id`)).rows.map((r) => r.trace_id);
+            await eventuallyTrue(async () => (await left()).length === 1);
+            expect(await left()).toEqual(["trc_z"]);
+          } finally {
+            await client.end();
+          }
+          expect(await c.traceCounts!.add("trc_x", T0 + TRACE_COUNT_KEEP_MS + 2)).toBe(1);
+        } finally {
+          await c.close();
+        }
+      } finally {
+        await Promise.all([a.close(), b.close()]);
       }
     });
 

@@ -10,6 +10,7 @@ import { createPostgresRuns } from "./postgres-runs.js";
 import { createPostgresMembers } from "./postgres-members.js";
 import { createPostgresSharedState } from "./postgres-shared-state.js";
 import { createPostgresSignals } from "./postgres-signals.js";
+import { createPostgresTraceCounts } from "./postgres-trace-counts.js";
 import { migratePostgres } from "./postgres-schema.js";
 
 /** Options of `createPostgresStorage`; all optional. */
@@ -83,6 +84,7 @@ export async function createPostgresStorage(url: string, opts: PostgresStorageOp
     members: createPostgresMembers(db, tables),
     signals,
     sharedState: createPostgresSharedState(db, tables),
+    traceCounts: createPostgresTraceCounts(db, tables, logger),
     async close() {
       if (closed) return;
       closed = true;

@@ -104,6 +104,7 @@ export function createSqliteStorage(path: string, opts: SqliteStorageOptions = {
     members: createMemoryMembers(),
     signals: null,
     sharedState: null,
+    traceCounts: null,
     async close() {
       if (closed) return;
       closed = true;
