@@ -1,4 +1,4 @@
-import type { RuleEngine } from "../rules/index.js";
+import { ruleRunFrom, type RuleEngine } from "../rules/index.js";
 import type { RunStore } from "../storage/ports.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { listScriptLogs } from "./script-logs.js";
@@ -16,7 +16,7 @@ export function runsHandlers(runs: RunStore, rules: Pick<RuleEngine, "stats">): 
           since: qtime(query, "since"),
           limit: qint(query, "limit", 100, 1, 10_000),
         })
-      ).map((r) => ({ id: r.id, [refParam]: r.refId, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, ...(r.data as object) })),
+      ).map((r) => ({ id: r.id, [refParam]: r.refId, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, ...(ruleRunFrom(r.data) as object) })),
     );
   return [
     { method: "GET", path: "/rules", handler: async () => ok(rules.stats()) },

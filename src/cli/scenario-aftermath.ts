@@ -7,7 +7,7 @@
 import type { RunningApp } from "../app.js";
 import { fromRunRecord, type ChainRun } from "../chains/index.js";
 import type { Clock } from "../core/clock.js";
-import type { RuleRun } from "../rules/rule-run.js";
+import { ruleRunFrom, type RuleRun } from "../rules/rule-run.js";
 import type { DeliveryRecord } from "../storage/ports.js";
 
 export interface Aftermath {
@@ -40,7 +40,7 @@ export async function collect(app: RunningApp, sinceMs: number, timedOut: boolea
   const ruleRecords = await storage.runs.list({ kind: "rule", since: sinceMs, limit: 1000 });
   const rules = await Promise.all(
     ruleRecords.reverse().map(async (r) => {
-      const run = r.data as RuleRun;
+      const run = ruleRunFrom(r.data);
       const chainRecord = run.chainRunId ? await storage.runs.get(run.chainRunId) : undefined;
       return { run, chain: chainRecord ? fromRunRecord(chainRecord) : null };
     }),

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { createApp } from "../app.js";
 import { systemClock } from "../core/clock.js";
 import { loadConfig } from "../config/index.js";
-import type { RuleRun } from "../rules/rule-run.js";
+import { ruleRunFrom, type RuleRun } from "../rules/rule-run.js";
 import type { ScenarioEvent, ScenarioReport } from "../scenarios/index.js";
 import type { DeliveryRecord } from "../storage/ports.js";
 import { adminCall, tokenOption } from "./admin-client.js";
@@ -111,7 +111,7 @@ async function remote(url: string, token: string | undefined, name: string, vari
     const deliveries = (await adminCall<DeliveryRecord[]>(url, "GET", `/deliveries?since=${report.startedAt}&limit=1000`, undefined, token)).filter((d) => d.mode === "queued");
     const busy = rules.some((r) => r.status === "running") || deliveries.some((d) => !FINISHED.has(d.status));
     if (!busy || systemClock.now() > until) {
-      return { report, after: { rules: rules.reverse().map((run) => ({ run, chain: null })), deliveries: deliveries.reverse(), timedOut: busy, timeoutMs } };
+      return { report, after: { rules: rules.reverse().map((run) => ({ run: ruleRunFrom(run), chain: null })), deliveries: deliveries.reverse(), timedOut: busy, timeoutMs } };
     }
     await systemClock.sleep(200);
   }

@@ -21,7 +21,8 @@ export function hookLine(h: HookResult): string {
 
 export function ruleLine(r: Aftermath["rules"][number]): string {
   const { run, chain } = r;
-  const what = run.chainId ? `  chain ${run.chainId}${chain ? ` ${chain.status}` : ""}` : run.deliveryId ? `  delivery ${run.deliveryId}` : "";
+  const ids = run.deliveryIds;
+  const what = run.chainId ? `  chain ${run.chainId}${chain ? ` ${chain.status}` : ""}` : ids.length ? `  deliver${ids.length === 1 ? "y" : "ies"} ${ids.join(", ")}` : "";
   const why = ruleFailed(r) ? failureOf(run.status, run.reason, chain) : run.status === "suppressed" && run.reason ? ` (${run.reason})` : "";
   return `  rule ${run.rule}: ${run.status}${what}  (${run.trigger.method} ${run.trigger.path} → ${run.trigger.status})${why}`;
 }

@@ -12,6 +12,7 @@ export type { RuleEngineOptions, RuleScriptRuntime, RuleServices } from "./rule-
 export { EXCHANGE_NAMES } from "./rule-exchange.js";
 export type { RuleExchange } from "./rule-exchange.js";
 export type { RuleRun, RuleRunStatus } from "./rule-run.js";
+export { ruleRunFrom } from "./rule-run.js";
 
 // Load-time checks (the config validator reports these with file positions).
 export { compileRules, compileRulesOrThrow } from "./compile-rules.js";

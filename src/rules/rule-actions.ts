@@ -16,7 +16,7 @@ import { actionScope, requestOf, type RuleExchange } from "./rule-exchange.js";
 import type { RuleRun } from "./rule-run.js";
 import type { RuleServices } from "./rule-services.js";
 
-export type RuleEffect = Partial<Pick<RuleRun, "chainId" | "chainRunId" | "chainStatus" | "deliveryId" | "script" | "error">> & {
+export type RuleEffect = Partial<Pick<RuleRun, "chainId" | "chainRunId" | "chainStatus" | "deliveryId" | "deliveryIds" | "script" | "error">> & {
   /** The action ran but what it started did not succeed. */
   failed?: boolean;
 };
@@ -51,7 +51,7 @@ async function outbound({ rule, action, exchange, trace, services, env }: RuleAc
     source: { kind: "rule", id: rule.name },
     trace,
   });
-  return { deliveryId: record.id };
+  return { deliveryId: record.id, deliveryIds: [record.id] };
 }
 
 export const RULE_ACTIONS: Executors = {
@@ -79,7 +79,7 @@ export const RULE_ACTIONS: Executors = {
       baseUrl: services.baseUrl,
       trace,
     });
-    return ids[0] ? { deliveryId: ids[0] } : {};
+    return { deliveryId: ids[0] ?? null, deliveryIds: ids };
   },
 
   async script({ rule, action, exchange, trace, services, signal }) {

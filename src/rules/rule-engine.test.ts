@@ -66,7 +66,7 @@ describe("rule engine: actions", () => {
     );
     expect(engine.evaluate(exchange({ trace: { traceId: "trc_a", depth: 2 } }))).toEqual(["big", "all_posts"]);
     const runs = await runsOf(fakes, engine);
-    expect(runs.map((r) => [r.status, r.deliveryId])).toEqual([["succeeded", "dlv_1"], ["succeeded", "dlv_2"]]);
+    expect(runs.map((r) => [r.status, r.deliveryId, r.deliveryIds])).toEqual([["succeeded", "dlv_1", ["dlv_1"]], ["succeeded", "dlv_2", ["dlv_2"]]]);
     expect(fakes.queued[0]).toMatchObject({
       request: { method: "POST", url: "https://hooks.test/big", headers: { "x-secret": "s3" }, body: { order: "ord_1", customer: "cust_1", at: "/api/orders" } },
       options: { source: { kind: "rule", id: "big" }, retry: { max_attempts: 2 }, traceId: "trc_a", traceDepth: 2 },

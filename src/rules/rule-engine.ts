@@ -120,6 +120,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       chainId: action.type === "execute_chain" ? action.chain_id : null,
       chainRunId: null,
       chainStatus: null,
+      deliveryIds: [],
       deliveryId: null,
       script: null,
       error: null,

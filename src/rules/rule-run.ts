@@ -25,9 +25,24 @@ export interface RuleRun {
   chainId: string | null;
   chainRunId: string | null;
   chainStatus: string | null;
-  /** http_request / webhook: the queued delivery. */
+  /**
+   * http_request / webhook / trigger_webhook: every delivery the action queued (one for a call,
+   * one per target for a webhook sent to every subscription), in the order queued.
+   */
+  deliveryIds: string[];
+  /** The first of `deliveryIds` (null when none): the only one runs recorded before there was a list. */
   deliveryId: string | null;
   /** script: what it logged and returned, and the calls it made. */
   script: { logs: { level: string; message: string }[]; returnValue: unknown; deliveries: string[] } | null;
   error: { code: string; message: string } | null;
+}
+
+/**
+ * A stored rule run's `data` as a `RuleRun`. Runs recorded before `deliveryIds` existed carry
+ * only `deliveryId`: their list is that one id, so readers need not tell the two shapes apart.
+ */
+export function ruleRunFrom(data: unknown): RuleRun {
+  const run = data as Omit<RuleRun, "deliveryIds"> & { deliveryIds?: unknown };
+  if (Array.isArray(run.deliveryIds)) return run as RuleRun;
+  return { ...run, deliveryIds: run.deliveryId ? [run.deliveryId] : [] };
 }
