@@ -62,7 +62,7 @@ module.exports = {
     only("chains", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "actions"], "chains run links through delivery and scripts through scripting."),
     only("scenarios", ["core", "expr", "template", "config", "delivery", "storage", "chains", "actions"], "chaos and hooks."),
     only("rules", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "chains", "actions"], "consistency rules."),
-    only("openapi", ["core", "expr", "template", "config", "delivery", "storage", "engine"], "specs plug into the engine's route table as route extensions."),
+    only("openapi", ["core", "expr", "template", "config", "delivery", "storage", "actions", "engine"], "specs plug into the engine's route table as route extensions; their calls are the one outbound call of actions/."),
     only("engine", ["core", "expr", "template", "config", "delivery", "storage", "scripting", "scenarios", "rules", "actions"], "handle(MockRequest) → MockResponse."),
     only("events", ["core", "delivery", "storage", "chains"], "lifecycle events and the events webhook."),
     only("cluster", ["core", "storage"], "membership and shared state over the storage ports."),

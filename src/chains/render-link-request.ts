@@ -2,12 +2,12 @@
  * Renders a link's request templates into what is sent (`OutboundRequest`) and what the run
  * record and `request.*` show. A string body is sent byte for byte; when it is JSON text it is
  * also parsed (so `{{request.body.customer_id}}` reads into it) and gets a JSON content type.
- * The body is rendered before the headers (the delivery module's `renderBodyThenHeaders`), so a
- * header template's `body` is the exact text sent: `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"`.
+ * The body is rendered before the headers (the one outbound call, `actions/outbound-call.ts`), so
+ * a header template's `body` is the exact text sent: `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"`.
  */
+import { renderCallTemplates } from "../actions/outbound-call.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { OutboundRequest } from "../delivery/types.js";
-import { renderBodyThenHeaders } from "../delivery/prepare-request.js";
 import type { LinkRequestRecord } from "./chain-run.js";
 import type { PreparedLink } from "./prepared-chain.js";
 
@@ -40,12 +40,6 @@ export interface RenderedLinkRequest {
   scope: RequestScope;
 }
 
-function text(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (v === undefined || v === null) return "";
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-
 /**
  * Renders method, URL, body, then headers over `scope`. Throws what the template evaluation
  * throws (the caller marks the link `render_error`).
@@ -55,17 +49,13 @@ function text(v: unknown): string {
  * r.outbound // { method: "POST", url: "http://127.0.0.1:3000/api/orders", headers: { "content-type": "application/json" }, body: { items: ["..."] } }
  */
 export function renderLinkRequest(link: PreparedLink, scope: Record<string, unknown>, env: EvalEnv, options: RenderLinkOptions = {}): RenderedLinkRequest {
-  const method = (text(link.method.render(scope, env)).trim() || "GET").toUpperCase();
-  const url = text(link.url.render(scope, env)).trim();
-  const where = { method, url, ...urlParts(url) };
-  const { body, headers } = renderBodyThenHeaders({ body: link.body, headers: link.headers }, scope, env, {
+  const { request: outbound, body } = renderCallTemplates(link, scope, env, {
     parseJsonText: true,
-    ...(options.selfIsRequest ? { headerScope: (b) => ({ request: { ...where, headers: {}, body: b.data ?? null } }) } : {}),
-  });
-  // The rendered value goes to the engine as it is: a string is sent byte for byte, a value is
-  // serialised with the same JSON.stringify, so the bytes sent are the text headers saw as `body`.
-  const outbound: OutboundRequest = { method, url, headers };
-  if (link.body !== null && body.value !== undefined) outbound.body = body.value;
+    ...(options.selfIsRequest ? { headerScope: (r, b) => ({ request: { ...r, ...urlParts(r.url), headers: {}, body: b.data ?? null } }) } : {}),
+  }, "GET");
+  const { method, url } = outbound;
+  const where = { method, url, ...urlParts(url) };
+  const headers = outbound.headers ?? {};
   const shown = body.data ?? null;
   return {
     outbound,

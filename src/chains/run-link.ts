@@ -4,6 +4,7 @@
  * onto the link's draft record as it goes, so a run that is cut short still shows how far the
  * link got.
  */
+import { callOptions } from "../actions/outbound-call.js";
 import type { Clock } from "../core/clock.js";
 import { describeError, isMockForgeError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
@@ -95,16 +96,9 @@ export async function runLink(link: PreparedLink, draft: LinkRun, run: LinkRunEn
   const req = link.config.request;
   let result: DeliveryResult;
   try {
-    result = await run.deliveries.send(rendered.outbound, {
-      source: { kind: "chain", id: run.chain.id },
-      ...(req.retry ? { retry: req.retry } : {}),
-      // Without its own, the engine signs with `webhooks.signing` when the config has one.
-      ...(req.signing ? { signing: req.signing } : {}),
-      ...(req.timeout_ms !== undefined ? { timeout_ms: req.timeout_ms } : {}),
-      traceId: run.traceId,
-      traceDepth: run.traceDepth,
-      signal: run.signal,
-    });
+    // Without its own signing, the engine signs with `webhooks.signing` when the config has one.
+    const options = callOptions(req, { source: { kind: "chain", id: run.chain.id }, trace: { traceId: run.traceId, depth: run.traceDepth } });
+    result = await run.deliveries.send(rendered.outbound, { ...options, signal: run.signal });
   } catch (e) {
     const err = describeError(e);
     return fail(isMockForgeError(e, "MFG_ERR_DELIVERY_ABORTED") ? "cancelled" : "request_error", err);

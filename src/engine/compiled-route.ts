@@ -1,5 +1,5 @@
-import { compileTemplate, compileCondition, jsonTextAsValue, type Template, type Condition } from "../template/index.js";
-import { compileRequestSpec, type RequestTemplate } from "../delivery/index.js";
+import { compileTemplate, jsonTextAsValue, type Template } from "../template/index.js";
+import { compileOutboundCall, type OutboundCall } from "../actions/outbound-call.js";
 import { MockForgeError } from "../core/errors.js";
 import { compileRouteVerify, type RouteVerifier } from "./route-verify.js";
 import { serializeBody } from "./serialize-body.js";
@@ -18,9 +18,8 @@ export interface RenderedResponse {
 
 export interface CompiledWebhook {
   config: RouteWebhookConfig;
-  /** The templated request, compiled once, rendered per exchange. */
-  request: RequestTemplate;
-  condition: Condition | null;
+  /** The call (templates and condition), compiled once, rendered per exchange. */
+  call: OutboundCall;
 }
 
 /** A response made once, as it goes on the wire (what `fixed` holds). */
@@ -134,8 +133,7 @@ export function compileRoute(config: RouteConfig, addedAtRunTime = false): Compi
     verify: config.verify ? compileRouteVerify(config.verify) : null,
     webhooks: (config.webhooks ?? []).map((w, i) => ({
       config: w,
-      request: compileRequestSpec(w, `routes[${id}].webhooks[${i}]`),
-      condition: w.condition ? compileConditionAt(w.condition, `routes[${id}].webhooks[${i}].condition`) : null,
+      call: compileOutboundCall(w, `routes[${id}].webhooks[${i}]`),
     })),
     script,
     templated,
@@ -144,16 +142,6 @@ export function compileRoute(config: RouteConfig, addedAtRunTime = false): Compi
     withContentType,
   };
 }
-
-function compileConditionAt(src: string, path: string): Condition {
-  try {
-    return compileCondition(src);
-  } catch (e) {
-    if (e && typeof e === "object" && "details" in e) (e as { details: Record<string, unknown> }).details.path ??= path;
-    throw e;
-  }
-}
-
 
 function toStatus(v: unknown): number {
   const n = renderedStatus(v);

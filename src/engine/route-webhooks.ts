@@ -1,3 +1,4 @@
+import { prepareCall, queuePrepared } from "../actions/outbound-call.js";
 import type { Deps } from "../core/deps.js";
 import type { EnvAccess } from "../core/env-access.js";
 import { describeError } from "../core/errors.js";
@@ -22,7 +23,8 @@ export interface RouteWebhookDeps {
  * `persistBeforeResponse`); with `after_response` it runs after the answer went out
  * (`persistAfterResponse`). A webhook that cannot even be rendered is logged with the route
  * and is not a storage failure; an invalid URL after rendering is handed to the delivery
- * engine, which records it as a failed delivery.
+ * engine, which records it as a failed delivery. The call itself is the one outbound call of
+ * `actions/outbound-call.ts`; only the scope, the source and the trace are the route's.
  */
 export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
   const { deps } = o;
@@ -40,25 +42,16 @@ export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
       env: o.env ? o.env.of(route.addedAtRunTime) : deps.env,
       base_url: o.baseUrl(),
     };
+    const origin = { source: { kind: "route", id: route.id }, trace: ex.trace };
     route.webhooks.forEach((w, i) => {
       const where = { route: route.id, webhook: i, request: req.id };
       try {
-        if (w.condition && !w.condition.evaluate(scope, env)) return;
-        const prepared = w.request.render(scope, env, { validateUrl: false });
-        const queued = o.deliveries
-          .enqueue(prepared, {
-            source: { kind: "route", id: route.id },
-            retry: w.config.retry,
-            signing: w.config.signing,
-            timeout_ms: w.config.timeout_ms,
-            delay_ms: w.config.delay_ms,
-            traceId: ex.trace.traceId,
-            traceDepth: ex.trace.depth,
-          })
-          .catch((e: unknown) => {
-            deps.logger.error({ ...where, err: describeError(e) }, "route webhook could not be queued");
-            throw e;
-          });
+        const rendered = prepareCall(w.call, scope, env, {});
+        if (!rendered) return;
+        const queued = queuePrepared(o.deliveries, w.call, rendered, origin).catch((e: unknown) => {
+          deps.logger.error({ ...where, err: describeError(e) }, "route webhook could not be queued");
+          throw e;
+        });
         stored.push(queued);
         ex.queued = (ex.queued ?? 0) + 1;
       } catch (e) {

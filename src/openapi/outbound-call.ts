@@ -2,11 +2,13 @@
  * One request MockForge sends for a spec (a callback or a triggered webhook), compiled once:
  * the payload (the spec's example or a sample, or the config's body template), headers, and
  * the overrides the spec cannot express (delay, condition, retry, signing, timeout). Queued in
- * the delivery engine, so it is durable, retried, signed and listed like every delivery.
+ * the delivery engine through the one outbound call of `actions/outbound-call.ts`, so it is
+ * durable, retried, signed, traced and listed like every delivery.
  */
 import type { CallbackOverride, WebhookOverride } from "../config/index.js";
 import type { Deps } from "../core/deps.js";
-import type { DeliveryEngine } from "../delivery/types.js";
+import { prepareCall, queuePrepared, type OutboundCall } from "../actions/outbound-call.js";
+import type { DeliveryEngine, OutboundRequest } from "../delivery/types.js";
 import type { EvalEnv } from "../expr/index.js";
 import { compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
 import { payloadFor } from "./sample-payload.js";
@@ -50,35 +52,38 @@ export interface SendContext {
   payload?: unknown;
 }
 
-/** Renders and queues the call; resolves once it is stored in the outbox. Null when its condition is false. */
-export async function queueCall(outbox: Outbox, call: CompiledCall, ctx: SendContext) {
-  const warnings: string[] = [];
-  const env: EvalEnv = { clock: ctx.deps.clock, random: ctx.deps.random, warn: (m) => warnings.push(m) };
-  if (call.condition && !call.condition.evaluate(ctx.scope, env)) return null;
-  let body = ctx.payload !== undefined ? ctx.payload : call.body ? call.body.render(ctx.scope, env) : call.payload;
+/**
+ * The spec's call as the one outbound call of `actions/`: its condition, its overrides as the
+ * delivery options, and a rendering of its own, since its payload and content type come from
+ * the spec (the URL is decided already: a runtime expression or a trigger's target).
+ */
+function asOutboundCall(call: CompiledCall, url: string, payload: unknown): OutboundCall {
+  return { fields: call.override, condition: call.condition, render: (scope, env) => ({ request: renderSpecRequest(call, url, payload, scope, env) }) };
+}
+
+function renderSpecRequest(call: CompiledCall, url: string, payload: unknown, scope: Record<string, unknown>, env: EvalEnv): OutboundRequest {
+  let body = payload !== undefined ? payload : call.body ? call.body.render(scope, env) : call.payload;
   const headers: Record<string, string> = {};
   if (body !== undefined) {
     headers["content-type"] = call.mediaType ?? (typeof body === "string" ? "text/plain" : "application/json");
     if (typeof body === "string" && /[/+]json(;|$)/i.test(headers["content-type"]) && !looksLikeJson(body)) body = JSON.stringify(body);
   }
   if (call.headers) {
-    const rendered = call.headers.render({ ...ctx.scope, body: body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body) }, env);
+    const rendered = call.headers.render({ ...scope, body: body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body) }, env);
     if (rendered && typeof rendered === "object") for (const [k, v] of Object.entries(rendered)) headers[k.toLowerCase()] = String(v);
   }
+  return { method: call.method, url, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/** Renders and queues the call; resolves once it is stored in the outbox. Null when its condition is false. */
+export async function queueCall(outbox: Outbox, call: CompiledCall, ctx: SendContext) {
+  const warnings: string[] = [];
+  const env: EvalEnv = { clock: ctx.deps.clock, random: ctx.deps.random, warn: (m) => warnings.push(m) };
+  const outbound = asOutboundCall(call, ctx.url, ctx.payload);
+  const rendered = prepareCall(outbound, ctx.scope, env, {});
+  if (!rendered) return null;
   if (warnings.length > 0) ctx.deps.logger.warn({ source: ctx.source, warnings }, "OpenAPI call templates referred to missing names (rendered empty)");
-  const o = call.override;
-  return outbox.enqueue(
-    { method: call.method, url: ctx.url, headers, ...(body !== undefined ? { body } : {}) },
-    {
-      source: ctx.source,
-      ...(o.retry ? { retry: o.retry } : {}),
-      ...(o.signing ? { signing: o.signing } : {}),
-      ...(o.timeout_ms ? { timeout_ms: o.timeout_ms } : {}),
-      ...("delay_ms" in o && o.delay_ms ? { delay_ms: o.delay_ms } : {}),
-      traceId: ctx.traceId ?? null,
-      traceDepth: ctx.traceDepth ?? 0,
-    },
-  );
+  return queuePrepared(outbox, outbound, rendered, { source: ctx.source, trace: { traceId: ctx.traceId ?? null, depth: ctx.traceDepth ?? 0 } });
 }
 
 function looksLikeJson(s: string): boolean {

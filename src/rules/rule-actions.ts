@@ -4,7 +4,7 @@
  * when the action could not be carried out; the engine records either.
  */
 import type { RuleActionConfig, RuleActionType } from "../config/schema/rules.js";
-import { queueCall } from "../actions/queue-call.js";
+import { queueActionCall } from "../actions/outbound-call.js";
 import { runChainAction } from "../actions/run-chain-action.js";
 import { triggerWebhookAction } from "../actions/trigger-webhook.js";
 import { MockForgeError } from "../core/errors.js";
@@ -41,13 +41,7 @@ async function outbound({ rule, action, exchange, trace, services, env }: RuleAc
   // body text, as for every outbound call, so `X-Sig: "{{hmac_sha256(env.SECRET, body)}}"` signs
   // what is sent; a header wanting the request's body writes `request.body`. Only this step
   // changes it: conditions keep SPEC §7's `body`.
-  const { record } = await queueCall({
-    templates: { url: t.url!, headers: t.headers!, body: t.body! },
-    call: action,
-    scope,
-    env,
-    baseUrl: services.baseUrl,
-    deliveries: services.deliveries,
+  const { record } = await queueActionCall(services.deliveries, { action, templates: { url: t.url!, headers: t.headers!, body: t.body! } }, scope, env, services.baseUrl, {
     source: { kind: "rule", id: rule.name },
     trace,
   });

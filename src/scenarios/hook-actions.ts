@@ -4,7 +4,7 @@
  * that into a recorded outcome.
  */
 import type { HookActionConfig, HookActionType } from "../config/schema/chaos.js";
-import { queueCall } from "../actions/queue-call.js";
+import { queueActionCall } from "../actions/outbound-call.js";
 import { runChainAction } from "../actions/run-chain-action.js";
 import { triggerWebhookAction } from "../actions/trigger-webhook.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -35,18 +35,12 @@ type Executors = { [T in HookActionType]: (input: ActionInput<Extract<HookAction
 export const ACTION_EXECUTORS: Executors = {
   async http_request({ action, hookName, ctx, services, env }) {
     const t = compileHookTemplates(action);
-    const { record, method, url } = await queueCall({
-      templates: { url: t.url!, headers: t.headers!, body: t.body! },
-      call: action,
-      scope: ctx.templateScope(services),
-      env,
-      baseUrl: services.baseUrl,
-      deliveries: services.deliveries,
+    const { record, request } = await queueActionCall(services.deliveries, { action, templates: { url: t.url!, headers: t.headers!, body: t.body! } }, ctx.templateScope(services), env, services.baseUrl, {
       source: { kind: "hook", id: hookName },
       trace: { traceId: ctx.traceId, depth: ctx.traceDepth },
     });
     ctx.deliveries.push(record.id);
-    return { deliveryId: record.id, detail: `${method} ${url} (queued)` };
+    return { deliveryId: record.id, detail: `${request.method} ${request.url} (queued)` };
   },
 
   async set_variable({ action, ctx, services, env }) {
