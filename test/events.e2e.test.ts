@@ -109,6 +109,29 @@ describe("the event bus over GET /__mockforge/events, and lifecycle webhooks", (
     }
   });
 
+  it("max_rate caps request.served per second and says how many it skipped; other types and other clients get every event", async () => {
+    const bad = await call(`${s.url}/__mockforge/events?max_rate=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("MFG_ERR_BAD_REQUEST");
+    const capped = await SseReader.open(`${s.url}/__mockforge/events?max_rate=5`);
+    const full = await SseReader.open(`${s.url}/__mockforge/events?types=request.served`);
+    try {
+      for (let i = 0; i < 40; i++) s.app.events.publish("request.served", { id: `req_cap_${i}`, method: "GET", path: "/cap", status: 200, routeId: null, durationMs: 0, bodyBytes: 0, traceId: null });
+      s.app.events.publish("rule.run", { runId: "run_cap", rule: "r", status: "succeeded" });
+      const [skipped] = await capped.waitFor((e) => e.event === "stream.skipped");
+      await full.waitFor((e) => e.event === "request.served" && e.data.id === "req_cap_39");
+      const served = capped.events.filter((e) => e.event === "request.served" && String(e.data.id).startsWith("req_cap_"));
+      // All 40 fell in one second: five sent, the other 35 counted in one event, none lost track of.
+      expect(served.map((e) => e.data.id)).toEqual(["req_cap_0", "req_cap_1", "req_cap_2", "req_cap_3", "req_cap_4"]);
+      expect(skipped!.data).toEqual({ type: "stream.skipped", eventType: "request.served", skipped: 35 });
+      expect(capped.events.some((e) => e.event === "rule.run" && e.data.runId === "run_cap")).toBe(true);
+      expect(full.events.filter((e) => String(e.data.id).startsWith("req_cap_"))).toHaveLength(40);
+    } finally {
+      capped.close();
+      full.close();
+    }
+  });
+
   it("drops a client that stops reading instead of buffering for it without bound", async () => {
     const port = new URL(s.url).port;
     const sock = connect(Number(port), "127.0.0.1");

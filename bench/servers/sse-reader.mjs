@@ -1,7 +1,7 @@
 // A dashboard's event stream reader in a process of its own, as a browser would be: reading in
 // the bench process took CPU from the load generator and was counted as the dashboard's cost.
 // Usage: node sse-reader.mjs <events url>. Prints READY once connected; on SIGTERM prints the
-// number of events read and exits.
+// number of events read (`stream.skipped` counts included) and exits.
 const url = process.argv[2];
 let events = 0;
 const res = await fetch(url);
@@ -18,5 +18,7 @@ const dec = new TextDecoder();
 for (;;) {
   const { done, value } = await reader.read();
   if (done) break;
-  events += dec.decode(value, { stream: true }).split("\nevent: ").length - 1;
+  const text = dec.decode(value, { stream: true });
+  events += text.split("\nevent: ").length - 1;
+  for (const m of text.matchAll(/"skipped":(\d+)/g)) events += Number(m[1]) - 1;
 }

@@ -6,6 +6,12 @@
  * reconnect. A comment line every `heartbeatMs` keeps proxies from closing an idle stream.
  * Every event passes the same redaction as every other admin answer (redact.ts): signing
  * secrets, tokens and credential header values never reach a stream client whole.
+ *
+ * `max_rate=N` caps the `request.served` events a client gets at N a second: past it, the rest
+ * of that second is counted, not serialized, and one `stream.skipped` event carries the count.
+ * A load test serves tens of thousands of requests a second, and a page that shows none of them
+ * (it shows an "n new events" counter then) should not make the server encode every one; the
+ * journal still holds each. Without `max_rate` a client gets every event.
  */
 import type { ServerResponse } from "node:http";
 import type { Clock, TimerHandle } from "../core/clock.js";
@@ -13,7 +19,7 @@ import { EVENT_TYPES, type EventBus, type EventType, type MockForgeEvent } from 
 import { MockForgeError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AdminRoute } from "./admin-types.js";
-import { qstr } from "./query-params.js";
+import { qint, qstr } from "./query-params.js";
 import { redactedJson } from "./redact.js";
 
 export interface EventStreamOptions {
@@ -42,12 +48,13 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
   const open = new Set<() => void>();
   let dropped = 0;
 
-  function attach(res: ServerResponse, types: readonly EventType[], reveal: boolean): void {
+  function attach(res: ServerResponse, types: readonly EventType[], reveal: boolean, maxRate: number | undefined): void {
     let queue: string[] = [];
     let queued = 0;
     let flushTimer: TimerHandle | undefined;
     let beat: TimerHandle | undefined;
     let closed = false;
+    const cap = maxRate === undefined ? undefined : servedRateCap(maxRate, (skipped) => push(`event: stream.skipped\ndata: ${JSON.stringify({ type: "stream.skipped", eventType: "request.served", skipped })}\n\n`), o.clock);
 
     const close = (why: "slow" | "shutdown" | "gone") => {
       if (closed) return;
@@ -56,6 +63,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       open.delete(shutdown);
       o.clock.clearTimeout(flushTimer);
       o.clock.clearTimeout(beat);
+      cap?.stop();
       queue = [];
       if (why === "slow") {
         dropped++;
@@ -80,12 +88,16 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       flush();
       beat = o.clock.setTimeout(heartbeat, heartbeatMs);
     };
-    const off = o.bus.subscribe((e: MockForgeEvent) => {
-      const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`;
+    const push = (text: string) => {
+      if (closed) return;
       queue.push(text);
       queued += text.length;
       if (queued + res.writableLength > max) close("slow");
       else flushTimer ??= o.clock.setTimeout(flush, 0);
+    };
+    const off = o.bus.subscribe((e: MockForgeEvent) => {
+      if (cap && e.type === "request.served" && !cap.take(e.time)) return;
+      push(`id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`);
     }, types);
     open.add(shutdown);
     res.on("close", () => close("gone"));
@@ -100,7 +112,8 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       path: "/events",
       handler: async ({ query }) => {
         const types = parseTypes(qstr(query, "types"));
-        return { status: 200, body: undefined, stream: (res, { reveal }) => attach(res, types, reveal) };
+        const maxRate = qstr(query, "max_rate") === undefined ? undefined : qint(query, "max_rate", 1, 1, 1_000_000);
+        return { status: 200, body: undefined, stream: (res, { reveal }) => attach(res, types, reveal, maxRate) };
       },
     },
     get clients() {
@@ -127,4 +140,35 @@ export function parseTypes(spec: string | undefined): EventType[] {
     matched.forEach((t) => out.add(t));
   }
   return [...out];
+}
+
+/**
+ * The `max_rate` counter of one client: `take(time)` says whether one more `request.served`
+ * event fits in the current one-second window (windows start at the first event after the
+ * last one ended). What does not fit is counted, and `skipped(n)` is called once when the
+ * window ends, so a client learns how many it missed within a second.
+ */
+function servedRateCap(max: number, skipped: (n: number) => void, clock: Clock) {
+  let windowEnd = 0;
+  let sent = 0;
+  let missed = 0;
+  let timer: TimerHandle | undefined;
+  const report = () => {
+    timer = undefined;
+    const n = missed;
+    missed = 0;
+    if (n > 0) skipped(n);
+  };
+  return {
+    take(time: number): boolean {
+      if (time >= windowEnd) {
+        windowEnd = time + 1000;
+        sent = 0;
+      }
+      if (++sent <= max) return true;
+      if (missed++ === 0) timer = clock.setTimeout(report, Math.max(0, windowEnd - time));
+      return false;
+    },
+    stop: () => clock.clearTimeout(timer),
+  };
 }

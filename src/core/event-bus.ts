@@ -91,6 +91,7 @@ export const EVENT_TYPES: readonly EventType[] = [
 export interface EventBus {
   /** True when some listener takes this type: check before building a costly payload. */
   wants(type: EventType): boolean;
+  /** `payload` becomes the event (gains `type`, `seq`, `time`): pass a fresh object. */
   publish<K extends EventType>(type: K, payload: EventPayloads[K]): void;
   /** Listens to `types` (all when omitted); returns the unsubscribe function. */
   subscribe(listener: EventListener, types?: readonly EventType[]): () => void;
@@ -114,10 +115,16 @@ export function createEventBus(o: { now: () => number; logger: Logger }): EventB
     publish(type, payload) {
       const listeners = byType.get(type)!;
       if (listeners.size === 0) return;
-      const event = { ...payload, type, seq: ++seq, time: o.now() } as MockForgeEvent;
+      // The payload becomes the event (every publisher passes a fresh literal): a dashboard pays
+      // this per request served, and a copy cost more than the rest of publishing. Never
+      // `{ ...payload, type }`: on Node 20 each property added after a spread costs ~1.5 µs.
+      const event = payload as unknown as { type: EventType; seq: number; time: number };
+      event.type = type;
+      event.seq = ++seq;
+      event.time = o.now();
       for (const l of listeners) {
         try {
-          l(event);
+          l(event as unknown as MockForgeEvent);
         } catch (e) {
           o.logger.error({ err: String(e), type }, "event listener failed");
         }

@@ -72,6 +72,12 @@ export function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+// Past this many served requests a second the feed only counts them ("n new events"), so the
+// server is asked to send no more and to count the rest (a `stream.skipped` event): encoding
+// every request of a load test for a page that shows none of them cost the server a third of
+// its throughput. 4 ticks a second of FLOOD_PER_TICK (live.js) is 600; the feed floods below it.
+const MAX_SERVED_PER_SECOND = 500;
+
 /**
  * Reads GET /events and calls `onEvents(batch)` with every parsed event of a network chunk
  * (one call per chunk, however many events it holds). Reconnects after a drop.
@@ -83,7 +89,7 @@ export function openEventStream(onEvents, onState) {
     while (!stopped) {
       ctrl = new AbortController();
       try {
-        const res = await fetch(`${BASE}/events`, { headers: headers(), signal: ctrl.signal });
+        const res = await fetch(`${BASE}/events?max_rate=${MAX_SERVED_PER_SECOND}`, { headers: headers(), signal: ctrl.signal });
         if (res.status === 401) {
           unauthorized();
           onState("down");

@@ -34,6 +34,8 @@ export function onTick(fn) {
 }
 
 let tickEvents = [];
+/** Served requests the server counted but did not send this tick (`stream.skipped`). */
+let tickSkipped = 0;
 let timer = null;
 let quietTicks = 0;
 
@@ -45,6 +47,10 @@ function rowOf(e) {
 
 function take(batch) {
   for (const e of batch) {
+    if (e.type === "stream.skipped") {
+      tickSkipped += e.skipped;
+      continue;
+    }
     if (e.delivery) live.deliveries.set(e.delivery.id, e.delivery);
     tickEvents.push(e);
   }
@@ -72,18 +78,20 @@ function merge(into, fresh) {
 function tick() {
   timer = null;
   const events = tickEvents;
+  const skipped = tickSkipped;
   tickEvents = [];
-  live.rate = Math.round((events.length * 1000) / TICK_MS);
+  tickSkipped = 0;
+  live.rate = Math.round(((events.length + skipped) * 1000) / TICK_MS);
   const rows = events.filter((e) => e.type === "request.served" || e.delivery).map(rowOf);
   const dedup = new Map();
   for (const r of rows) dedup.set(r.key, { ...dedup.get(r.key), ...r });
   const fresh = [...dedup.values()];
-  if (events.length > FLOOD_PER_TICK) {
+  if (skipped > 0 || events.length > FLOOD_PER_TICK) {
     live.flooding = true;
     quietTicks = 0;
   } else if (live.flooding && ++quietTicks >= 4) live.flooding = false;
   if (live.paused || live.flooding) {
-    live.pendingCount += fresh.length;
+    live.pendingCount += fresh.length + skipped;
     live.pending = fresh.reverse().concat(live.pending).slice(0, MAX_PENDING);
   } else if (fresh.length) live.rows = merge(live.rows, fresh);
   live.version++;
