@@ -30,6 +30,7 @@ import { ruleEvaluator, ruleEvaluatorBeforeResponse } from "./engine/rule-exchan
 import { advertisedHost, MOCKFORGE_VERSION } from "./cluster/member-address.js";
 import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";
+import { loadScriptSyntaxChecker } from "./scripting/index.js";
 import { openStorage } from "./storage/index.js";
 import type { OpenApiService } from "./openapi/index.js";
 import { refuseReceives, usesOpenApi } from "./openapi-seam.js";
@@ -122,6 +123,8 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
     const storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true });
     opened.storageClose = () => storage.close();
+    // A cluster member applies routes and chains other members changed, scripts included.
+    if (storage.sharedState) await loadScriptSyntaxChecker();
     const services = (opened.services = buildServices(config, deps, storage, { checked, env, baseUrl, events, self: { port: () => port, baseUrl: () => config.http.base_url }, ...(openapi ? { webhooks: openapi.events } : {}) }));
     const d = services.deliveries;
     opened.unwireEvents = wireEvents({ bus: events, onEntry: (fn) => services.recorder.onEntry(fn), deliveries: d, eventsUrl: config.webhooks.events_url, failingAfter: config.webhooks.events_failing_after, logger: deps.logger });

@@ -12,7 +12,7 @@ import { timedSignatureWarnings } from "./config/signing-warnings.js";
 import { isMockForgeError } from "./core/errors.js";
 import { compileRules } from "./rules/index.js";
 import { validateChaos } from "./scenarios/index.js";
-import { checkScriptSyntax } from "./scripting/index.js";
+import { checkScriptSyntax, loadScriptSyntaxChecker } from "./scripting/index.js";
 
 export interface CheckedDomain {
   chains: LoadedChain[];
@@ -24,6 +24,7 @@ export async function checkDomain(loaded: LoadedConfig, deps: Pick<Deps, "clock"
   const problems: ConfigProblem[] = [];
   let chains: LoadedChain[] = [];
   const warnings: string[] = [];
+  if (hasScripts(config)) await loadScriptSyntaxChecker();
   try {
     const out = await loadChains(config.chains, { dir: loaded.dir, source });
     chains = out.chains;
@@ -48,4 +49,13 @@ export async function checkDomain(loaded: LoadedConfig, deps: Pick<Deps, "clock"
   if (problems.length > 0) throw new ConfigError(problems);
   warnings.push(...timedSignatureWarnings(config.routes), ...logsShadowWarnings(config.routes, source));
   return { chains, warnings };
+}
+
+/** Whether the config itself holds a script to check (chain files load the checker themselves). */
+function hasScripts(config: LoadedConfig["config"]): boolean {
+  return (
+    config.routes.some((r) => r.script !== undefined) ||
+    config.intelligent_behavior.behavior_model.consistency_rules.some((r) => r.action.type === "script") ||
+    config.chains.some((c) => typeof c !== "string" && c.links.some((l) => l.scripting !== undefined))
+  );
 }

@@ -9,6 +9,13 @@
  * await mock.close();
  */
 
+import { loadScriptSyntaxChecker as loadChecker } from "./scripting/index.js";
+
+// A program using the package may check scripts synchronously (checkScriptSyntax, a rule engine
+// or a chain built in code): QuickJS loads with the package, as it always did. The CLI loads it
+// only for a config that has a script (issue 20, start time).
+await loadChecker();
+
 // Serving
 export { startServer } from "./start-server.js";
 export type { RunningServer, StartServerOptions, RequestWaitOptions } from "./start-server.js";
@@ -43,7 +50,7 @@ export { createRuleEngine } from "./rules/index.js";
 export type { RuleEngine, RuleExchange, RuleRun } from "./rules/index.js";
 
 // Scripts
-export { ScriptRuntime, checkScriptSyntax } from "./scripting/index.js";
+export { ScriptRuntime, checkScriptSyntax, loadScriptSyntaxChecker } from "./scripting/index.js";
 export type { ScriptInput, ScriptResult, ScriptLimits } from "./scripting/index.js";
 
 // Outbound delivery

@@ -8,6 +8,7 @@ import { MockForgeError } from "../core/errors.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 import { qint } from "./query-params.js";
 import { JSON_ONLY } from "./write-type.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
 
 /**
  * Chain bodies may also be YAML (a chain file as it is). Neither YAML type is one a browser sends
@@ -28,7 +29,9 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
     else registry().put(body as ChainConfig);
   });
   const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
-  const parse = (body: unknown, label: string, defaultId?: string): LoadedChain => {
+  const parse = async (body: unknown, label: string, defaultId?: string): Promise<LoadedChain> => {
+    // Every chain written here is checked like a file, scripts too: QuickJS loads on the first.
+    await loadScriptSyntaxChecker();
     const loaded = parseBody(body, label, defaultId);
     refuseUnlisted(loaded.chain.config, envAllowlist, label);
     return loaded;
@@ -45,7 +48,7 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
       path: "/chains",
       accepts: CHAIN_TYPES,
       handler: async ({ req }) => {
-        const { chain } = parse(req.body, "POST /__mockforge/chains");
+        const { chain } = await parse(req.body, "POST /__mockforge/chains");
         if (registry().has(chain.id)) registry().add(chain); // throws the duplicate error before anything is shared
         return ok(view(await shared.change("chain", chain.id, chain.config, () => registry().add(chain))), 201);
       },
@@ -56,7 +59,7 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
       path: "/chains/:id",
       accepts: CHAIN_TYPES,
       handler: async ({ req, params }) => {
-        const loaded = parse(req.body, `PUT /__mockforge/chains/${params.id}`, params.id);
+        const loaded = await parse(req.body, `PUT /__mockforge/chains/${params.id}`, params.id);
         if (loaded.chain.id !== params.id) {
           throw new MockForgeError("MFG_ERR_CHAIN_INVALID", `The body's id '${loaded.chain.id}' does not match the URL's '${params.id}'`);
         }
@@ -80,7 +83,7 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
       handler: async ({ req, params }) => {
         // With a body: check that chain without storing it; without: re-check the stored one.
         try {
-          const chain = req.rawBody.length > 0 ? parse(req.body, `POST /__mockforge/chains/${params.id}/validate`, params.id).chain : registry().get(params.id!);
+          const chain = req.rawBody.length > 0 ? (await parse(req.body, `POST /__mockforge/chains/${params.id}/validate`, params.id)).chain : registry().get(params.id!);
           return ok({ valid: true, id: chain.id, warnings: chain.warnings });
         } catch (e) {
           if (e instanceof MockForgeError && e.code !== "MFG_ERR_CHAIN_NOT_FOUND") return ok({ valid: false, ...e.toJSON() }, 422);

@@ -3,7 +3,7 @@ import { MockForgeError } from "../core/errors.js";
 import type { SharedState } from "../cluster/shared-state.js";
 import { checkRouteInput, newLogsShadowWarnings, routeIdOf, type RouteConfig } from "../config/index.js";
 import type { Logger } from "../core/logger.js";
-import { checkScriptSyntax } from "../scripting/index.js";
+import { checkScriptSyntax, loadScriptSyntaxChecker } from "../scripting/index.js";
 import type { RouteTable } from "../engine/route-table.js";
 import { ok, type AdminRoute } from "./admin-types.js";
 
@@ -23,10 +23,11 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
     else routes.put(body as RouteConfig);
     onChange(id, body === null ? null : (body as RouteConfig));
   });
-  const parse = (input: unknown, label: string): { route: RouteConfig; warnings: string[] } => {
+  const parse = async (input: unknown, label: string): Promise<{ route: RouteConfig; warnings: string[] }> => {
     const { route, warnings } = checkRouteInput(input, label);
     refuseUnlisted(route, envAllowlist, label);
     if (route.script) {
+      await loadScriptSyntaxChecker();
       const check = checkScriptSyntax(route.script);
       if (!check.ok) {
         throw new MockForgeError("MFG_ERR_SCRIPT_SYNTAX", `${label}: script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`, { path: "script" });
@@ -65,7 +66,7 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       path: "/routes",
       handler: async ({ req }) => {
         const label = "POST /__mockforge/routes";
-        const input = parse(req.body, label);
+        const input = await parse(req.body, label);
         const config = input.route;
         const id = routeIdOf(config);
         if (routes.get(id)) routes.add(config); // throws the duplicate error before anything is shared
@@ -80,7 +81,7 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       handler: async ({ req, params }) => {
         const input = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? { ...(req.body as object), id: params.id } : req.body;
         const label = `PUT /__mockforge/routes/${params.id}`;
-        const parsed = parse(input, label);
+        const parsed = await parse(input, label);
         const config = parsed.route;
         const warnings = await apply(params.id!, config, () => routes.put(config), label, parsed.warnings);
         const r = routes.get(params.id!)!;

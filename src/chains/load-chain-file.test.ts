@@ -5,6 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/index.js";
 import { chainIdFromFile, loadChainFile, parseChainText, parseChainValue } from "./load-chain-file.js";
 import { loadChains } from "./load-chains.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 /** The seed document's examples, kept in the repo as fixtures. */
 const SEED = path.join(import.meta.dirname, "..", "..", "test", "fixtures", "seed");

@@ -10,6 +10,7 @@ import { ConfigError, parseValueWithSchema, parseWithSchema, problemLine, readCo
 import { chainSchema, type ChainConfig } from "../config/schema/chains.js";
 import type { PreparedChain } from "./prepared-chain.js";
 import { validateChain, type ChainValidation, type ValidateChainOptions } from "./validate-chain.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
 
 export interface LoadedChain {
   chain: PreparedChain;
@@ -94,5 +95,7 @@ export function parseChainValue(value: unknown, label: string, options: ChainLoa
 export async function loadChainFile(file: string, options: ChainLoadOptions & { cwd?: string } = {}): Promise<LoadedChain> {
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
   const text = await readConfigFile(absolute, file, "Chain file", "check the path (relative paths in a config are relative to the config file's folder)");
+  // A superset test on the text (a comment naming one loads it too): the check itself is exact.
+  if (text.includes("_script")) await loadScriptSyntaxChecker();
   return parseChainText(text, file, options);
 }

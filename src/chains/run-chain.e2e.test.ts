@@ -10,13 +10,16 @@ import { ManualClock, systemClock, type Clock } from "../core/clock.js";
 import { memoryLogger } from "../core/logger.js";
 import { seededRandom } from "../core/random.js";
 import { createDeliveryEngine, type MockForgeDeliveryEngine } from "../delivery/index.js";
-import { ScriptRuntime } from "../scripting/index.js";
+import { ScriptRuntime, loadScriptSyntaxChecker } from "../scripting/index.js";
 import { createMemoryStorage } from "../storage/index.js";
 import type { Storage } from "../storage/ports.js";
 import type { ChainRun } from "./chain-run.js";
 import { parseChainText } from "./load-chain-file.js";
 import { runChain, type RunChainOptions } from "./run-chain.js";
 import { defaultAnswers, exampleHosts, seedChainText, startWorld, type FakeWorld, type WorldAnswer, type WorldHandler, type WorldRequest } from "./test-support/fake-world.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 /** The seed document's examples, kept in the repo as fixtures. */
 const SEED = path.join(import.meta.dirname, "..", "..", "test", "fixtures", "seed");

@@ -8,6 +8,10 @@ import type { ChainEvent } from "./chain-run.js";
 import type { LinkScriptRunner } from "./link-script-runner.js";
 import { runChain, type RunChainOptions } from "./run-chain.js";
 import { fakeDeliveries, type FakeDeliveries } from "./test-support/fake-deliveries.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 function link(id: string, more: Partial<ChainLinkConfig> = {}, request: Partial<ChainLinkConfig["request"]> = {}): ChainLinkConfig {
   return { ...more, request: { id, method: "POST", url: `http://svc.test/${id}`, ...request } };

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { ChainConfig, ChainLinkConfig } from "../config/schema/chains.js";
 import { isMockForgeError } from "../core/errors.js";
 import { prepareChain, validateChain } from "./validate-chain.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 function link(id: string, more: Partial<ChainLinkConfig> = {}, request: Partial<ChainLinkConfig["request"]> = {}): ChainLinkConfig {
   return { ...more, request: { id, method: "POST", url: `http://127.0.0.1:1/${id}`, ...request } };

@@ -9,6 +9,10 @@ import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
 import type { ChainRunner } from "../chains/chain-runner.js";
 import { exchange, ruleFakes } from "./test-support/rule-fakes.js";
+import { loadScriptSyntaxChecker } from "../scripting/index.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 const rule = (r: unknown): ConsistencyRuleConfig => consistencyRuleSchema.parse(r);
 const seedRules = () => {

@@ -9,10 +9,13 @@ import { systemClock } from "../core/clock.js";
 import { memoryLogger } from "../core/logger.js";
 import { systemRandom } from "../core/random.js";
 import { useLiveDelivery } from "../delivery/test-support/live-delivery.js";
-import { ScriptRuntime } from "../scripting/index.js";
+import { ScriptRuntime, loadScriptSyntaxChecker } from "../scripting/index.js";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
 import { exchange } from "./test-support/rule-fakes.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 const live = useLiveDelivery();
 let scripts: ScriptRuntime;

@@ -1,8 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../core/clock.js";
-import { checkScriptSyntax } from "./check-script-syntax.js";
+import { checkScriptSyntax, loadScriptSyntaxChecker } from "./check-script-syntax.js";
 import { ScriptRuntime } from "./script-runtime.js";
 import { recordingHttp } from "./test-support/recording-http.js";
+
+// These checks run synchronously here, with no entry point that loads QuickJS first.
+await loadScriptSyntaxChecker();
 
 describe("checkScriptSyntax", () => {
   it("accepts scripts with top-level await and return", () => {

@@ -25,6 +25,6 @@ export type {
 export { DEFAULT_SCRIPT_LIMITS, resolveLimits } from "./script-limits.js";
 
 // Config validation.
-export { checkScriptSyntax, type ScriptSyntaxCheck } from "./check-script-syntax.js";
+export { checkScriptSyntax, loadScriptSyntaxChecker, type ScriptSyntaxCheck } from "./check-script-syntax.js";
 
 export { allowedEnv, createScriptHttp, type ScriptHttpContext } from "./script-http-bridge.js";
