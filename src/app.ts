@@ -13,7 +13,7 @@ import { buildServices, type Services } from "./app-services.js";
 import { clusterStatus } from "./cluster/cluster-status.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
-import { ConfigError, webhookEventProblems, type LoadedConfig } from "./config/index.js";
+import type { LoadedConfig } from "./config/index.js";
 import { MockForgeError } from "./core/errors.js";
 import { defaultDeps, type Deps } from "./core/deps.js";
 import { createEnvAccess, type EnvAccess } from "./core/env-access.js";
@@ -95,7 +95,9 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   // from here on every service gets a view (issue 14, finding 5; docs/security.md).
   const env = createEnvAccess(given.env, { allowlist: config.env_allowlist, fileNames: loaded.envNames });
   const deps: Deps = { ...given, env: env.file };
-  const routes = new RouteTable(config.routes);
+  // A config loaded with `collectProblems` (serve) may hold routes the table refuses (a duplicate):
+  // `start()` refuses it with every problem at once, so the table must not throw the first here.
+  const routes = new RouteTable(loaded.problems?.length ? [] : config.routes);
   const events = createEventBus({ now: () => deps.clock.now(), logger: deps.logger });
   const base: AppBase = { deps, env, loaded, routes, events };
   const opened: Opened = {};
@@ -107,17 +109,18 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
 
   const start = async (): Promise<RunningApp> => {
     // Everything that can refuse the config runs before anything is opened or bound.
-    const checked = await checkDomain(loaded, deps);
+    // Specs load before storage opens, within the checks: a broken spec refuses the config like
+    // any config error, and `trigger_webhook` actions must name webhooks the specs define.
+    // Callbacks only fire once the outbox exists, so they reach it through `outbox`.
+    const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => opened.services!.deliveries.enqueue(...a) };
+    let openapi = null as OpenApiService | null; // set by the checks (a closure: no narrowing to null)
+    const checked = await checkDomain(loaded, deps, async () => {
+      openapi = await startOpenApi(loaded, routes, outbox, deps, baseUrl);
+      return openapi?.events.names() ?? [];
+    });
     for (const w of checked.warnings) deps.logger.warn(w);
     // Chain files are config files too: they may read the names they write.
     for (const c of checked.chains) env.addFileNames(envNamesIn(c.chain.config));
-    // Specs load before storage opens: a broken spec refuses the config like any config error.
-    // Callbacks only fire once the outbox exists, so they reach it through `outbox`.
-    const outbox = { enqueue: (...a: Parameters<DeliveryEngine["enqueue"]>) => opened.services!.deliveries.enqueue(...a) };
-    const openapi = await startOpenApi(loaded, routes, outbox, deps, baseUrl);
-    // `trigger_webhook` actions name webhooks of the specs just loaded: refuse unknown ones now.
-    const eventProblems = webhookEventProblems(config, openapi?.events.names() ?? [], loaded.source);
-    if (eventProblems.length > 0) throw new ConfigError(eventProblems);
     const host = options.host ?? config.http.host;
     const adminToken = options.adminToken ?? config.http.admin_token;
     checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });

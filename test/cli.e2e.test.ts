@@ -87,6 +87,56 @@ describe("mockforge serve", () => {
     expect(r.stdout + r.stderr).not.toMatch(/MockForge serving/);
   });
 
+  it("reports every load problem at once, as validate does: routes, rules, hooks and webhook events; exit 1", async () => {
+    // Before, serve stopped at the route problems; the rule and hook ones showed only after a fix and a restart.
+    const p = file(
+      "many-problems.yaml",
+      [
+        "routes:",
+        "  - path: /a",
+        '    response: { status: 200, body: "{{reqest.body.x}}" }',
+        "  - path: /a",
+        "    response: { status: 200 }",
+        "intelligent_behavior:",
+        "  behavior_model:",
+        "    consistency_rules:",
+        "      - name: broken",
+        '        condition: "path == "',
+        "        action: { type: execute_chain, chain_id: nope }",
+        "      - name: announce",
+        "        condition: \"path == '/a'\"",
+        "        action: { type: trigger_webhook, event: newPet }",
+        "chaos:",
+        "  scenarios:",
+        "    - name: s",
+        "      steps:",
+        "        - name: one",
+        "          request: { method: GET, url: /a }",
+        "          post_hooks:",
+        "            - name: h",
+        "              actions:",
+        "                - { type: execute_chain, chain_id: missing_chain }",
+        "",
+      ].join("\n"),
+    );
+    const [served, validated] = await Promise.all([runCli(["serve", "--config", p, "--port", "0", "--ephemeral"]), runCli(["validate", p])]);
+    expect(served.code).toBe(1);
+    expect(served.stdout + served.stderr).not.toMatch(/MockForge serving/);
+    const problems = (text: string) => text.split("\n").filter((l) => /^:\d/.test(l.slice(p.length)) && l.startsWith(p));
+    expect(problems(served.stderr).map((l) => /\[(MFG_ERR_\w+)\]$/.exec(l)?.[1])).toEqual([
+      "MFG_ERR_EXPR_MISSING_NAME",
+      "MFG_ERR_ROUTE_DUPLICATE",
+      "MFG_ERR_EXPR_SYNTAX",
+      "MFG_ERR_CHAIN_NOT_FOUND",
+      "MFG_ERR_OPENAPI_UNKNOWN_EVENT",
+      "MFG_ERR_CHAIN_NOT_FOUND",
+    ]);
+    expect(served.stderr).toContain(`${p}: 6 problems`);
+    // One path: the same report, line for line.
+    expect(problems(served.stderr)).toEqual(problems(validated.stderr));
+    expect(validated.code).toBe(1);
+  });
+
   it("says so, and exits 1, when the port is taken", async () => {
     const { createServer } = await import("node:net");
     const blocker = createServer();

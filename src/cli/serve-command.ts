@@ -88,7 +88,7 @@ interface ServeOptions {
 
 /** The config file, or none when only `--openapi` specs are served; `--openapi` specs are added to it. */
 async function loadServeConfig(opts: ServeOptions, configIsDefault: boolean): Promise<LoadedConfig> {
-  const loaded = opts.openapi.length > 0 && configIsDefault ? parseConfigText("{}\n", "(--openapi)", { dir: process.cwd() }) : await loadConfig(opts.config);
+  const loaded = opts.openapi.length > 0 && configIsDefault ? parseConfigText("{}\n", "(--openapi)", { dir: process.cwd() }) : await loadConfig(opts.config, { collectProblems: true });
   for (const spec of opts.openapi) {
     const parsed = openapiSpecSchema.safeParse({ spec: resolve(spec), lenient: opts.openapiLenient === true, validation: opts.openapiValidation, base_path: opts.openapiBasePath });
     if (!parsed.success) throw new MockForgeError("MFG_ERR_CONFIG_INVALID", `--openapi ${spec}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, { hint: "--openapi-validation is off, warn or enforce" });

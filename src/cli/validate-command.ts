@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { ConfigError, loadConfig, webhookEventProblems, type LoadedConfig } from "../config/index.js";
+import { ConfigError, loadConfig, type LoadedConfig } from "../config/index.js";
 import { defaultDeps } from "../core/deps.js";
 import { MockForgeError } from "../core/errors.js";
 import { checkDomain } from "../domain-checks.js";
@@ -12,16 +12,10 @@ export function validateCommand(): Command {
     .argument("[file]", "config file", "mockforge.yaml")
     .action(async (file: string) => {
       try {
+        // The checks serve runs at start, in one report: routes, domains, and the events of the
+        // specs (loaded as serve loads them).
         const loaded = await loadConfig(file, { collectProblems: true });
-        const checked = await checkDomain(loaded, defaultDeps()).catch((e: unknown) => {
-          // Route and domain problems in one report (serve stops at the first group).
-          throw e instanceof ConfigError && loaded.problems?.length ? new ConfigError([...loaded.problems, ...e.problems]) : e;
-        });
-        if (loaded.problems?.length) throw new ConfigError(loaded.problems);
-        // What serve checks once the specs are loaded: a spec that does not load, and
-        // `trigger_webhook` events no loaded spec defines.
-        const events = webhookEventProblems(loaded.config, await specWebhookNames(loaded), loaded.source);
-        if (events.length > 0) throw new ConfigError(events);
+        const checked = await checkDomain(loaded, defaultDeps(), () => specWebhookNames(loaded));
         for (const w of [...loaded.warnings, ...checked.warnings]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`${loaded.file}: OK (${loaded.config.routes.length} routes, ${checked.chains.length} chains, ${loaded.config.chaos.scenarios.length} scenarios, ${loaded.config.intelligent_behavior.behavior_model.consistency_rules.length} rules)\n`);
       } catch (e) {
