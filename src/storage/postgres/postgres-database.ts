@@ -63,9 +63,13 @@ export class PgDatabase {
     this.pool.on("error", (e) => logger.error({ err: e }, "postgres storage: idle connection failed"));
   }
 
-  async query(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+  /**
+   * Runs one statement on a pooled connection. With `name`, it is a named prepared statement:
+   * parsed once per connection, then only bound and run (the name must always go with the same text).
+   */
+  async query(sql: string, params: readonly unknown[] = [], name?: string): Promise<{ rows: Row[]; rowCount: number }> {
     try {
-      const r = await this.pool.query(sql, params as unknown[]);
+      const r = await (name === undefined ? this.pool.query(sql, params as unknown[]) : this.pool.query({ name, text: sql, values: params as unknown[] }));
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
     } catch (e) {
       throw pgFailure("run a query", e);

@@ -5,6 +5,7 @@ import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isPgUniqueViolation, type PgDatabase, type PgTables } from "./postgres-database.js";
+import { OUTCOME_FIELDS, PgOutboxBatcher, type SingleWrites } from "./postgres-outbox-batch.js";
 
 const DIALECT = { boolAsInt: false, replaceNul: true };
 const COLS = columnList(DELIVERY_COLUMNS);
@@ -37,31 +38,13 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
   const requeueSql = `UPDATE ${D} SET status = 'pending', next_attempt_at = $1, updated_at = $1, lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight'`;
   const doomed = `SELECT id FROM ${D} WHERE status IN (${FINISHED}) ORDER BY created_at DESC, seq DESC OFFSET $1`;
 
+  const single = singleWrites(db, t);
+  const batch = new PgOutboxBatcher(db, t, DIALECT, single);
+
   return {
     readsSeeIssuedWrites: false,
-    async insert(d) {
-      try {
-        await db.query(
-          `INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`,
-          [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)],
-        );
-      } catch (e) {
-        throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
-      }
-    },
-    async update(id, patch) {
-      const where = new SqlWhere(POSTGRES_PARAMS);
-      const sets: string[] = [];
-      for (const c of DELIVERY_COLUMNS) {
-        const value = (patch as Partial<DeliveryRecord>)[c.field];
-        if (c.field === "id" || value === undefined) continue;
-        sets.push(`${c.column} = ${where.bind(encodeValue(value, c.codec, DIALECT))}`);
-      }
-      if (patch.request !== undefined) sets.push(`${DELIVERY_URL_COLUMN} = ${where.bind(patch.request.url)}`);
-      if (sets.length === 0) return;
-      where.add("id = {}", id);
-      await db.query(`UPDATE ${D} SET ${sets.join(", ")} ${where}`, where.params);
-    },
+    insert: (d) => batch.insert(d),
+    update: (id, patch) => (isOutcome(patch) ? batch.update(id, patch) : single.update(id, patch)),
     async get(id) {
       const { rows } = await db.query(`SELECT ${COLS} FROM ${D} WHERE id = $1`, [id]);
       return rows[0] ? toRecord(rows[0]) : undefined;
@@ -92,13 +75,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
         throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
       }
     },
-    async addAttempt(a) {
-      try {
-        await db.query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
-      } catch (e) {
-        throw isPgUniqueViolation(e) ? duplicateAttempt(a.deliveryId, a.number) : e;
-      }
-    },
+    addAttempt: (a) => batch.addAttempt(a),
     async attempts(deliveryId) {
       const { rows } = await db.query(`SELECT ${ATT_COLS} FROM ${A} WHERE delivery_id = $1 ORDER BY number, started_at`, [deliveryId]);
       return rows.map((r) => fromRow(r, ATTEMPT_COLUMNS));
@@ -139,6 +116,47 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       const sql = `WITH doomed AS (${doomed}), gone AS (DELETE FROM ${A} WHERE delivery_id IN (SELECT id FROM doomed))
         DELETE FROM ${D} WHERE id IN (SELECT id FROM doomed)`;
       return (await db.query(sql, [pruneKeep(max)])).rowCount;
+    },
+  };
+}
+
+/** Whether `patch` is an attempt's outcome (see OUTCOME_FIELDS), which the batcher can write with others. */
+function isOutcome(patch: Partial<Omit<DeliveryRecord, "id">>): patch is Pick<DeliveryRecord, (typeof OUTCOME_FIELDS)[number]> {
+  const keys = Object.keys(patch);
+  return keys.length === OUTCOME_FIELDS.length && OUTCOME_FIELDS.every((f) => (patch as Record<string, unknown>)[f] !== undefined);
+}
+
+/** One statement per write: the path of a write alone, and of each write of a batch that failed. */
+function singleWrites(db: PgDatabase, t: PgTables): SingleWrites {
+  const insertSql = `INSERT INTO ${t.deliveries} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`;
+  const attemptSql = `INSERT INTO ${t.attempts} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`;
+  return {
+    async insert(d) {
+      try {
+        await db.query(insertSql, [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)]);
+      } catch (e) {
+        throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
+      }
+    },
+    async addAttempt(a) {
+      try {
+        await db.query(attemptSql, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+      } catch (e) {
+        throw isPgUniqueViolation(e) ? duplicateAttempt(a.deliveryId, a.number) : e;
+      }
+    },
+    async update(id, patch) {
+      const where = new SqlWhere(POSTGRES_PARAMS);
+      const sets: string[] = [];
+      for (const c of DELIVERY_COLUMNS) {
+        const value = (patch as Partial<DeliveryRecord>)[c.field];
+        if (c.field === "id" || value === undefined) continue;
+        sets.push(`${c.column} = ${where.bind(encodeValue(value, c.codec, DIALECT))}`);
+      }
+      if (patch.request !== undefined) sets.push(`${DELIVERY_URL_COLUMN} = ${where.bind(patch.request.url)}`);
+      if (sets.length === 0) return;
+      where.add("id = {}", id);
+      await db.query(`UPDATE ${t.deliveries} SET ${sets.join(", ")} ${where}`, where.params);
     },
   };
 }
