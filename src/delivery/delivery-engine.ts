@@ -110,8 +110,10 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
 
   async function finish(record: DeliveryRecord, patch: Partial<DeliveryRecord>): Promise<DeliveryRecord> {
     // Out of flight: no lease any more.
-    const next = { ...record, ...patch, leaseOwner: null, leaseUntil: null, updatedAt: clock.now() };
-    await store.update(record.id, { ...patch, leaseOwner: null, leaseUntil: null, updatedAt: next.updatedAt });
+    // Object.assign, not spreads, on this path: see "Object spreads" in docs/performance.md.
+    const out = { leaseOwner: null, leaseUntil: null, updatedAt: clock.now() };
+    const next: DeliveryRecord = Object.assign({}, record, patch, out);
+    await store.update(record.id, Object.assign({}, patch, out));
     changed(next);
     return next;
   }
@@ -158,9 +160,13 @@ export function createDeliveryEngine(o: DeliveryEngineOptions): MockForgeDeliver
     const immediate = delayMs <= 0 && dispatcher.tryReserve();
     const lease = leases.lease();
     // Stored as in flight when this process sends it right away, so no other sweeper claims it.
-    const rec: DeliveryRecord = immediate
-      ? { ...record, status: "in_flight", nextAttemptAt: null, leaseOwner: lease.owner, leaseUntil: lease.until }
-      : { ...record, status: "pending", nextAttemptAt: now + Math.max(0, delayMs), leaseOwner: null, leaseUntil: null };
+    const rec: DeliveryRecord = Object.assign(
+      {},
+      record,
+      immediate
+        ? { status: "in_flight" as const, nextAttemptAt: null, leaseOwner: lease.owner, leaseUntil: lease.until }
+        : { status: "pending" as const, nextAttemptAt: now + Math.max(0, delayMs), leaseOwner: null, leaseUntil: null },
+    );
     const stored = store.insert(rec);
     // Under `persist: before_response` (the default) a row that cannot be stored makes the
     // caller answer 503 ("not accepted, retry"), so nothing may be sent before the commit: a

@@ -35,7 +35,8 @@ export function storeOptions(options: DeliveryOptions, mode: DeliveryMode, defau
 /** Reads a record's options defensively: records written by an older version may lack fields. */
 export function readOptions(record: DeliveryRecord, defaults: DeliveryDefaults): StoredDeliveryOptions {
   const o = (record.options ?? {}) as Partial<StoredDeliveryOptions>;
-  return { ...o, policy: o.policy ?? resolvePolicy(o.retry, record.mode, defaults.retry) };
+  if (o.policy) return o as StoredDeliveryOptions;
+  return Object.assign({}, o, { policy: resolvePolicy(o.retry, record.mode, defaults.retry) }) as StoredDeliveryOptions;
 }
 
 /** What one attempt runs with. `webhooks.signing` signs every call that brings no signing of its own. */

@@ -46,7 +46,7 @@ export function requestAsSent(record: DeliveryRecord, signing: SigningOptions | 
   const { signed, extra } = attemptHeaders(signing, record.webhookId, nowMs, record.request.body ?? "", env);
   for (const [k, v] of Object.entries(extra)) if (findHeader(headers, k) === undefined) headers[k] = v;
   for (const [k, v] of Object.entries(signed)) setHeader(headers, k, v);
-  return { ...record.request, headers };
+  return Object.assign({}, record.request, { headers });
 }
 
 /**

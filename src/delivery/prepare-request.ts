@@ -94,7 +94,7 @@ export function renderBodyThenHeaders(
   const headers: Record<string, string> = {};
   if (templates.headers) {
     // `body` last: whatever the caller's scope calls `body`, a header template signs the wire text.
-    const headerScope = { ...scope, ...(options.headerScope ? options.headerScope(body) : {}), body: body.text ?? "" };
+    const headerScope = Object.assign({}, scope, options.headerScope?.(body), { body: body.text ?? "" });
     const out = templates.headers.render(headerScope, env);
     if (out && typeof out === "object") for (const [k, v] of Object.entries(out)) headers[k] = headerText(v);
   }

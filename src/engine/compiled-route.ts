@@ -109,7 +109,7 @@ export function compileRoute(config: RouteConfig, addedAtRunTime = false): Compi
   const withType = new Map<string, Record<string, string>>();
   const withContentType = (h: Record<string, string>, contentType: string | null): Record<string, string> => {
     if (!contentType || h["content-type"]) return h;
-    if (h !== constantHeaders) return { ...h, "content-type": contentType };
+    if (h !== constantHeaders) return Object.assign({}, h, { "content-type": contentType });
     let merged = withType.get(contentType);
     if (!merged) withType.set(contentType, (merged = { ...h, "content-type": contentType }));
     return merged;

@@ -81,15 +81,16 @@ export interface SchemeHeaders {
  */
 export function signScheme(def: SchemeDef, input: SignInput): SchemeHeaders {
   checkSecrets(def, input.secrets);
-  const vars: Record<string, string> = { ...input.fields, ...timeVars(input.id, input.nowMs) };
-  const payload = fill(def.payload, { ...vars, body: input.body });
+  // Object.assign, not spreads: this runs per attempt (see "Object spreads" in docs/performance.md).
+  const vars: Record<string, string> = Object.assign({}, input.fields, timeVars(input.id, input.nowMs));
+  const payload = fill(def.payload, Object.assign({}, vars, { body: input.body }));
   const keys = input.secrets.map((s) => keyBytes(def.key, s));
   const signed: Record<string, string> = {};
   if (def.idHeader) signed[def.idHeader] = input.id;
   if (def.timestampHeader) signed[def.timestampHeader] = vars.timestamp!;
   for (const h of def.signatures) {
     const signatures = keys.map((k) => fill(h.item, { signature: digest(h, k, payload) })).join(h.separator);
-    signed[h.name] = fill(h.value, { ...vars, signatures });
+    signed[h.name] = fill(h.value, Object.assign({}, vars, { signatures }));
   }
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(def.headers)) extra[name] = fill(value, vars);

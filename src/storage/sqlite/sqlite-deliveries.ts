@@ -13,6 +13,10 @@ const ATT_COLS = columnList(ATTEMPT_COLUMNS);
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const FINISHED = FINISHED_DELIVERY_STATUSES.map((s) => `'${s}'`).join(", ");
 const toRecord = (r: Record<string, unknown>) => fromRow(r, DELIVERY_COLUMNS);
+// Built once: a statement is looked up by its text, and building that text per write (and
+// hashing a new string) showed in the outbox's profile.
+const INSERT_DELIVERY = `INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`;
+const INSERT_ATTEMPT = `INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`;
 const REQUEUE = "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight'";
 
 /**
@@ -28,7 +32,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
     async insert(d) {
       const params = [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url];
       try {
-        await writes.write(() => db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, params));
+        await writes.write(() => db.run(INSERT_DELIVERY, params));
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
       }
@@ -75,8 +79,8 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
       try {
         // One savepoint in the batch's transaction: the delivery and its attempts, or nothing.
         await writes.write(() => {
-          db.run(`INSERT INTO deliveries (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url]);
-          for (const a of list) db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
+          db.run(INSERT_DELIVERY, [...toParams(d, DELIVERY_COLUMNS, DIALECT), d.request.url]);
+          for (const a of list) db.run(INSERT_ATTEMPT, toParams(a, ATTEMPT_COLUMNS, DIALECT));
         });
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateDelivery(d.id) : e;
@@ -85,7 +89,7 @@ export function createSqliteDeliveries(db: SqliteDatabase): DeliveryStore {
     async addAttempt(a) {
       const params = toParams(a, ATTEMPT_COLUMNS, DIALECT);
       try {
-        await writes.write(() => db.run(`INSERT INTO attempts (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, params));
+        await writes.write(() => db.run(INSERT_ATTEMPT, params));
       } catch (e) {
         throw isSqliteConstraint(e) ? duplicateAttempt(a.deliveryId, a.number) : e;
       }

@@ -33,4 +33,20 @@ describe("write batcher", () => {
     await expect(dup).rejects.toThrow();
     db.close();
   });
+
+  it("leaves nothing of a write that failed half-way, and commits the rest of its batch", async () => {
+    const db = open();
+    const batcher = new WriteBatcher(db);
+    const first = batcher.write(() => db.run("INSERT INTO t (v) VALUES (1)"));
+    const half = batcher.write(() => {
+      db.run("INSERT INTO t (v) VALUES (2)");
+      db.run("INSERT INTO t (v) VALUES (1)"); // duplicate: this write fails after its first row
+    });
+    const last = batcher.write(() => db.run("INSERT INTO t (v) VALUES (3)"));
+    await expect(first).resolves.toBe(1);
+    await expect(half).rejects.toThrow();
+    await expect(last).resolves.toBe(1);
+    expect(db.all("SELECT v FROM t ORDER BY v").map((r) => Number(r.v))).toEqual([1, 3]);
+    db.close();
+  });
 });
