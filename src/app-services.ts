@@ -10,7 +10,7 @@ import type { ChainRun, ChainRegistry } from "./chains/index.js";
 import { createChainRegistry, runChain } from "./chains/index.js";
 import type { MockForgeConfig } from "./config/index.js";
 import type { Deps } from "./core/deps.js";
-import { scriptEnvOf, type EnvAccess } from "./core/env-access.js";
+import type { EnvAccess } from "./core/env-access.js";
 import type { EventBus } from "./core/event-bus.js";
 import type { WebhookTrigger } from "./actions/trigger-webhook.js";
 import { publishChainEvent } from "./events/chain-events.js";
@@ -35,8 +35,6 @@ export interface Services {
   runChain(chainId: string, request: ChainRunRequest & { onEvent?: Parameters<typeof runChain>[1]["onEvent"] }): Promise<ChainRun>;
   /** The sandbox, created on first use. */
   scripts(): ScriptRuntime;
-  /** `mockforge.env` for a script loaded from the config files, or added at run time (core/env-access.ts). */
-  scriptEnv(addedAtRunTime: boolean): Record<string, string>;
   faults: FaultController;
   rules: RuleEngine;
   scenarios: ScenarioManager;
@@ -103,7 +101,6 @@ function createDomainServices(o: DomainDeps): DomainServices {
   const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: o.env.file };
   // Hooks and rules may send the specs' webhooks (`trigger_webhook`); chains do not.
   const webhooks = o.webhooks ? { webhooks: o.webhooks } : {};
-  const scriptEnv = (addedAtRunTime: boolean) => scriptEnvOf(o.env.of(addedAtRunTime));
   let runtime: ScriptRuntime | null = null;
   const scripts = () =>
     (runtime ??= new ScriptRuntime({
@@ -147,7 +144,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
             },
           }
         : {}),
-      ...(chain.hasScripts ? { scripts: { runtime: scripts(), envAllowlist: Object.keys(env) } } : {}),
+      ...(chain.hasScripts ? { scripts: { runtime: scripts() } } : {}),
     });
     running.add(p);
     void p.finally(() => running.delete(p)).catch(() => {});
@@ -167,7 +164,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
       chains: { run: chainRunner },
       ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
       runs,
-      scriptEnv: scriptEnv(false),
+      scriptEnv: o.env.file,
       get baseUrl() {
         return o.baseUrl();
       },
@@ -191,7 +188,6 @@ function createDomainServices(o: DomainDeps): DomainServices {
     chains,
     runChain: chainRunner,
     scripts,
-    scriptEnv,
     faults,
     rules,
     scenarios,

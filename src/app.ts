@@ -214,7 +214,7 @@ function buildEngine(app: AppBase, services: Services, openapi: OpenApiService |
   const config = app.loaded.config;
   const d = services.deliveries;
   // Always on: routes with webhooks can be added at run time through the admin API.
-  const webhooks = routeWebhookFirer({ deliveries: d, deps, env, baseUrl });
+  const webhooks = routeWebhookFirer({ deliveries: d, deps, baseUrl });
   const persistFirst = config.webhooks.persist === "before_response";
   const afterResponse: AfterResponse[] = persistFirst ? [] : [persistAfterResponse(webhooks)];
   if (services.rules.size > 0 && !persistFirst) afterResponse.push(ruleEvaluator(services.rules));
@@ -228,7 +228,7 @@ function buildEngine(app: AppBase, services: Services, openapi: OpenApiService |
     baseUrl,
     maxTraceDepth: config.webhooks.max_trace_depth,
     decideFault: (method, path, routeId) => services.faults.decide(method, path, routeId),
-    runRouteScript: routeScriptRunner({ scripts: services.scripts, scriptEnv: (route) => services.scriptEnv(route.addedAtRunTime), deliveries: d, runs: services.storage.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
+    runRouteScript: routeScriptRunner({ scripts: services.scripts, deliveries: d, runs: services.storage.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
     afterResponse,
     ...(accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
     beforeResponse: persistFirst ? [webhooks, ...(services.rules.size > 0 ? [ruleEvaluatorBeforeResponse(services.rules)] : [])] : [],

@@ -142,3 +142,39 @@ describe("scripting.env_allowlist, the old key", () => {
     }
   });
 });
+
+describe("one live env view for every script", () => {
+  it("a consistency rule's script reads a variable's current value, like a route's script (it read a copy made at start)", async () => {
+    const rx = await new Receiver().start();
+    const env = { RULE_TOKEN: "first" };
+    const yaml = `
+routes:
+  - path: /orders
+    method: POST
+    response: { status: 201, body: { ok: true } }
+  - path: /route-token
+    script: "mockforge.response.body = { token: mockforge.env.RULE_TOKEN };"
+intelligent_behavior:
+  behavior_model:
+    consistency_rules:
+      - name: tell
+        condition: "path == '/orders'"
+        action:
+          type: script
+          script: "await mockforge.http.post('${rx.url}/rule-env', { token: mockforge.env.RULE_TOKEN, keys: Object.keys(mockforge.env) });"
+`;
+    const s = await startFromText(yaml, { env });
+    try {
+      expect((await call(`${s.url}/orders`, { body: {} })).status).toBe(201);
+      expect((await rx.waitFor((r) => r.path === "/rule-env"))[0]!.body).toEqual({ token: "first", keys: ["RULE_TOKEN"] });
+      env.RULE_TOKEN = "rotated";
+      expect((await call(`${s.url}/route-token`)).body).toEqual({ token: "rotated" });
+      expect((await call(`${s.url}/orders`, { body: {} })).status).toBe(201);
+      const sent = await rx.waitFor((r) => r.path === "/rule-env", 2);
+      expect(sent[1]!.body).toEqual({ token: "rotated", keys: ["RULE_TOKEN"] });
+    } finally {
+      await s.close();
+      await rx.stop();
+    }
+  });
+});

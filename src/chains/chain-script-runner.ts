@@ -4,19 +4,20 @@
  * engine (source `script`, the run's trace) and maps the result back for the executor.
  */
 import type { DeliveryEngine } from "../delivery/types.js";
-import { allowedEnv, createScriptHttp, type ScriptRuntime } from "../scripting/index.js";
+import { pickEnv, type EnvRecord } from "../core/env-access.js";
+import { createScriptHttp, type ScriptRuntime } from "../scripting/index.js";
 import type { LinkScriptRunner } from "./link-script-runner.js";
 
 /** What a caller of `runChain` gives to run scripts. */
 export interface ChainScripts {
   runtime: ScriptRuntime;
-  /** Environment variable names scripts may read as `mockforge.env.X` (SPEC §6). */
-  envAllowlist: readonly string[];
+  /** Environment variable names scripts may read as `mockforge.env.X` (SPEC §6); absent: the run's `env` as given (a server's env view, filtered already). */
+  envAllowlist?: readonly string[];
 }
 
 export interface ChainScriptContext {
   deliveries: DeliveryEngine;
-  env: Record<string, string | undefined>;
+  env: EnvRecord;
   traceId: string;
   traceDepth: number;
   /** `{{base_url}}`, for scripts' relative URLs. */
@@ -28,7 +29,7 @@ export interface ChainScriptContext {
  * const runner = createChainScriptRunner({ runtime, envAllowlist: ["WEBHOOK_SECRET"] }, { deliveries, env: envAccess.file, traceId, traceDepth: 0 });
  */
 export function createChainScriptRunner(scripts: ChainScripts, ctx: ChainScriptContext): LinkScriptRunner {
-  const env = allowedEnv(ctx.env, scripts.envAllowlist);
+  const env = scripts.envAllowlist ? pickEnv(ctx.env, scripts.envAllowlist) : ctx.env;
   return {
     async run(kind, code, input, options) {
       const label = `chain '${input.chainId}' link '${input.linkId}' ${kind}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEnvAccess, refuseUnlisted, scriptEnvOf } from "./env-access.js";
+import { createEnvAccess, pickEnv, refuseUnlisted } from "./env-access.js";
 import { MockForgeError } from "./errors.js";
 
 const raw = { REGION: "eu", WEBHOOK_TOKEN: "tok", DB_PASSWORD: "hunter2", EMPTY: "" };
@@ -28,7 +28,11 @@ describe("createEnvAccess: one filtered view per kind of content", () => {
     env.DB_PASSWORD = "rotated";
     expect(a.file.DB_PASSWORD).toBe("rotated");
     expect(structuredClone(a.file)).toEqual({ DB_PASSWORD: "rotated" });
-    expect(scriptEnvOf(a.file)).toEqual({ DB_PASSWORD: "rotated" });
+    // What a script's sandbox gets: the view's JSON, read when the script starts.
+    expect(JSON.parse(JSON.stringify(a.file))).toEqual({ DB_PASSWORD: "rotated" });
+    delete env.DB_PASSWORD;
+    expect(JSON.stringify(a.file)).toBe("{}");
+    expect(pickEnv({ REGION: "eu", DB_PASSWORD: "x" }, ["REGION", "MISSING"])).toEqual({ REGION: "eu" });
   });
 });
 

@@ -12,7 +12,9 @@
  * A view is an object holding only the allowed names that are set when it is built (the
  * server's start); each reads the variable's current value, so a secret rotated in the process
  * signs the next attempt. `{{env}}` as a whole renders exactly those names, and a view copies,
- * stores and clones like plain data (its properties are enumerable getters).
+ * stores and clones like plain data (its properties are enumerable getters). The two views are
+ * built once and serve everything: templates, conditions, signing secrets, and scripts
+ * (`mockforge.env` is the view's JSON when the script starts, route, rule and chain scripts alike).
  */
 import { MockForgeError } from "./errors.js";
 import { scanEnv, type ValuePath } from "./env-names.js";
@@ -58,14 +60,19 @@ function copyNames(raw: EnvRecord, names: Iterable<string>, into: Record<string,
 }
 
 /**
- * A view as plain data for a script worker (`mockforge.env`).
+ * Only `names` of `env` that are set, as plain data: what `runChain`'s callers give their
+ * scripts (`scripts.envAllowlist`). The server's own scripts need no copy: they get a view,
+ * which the sandbox reads when a script starts (its JSON leaves out a name unset since).
  *
  * @example
- * scriptEnvOf(access.runtime) // { REGION: "eu" }
+ * pickEnv({ REGION: "eu", DB_PASSWORD: "x" }, ["REGION", "MISSING"]) // { REGION: "eu" }
  */
-export function scriptEnvOf(view: EnvRecord): Record<string, string> {
+export function pickEnv(env: EnvRecord, names: Iterable<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(view)) if (typeof v === "string") out[k] = v;
+  for (const name of names) {
+    const v = env[name];
+    if (typeof v === "string") out[name] = v;
+  }
   return out;
 }
 

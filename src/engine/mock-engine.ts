@@ -24,6 +24,8 @@ export interface Exchange {
   response: { status: number; headers: Record<string, string>; body: unknown };
   /** The request's trace, or a new one (depth 0) for a request from outside: what its outbound calls carry. */
   trace: TraceContext;
+  /** What `env.*` is for the route's templates (`MockEngine.envOf`): its webhooks read the same view as its response. */
+  env: EnvRecord;
   /** Webhooks queued for this exchange so far (route webhooks, rule webhooks): counted by who queues them, for the access log. */
   queued?: number;
 }
@@ -179,9 +181,9 @@ export class MockEngine {
     return new Served(this, req, null, {}, response, null, notes);
   }
 
-  /** What `env.*` is for this route's templates, script and secrets. */
-  envOf(route: CompiledRoute): EnvRecord {
-    return this.o.env ? this.o.env.of(route.addedAtRunTime) : this.o.deps.env;
+  /** What `env.*` is for this route's templates, script, webhooks and secrets (no route: the config's). */
+  envOf(route: CompiledRoute | null): EnvRecord {
+    return this.o.env ? this.o.env.of(route?.addedAtRunTime === true) : this.o.deps.env;
   }
 
   /** The template scope of a request: `request.*`, `env.*`, `base_url`. */
@@ -232,6 +234,7 @@ export class MockEngine {
       // A request from outside starts a trace named after it (`req_X` → `trc_X`), so what it
       // set off (deliveries, rule runs) can be found from the journal entry.
       trace: req.trace ?? { traceId: `trc${req.id.slice(3)}`, depth: 0 },
+      env: this.envOf(route),
     };
   }
 

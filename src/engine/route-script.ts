@@ -1,4 +1,5 @@
 import type { Deps } from "../core/deps.js";
+import type { EnvRecord } from "../core/env-access.js";
 import { newId } from "../core/ids.js";
 import type { DeliveryEngine } from "../delivery/index.js";
 import { createScriptHttp, type ScriptRuntime } from "../scripting/index.js";
@@ -8,8 +9,6 @@ import { goneSignal, type MockRequest } from "./mock-request.js";
 
 export interface RouteScriptDeps {
   scripts: () => ScriptRuntime;
-  /** `mockforge.env` of a route's script: by where the route came from (core/env-access.ts). */
-  scriptEnv: (route: CompiledRoute) => Record<string, string>;
   deliveries: DeliveryEngine;
   runs: RunStore;
   deps: Deps;
@@ -22,7 +21,8 @@ export interface RouteScriptDeps {
  * Runs a route's `script:` (SPEC §6) with the request and the rendered response; the script
  * may change `mockforge.response` and make calls through the delivery engine. A script that
  * fails answers 500 with its error (line and column) instead of taking anything down, and every
- * run (logs, calls, error) is kept for `GET /__mockforge/scripts/logs`.
+ * run (logs, calls, error) is kept for `GET /__mockforge/scripts/logs`. `mockforge.env` is the
+ * env view of the route's own templates (`scope.env`: by where the route came from, core/env-access.ts).
  */
 export function routeScriptRunner(o: RouteScriptDeps) {
   let sincePrune = 0;
@@ -30,7 +30,7 @@ export function routeScriptRunner(o: RouteScriptDeps) {
     const started = o.deps.clock.now();
     const trace = req.trace ?? { traceId: newId("trc", started, o.deps.random), depth: 0 };
     const result = await o.scripts().run(
-      { code: route.script!, label: `route ${route.id} script`, group: `route:${route.id}`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: o.scriptEnv(route) },
+      { code: route.script!, label: `route ${route.id} script`, group: `route:${route.id}`, request: scope.request, response: { ...response, headers: { ...response.headers } }, env: scope.env as EnvRecord },
       createScriptHttp({ deliveries: o.deliveries, sourceId: `route:${route.id}`, traceId: trace.traceId, traceDepth: trace.depth, baseUrl: o.baseUrl() }),
       req.connection ? { gone: goneSignal(req.connection) } : {},
     );

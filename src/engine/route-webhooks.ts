@@ -1,6 +1,5 @@
 import { prepareCall, queuePrepared } from "../actions/outbound-call.js";
 import type { Deps } from "../core/deps.js";
-import type { EnvAccess } from "../core/env-access.js";
 import { describeError } from "../core/errors.js";
 import type { DeliveryEngine } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -10,8 +9,6 @@ import type { AfterResponse, BeforeResponse, Exchange } from "./mock-engine.js";
 export interface RouteWebhookDeps {
   deliveries: DeliveryEngine;
   deps: Deps;
-  /** Which environment each route's webhooks read; absent: `deps.env`. */
-  env?: EnvAccess;
   baseUrl: () => string;
 }
 
@@ -39,7 +36,7 @@ export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
     const scope = {
       request: { method: req.method, path: req.path, params: ex.params, query: req.query, headers: req.headers, body: req.body },
       response: ex.response,
-      env: o.env ? o.env.of(route.addedAtRunTime) : deps.env,
+      env: ex.env,
       base_url: o.baseUrl(),
     };
     const origin = { source: { kind: "route", id: route.id }, trace: ex.trace };

@@ -6,6 +6,7 @@
 import type { ActionServices } from "../actions/action-services.js";
 import type { ScriptHttp, ScriptInput, ScriptResult, ScriptRunOptions } from "../scripting/index.js";
 import type { RunStore } from "../storage/ports.js";
+import type { EnvRecord } from "../core/env-access.js";
 
 /** The sandbox, as the scripting module's runtime offers it. */
 export interface RuleScriptRuntime {
@@ -18,8 +19,8 @@ export interface RuleServices extends ActionServices {
   scripts?: RuleScriptRuntime;
   /** Where rule runs are kept (kind `rule`); absent: only counted in `stats()`. */
   runs?: RunStore;
-  /** `mockforge.env` for scripts: only the allowlisted names (SPEC §6). */
-  scriptEnv?: Record<string, string>;
+  /** `mockforge.env` for scripts: only the allowlisted names (SPEC §6); a view (core/env-access.ts) is read when each script starts. */
+  scriptEnv?: EnvRecord;
 }
 
 export interface RuleEngineOptions {

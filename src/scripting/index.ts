@@ -27,4 +27,4 @@ export { DEFAULT_SCRIPT_LIMITS, resolveLimits } from "./script-limits.js";
 // Config validation.
 export { checkScriptSyntax, loadScriptSyntaxChecker, type ScriptSyntaxCheck } from "./check-script-syntax.js";
 
-export { allowedEnv, createScriptHttp, type ScriptHttpContext } from "./script-http-bridge.js";
+export { createScriptHttp, type ScriptHttpContext } from "./script-http-bridge.js";

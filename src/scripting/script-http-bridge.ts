@@ -52,13 +52,3 @@ export function createScriptHttp(ctx: ScriptHttpContext): ScriptHttp {
     return { status: result.status, headers: result.headers, body: result.body, deliveryId: result.deliveryId };
   };
 }
-
-/** `mockforge.env`: only the allowlisted names that are set (SPEC §6). */
-export function allowedEnv(env: Record<string, string | undefined>, allowlist: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of allowlist) {
-    const v = env[name];
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
-}

@@ -4,6 +4,7 @@
  * run gives back. Everything crossing the sandbox boundary is plain JSON.
  */
 import type { ScriptingConfig } from "../config/schema/scripting.js";
+import type { EnvRecord } from "../core/env-access.js";
 
 /**
  * Per-run limits, the `scripting` config's limit fields with their defaults applied
@@ -33,8 +34,8 @@ export interface ScriptInput {
   request?: unknown;
   /** `mockforge.response`: the script may change status, headers and body. */
   response?: ScriptResponse;
-  /** `mockforge.env`: already filtered by the allowlist. */
-  env?: Record<string, string>;
+  /** `mockforge.env`: already filtered by the allowlist; read (as JSON, unset names left out) when the script starts. */
+  env?: EnvRecord;
   limits?: Partial<ScriptLimits>;
   /**
    * The config key that sets this script's time limit, named when it runs out: a route's is

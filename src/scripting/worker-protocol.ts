@@ -3,6 +3,7 @@
  * boundary travel as JSON text: the main thread checks they are JSON while encoding them, and
  * the sandbox turns text into objects with one `JSON.parse` call.
  */
+import type { EnvRecord } from "../core/env-access.js";
 import type { ScriptErrorCode, ScriptHttpCall, ScriptLimits, ScriptLogLine } from "./script-types.js";
 
 /** What `mockforge.request/response/variables/env` start from (sent as JSON text). */
@@ -10,7 +11,8 @@ export interface SandboxScope {
   request: unknown;
   response: unknown;
   variables: Record<string, unknown>;
-  env: Record<string, string>;
+  /** An env view is encoded as it reads at that moment; a name unset since is left out. */
+  env: EnvRecord;
 }
 
 /** What the sandbox hands back, each part as JSON text; null when absent or unreadable. */
