@@ -96,13 +96,66 @@ interface DomainDeps {
 
 function createDomainServices(o: DomainDeps): DomainServices {
   const { config, deps, deliveries } = o;
-  const events = o.events;
-  const runs = events ? publishingRunStore(o.storage.runs, events) : o.storage.runs;
+  const runs = o.events ? publishingRunStore(o.storage.runs, o.events) : o.storage.runs;
   const base = { clock: deps.clock, random: deps.random, logger: deps.logger, env: o.env.file };
   // Hooks and rules may send the specs' webhooks (`trigger_webhook`); chains do not.
   const webhooks = o.webhooks ? { webhooks: o.webhooks } : {};
+  const sandbox = lazyScriptRuntime(config, deps);
+  const chains = chainServices(o, runs, sandbox.get);
+
+  const faults = createFaultController({ random: deps.random, clock: deps.clock });
+  if (config.chaos.chaos_config) faults.set("config", config.chaos.chaos_config);
+
+  const hasRuleScripts = config.intelligent_behavior.behavior_model.consistency_rules.some((r) => r.action.type === "script");
+  const rules = createRuleEngine(
+    config.intelligent_behavior.behavior_model.consistency_rules,
+    {
+      ...base,
+      ...webhooks,
+      deliveries,
+      chains: { run: chains.runChain },
+      ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => sandbox.get().run(...args) } } : {}),
+      runs,
+      scriptEnv: o.env.file,
+      get baseUrl() {
+        return o.baseUrl();
+      },
+    },
+    { maxTraceDepth: config.webhooks.max_trace_depth, keepRuns: config.journal.max_runs },
+  );
+
+  const scenarios = createScenarioManager(config.chaos.scenarios, {
+    ...base,
+    ...webhooks,
+    deliveries,
+    chains: { run: chains.runChain },
+    faults,
+    runs,
+    get baseUrl() {
+      return o.baseUrl();
+    },
+  });
+
+  return {
+    chains: chains.registry,
+    runChain: chains.runChain,
+    scripts: sandbox.get,
+    faults,
+    rules,
+    scenarios,
+    async close() {
+      await scenarios.stop().catch(() => null);
+      await rules.close(2_000);
+      await chains.settle(2_000);
+      await sandbox.close();
+    },
+  };
+}
+
+/** The sandbox, made on first use: a config without scripts never spawns a worker. */
+function lazyScriptRuntime(config: MockForgeConfig, deps: Deps): { get: () => ScriptRuntime; close: () => Promise<void> } {
   let runtime: ScriptRuntime | null = null;
-  const scripts = () =>
+  const get = () =>
     (runtime ??= new ScriptRuntime({
       clock: deps.clock,
       logger: deps.logger,
@@ -115,19 +168,32 @@ function createDomainServices(o: DomainDeps): DomainServices {
         max_log_lines: config.scripting.max_log_lines,
       },
     }));
+  const close = async () => {
+    if (runtime) await runtime.close();
+  };
+  return { get, close };
+}
 
-  const chains = createChainRegistry();
-  for (const c of o.checked.chains) chains.add(c.chain);
+/**
+ * The chain registry (the config's chains) and the runner bound to this server: a chain from
+ * the config files reads the files' env view, one added through the admin API the run-time view.
+ * `settle` waits (bounded) for the runs still going.
+ */
+function chainServices(o: DomainDeps, runs: Storage["runs"], scripts: () => ScriptRuntime): { registry: ChainRegistry; runChain: DomainServices["runChain"]; settle(timeoutMs: number): Promise<void> } {
+  const { config, deps, events } = o;
+  const registry = createChainRegistry();
+  for (const c of o.checked.chains) registry.add(c.chain);
   // Chains from the config files; one added or replaced through the admin API is another object.
   const fromFiles = new WeakSet(o.checked.chains.map((c) => c.chain));
   const running = new Set<Promise<unknown>>();
-  const chainRunner: DomainServices["runChain"] = (chainId, req) => {
-    const chain = chains.get(chainId);
-    const env = o.env.of(!fromFiles.has(chain));
+  const runChainNow: DomainServices["runChain"] = (chainId, req) => {
+    const chain = registry.get(chainId);
     const p = runChain(chain, {
-      ...base,
-      env,
-      deliveries,
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger,
+      env: o.env.of(!fromFiles.has(chain)),
+      deliveries: o.deliveries,
       runs,
       baseUrl: o.baseUrl(),
       keepRuns: config.journal.max_runs,
@@ -150,54 +216,10 @@ function createDomainServices(o: DomainDeps): DomainServices {
     void p.finally(() => running.delete(p)).catch(() => {});
     return p;
   };
-
-  const faults = createFaultController({ random: deps.random, clock: deps.clock });
-  if (config.chaos.chaos_config) faults.set("config", config.chaos.chaos_config);
-
-  const hasRuleScripts = config.intelligent_behavior.behavior_model.consistency_rules.some((r) => r.action.type === "script");
-  const rules = createRuleEngine(
-    config.intelligent_behavior.behavior_model.consistency_rules,
-    {
-      ...base,
-      ...webhooks,
-      deliveries,
-      chains: { run: chainRunner },
-      ...(hasRuleScripts ? { scripts: { run: (...args: Parameters<ScriptRuntime["run"]>) => scripts().run(...args) } } : {}),
-      runs,
-      scriptEnv: o.env.file,
-      get baseUrl() {
-        return o.baseUrl();
-      },
-    },
-    { maxTraceDepth: config.webhooks.max_trace_depth, keepRuns: config.journal.max_runs },
-  );
-
-  const scenarios = createScenarioManager(config.chaos.scenarios, {
-    ...base,
-    ...webhooks,
-    deliveries,
-    chains: { run: chainRunner },
-    faults,
-    runs,
-    get baseUrl() {
-      return o.baseUrl();
-    },
-  });
-
-  return {
-    chains,
-    runChain: chainRunner,
-    scripts,
-    faults,
-    rules,
-    scenarios,
-    async close() {
-      await scenarios.stop().catch(() => null);
-      await rules.close(2_000);
-      const grace = new AbortController();
-      await Promise.race([Promise.allSettled([...running]), deps.clock.sleep(2_000, grace.signal).catch(() => undefined)]);
-      grace.abort();
-      if (runtime) await runtime.close();
-    },
+  const settle = async (timeoutMs: number) => {
+    const grace = new AbortController();
+    await Promise.race([Promise.allSettled([...running]), deps.clock.sleep(timeoutMs, grace.signal).catch(() => undefined)]);
+    grace.abort();
   };
+  return { registry, runChain: runChainNow, settle };
 }

@@ -18,6 +18,9 @@ import type { RuleExchange } from "./rule-exchange.js";
 import { buildRuleIndex } from "./rule-index.js";
 import type { RuleRun } from "./rule-run.js";
 import type { RuleEngineOptions, RuleServices } from "./rule-services.js";
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { RunStore } from "../storage/ports.js";
 
 export interface RuleStats {
   name: string;
@@ -66,25 +69,15 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   const index = buildRuleIndex(rules);
   // Without a config, the config's own defaults (`webhooks.max_trace_depth`, `journal.max_runs`).
   const maxDepth = options.maxTraceDepth ?? webhooksConfigSchema.parse({}).max_trace_depth;
-  const keepRuns = options.keepRuns ?? journalConfigSchema.parse({}).max_runs;
   const stats: RuleStats[] = rules.map((r) => ({ name: r.name, matched: 0, succeeded: 0, failed: 0, suppressed: 0, conditionErrors: 0, lastError: null }));
   const inflight = new Set<Promise<void>>();
-  /** `<traceId> <chainId>` → how many runs of that chain are going in that trace. */
-  const runningChains = new Map<string, number>();
+  const chainsInTrace = new ChainsInTrace();
   const stopController = new AbortController();
-  let stored = 0;
+  const store = runRecorder(services.runs, options.keepRuns ?? journalConfigSchema.parse({}).max_runs);
 
-  function conditionError(rule: CompiledRule, position: number, e: unknown): void {
-    const s = stats[position]!;
-    s.conditionErrors++;
-    const message = describeError(e).message;
-    if (s.lastError !== message) logger.warn({ rule: rule.name, err: message }, `rule '${rule.name}': condition could not be evaluated; treated as no match`);
-    s.lastError = message;
-  }
-
-  function fire(rule: CompiledRule, position: number, exchange: RuleExchange, stored?: Promise<void>[]): void {
-    stats[position]!.matched++;
-    const ran = Promise.resolve().then(() => execute(rule, position, exchange));
+  function fire(rule: CompiledRule, exchange: RuleExchange, stored?: Promise<void>[]): void {
+    stats[rule.index]!.matched++;
+    const ran = Promise.resolve().then(() => execute(rule, exchange));
     const p: Promise<void> = ran
       .then(
         () => undefined,
@@ -102,89 +95,23 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
     }
   }
 
-  async function execute(rule: CompiledRule, position: number, exchange: RuleExchange): Promise<RuleRun> {
+  async function execute(rule: CompiledRule, exchange: RuleExchange): Promise<RuleRun> {
     const startedAt = clock.now();
     const started = clock.monotonic();
     const trace = exchange.trace ?? { traceId: newId("trc", startedAt, random), depth: 0 };
-    const action = rule.action;
-    const run: RuleRun = {
-      id: newId("run", startedAt, random),
-      rule: rule.name,
-      action: action.type,
-      status: "running",
-      reason: null,
-      startedAt,
-      finishedAt: null,
-      durationMs: null,
-      trigger: { requestId: exchange.requestId ?? null, method: exchange.method, path: exchange.path, status: exchange.status, traceId: trace.traceId, traceDepth: trace.depth },
-      chainId: action.type === "execute_chain" ? action.chain_id : null,
-      chainRunId: null,
-      chainStatus: null,
-      deliveryIds: [],
-      deliveryId: null,
-      script: null,
-      error: null,
-    };
-    const guardKey = action.type === "execute_chain" ? `${trace.traceId} ${action.chain_id}` : null;
-    if (trace.depth > maxDepth) {
-      run.status = "suppressed";
-      run.reason = `suppressed: trace depth ${trace.depth} is over the limit of ${maxDepth}`;
-    } else if (guardKey && runningChains.has(guardKey)) {
-      run.status = "suppressed";
-      run.reason = `suppressed: chain '${run.chainId}' is already running in this trace`;
-    } else {
-      if (guardKey) runningChains.set(guardKey, (runningChains.get(guardKey) ?? 0) + 1);
-      try {
-        if (action.type === "execute_chain" || action.type === "script") await store(run);
-        const exec = RULE_ACTIONS[action.type] as (input: RuleActionInput<RuleActionConfig>) => ReturnType<(typeof RULE_ACTIONS)["webhook"]>;
-        const { failed, ...effect } = await exec({ rule, action, exchange, trace, services, env: { clock, random }, signal: stopController.signal });
-        Object.assign(run, effect);
-        run.status = failed ? "failed" : "succeeded";
-        if (failed) run.reason = run.error?.message ?? "the action failed";
-      } catch (e) {
-        run.status = "failed";
-        run.error = describeError(e);
-        run.reason = run.error.message;
-      } finally {
-        if (guardKey) {
-          const n = runningChains.get(guardKey)! - 1;
-          if (n > 0) runningChains.set(guardKey, n);
-          else runningChains.delete(guardKey);
-        }
-      }
-    }
+    const run = newRuleRun(rule, exchange, trace, newId("run", startedAt, random), startedAt);
+    const guardKey = rule.action.type === "execute_chain" ? `${trace.traceId} ${rule.action.chain_id}` : null;
+    if (trace.depth > maxDepth) suppress(run, `suppressed: trace depth ${trace.depth} is over the limit of ${maxDepth}`);
+    else if (guardKey && chainsInTrace.has(guardKey)) suppress(run, `suppressed: chain '${run.chainId}' is already running in this trace`);
+    else await chainsInTrace.during(guardKey, () => runAction(run, { rule, action: rule.action, exchange, trace, services, env: { clock, random }, signal: stopController.signal }, store));
     run.finishedAt = clock.now();
     run.durationMs = clock.monotonic() - started;
-    const s = stats[position]!;
-    if (run.status === "succeeded") s.succeeded++;
-    else if (run.status === "failed") {
-      s.failed++;
-      s.lastError = run.reason;
-      logger.warn({ rule: rule.name, run: run.id, reason: run.reason }, `rule '${rule.name}' failed`);
-    } else s.suppressed++;
+    countOutcome(stats[rule.index]!, run, logger);
     await store(run);
     return run;
   }
 
-  async function store(run: RuleRun): Promise<void> {
-    if (!services.runs) return;
-    await services.runs.put({ id: run.id, kind: "rule", refId: run.rule, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, data: { ...run } });
-    if (run.finishedAt !== null && ++stored % PRUNE_EVERY === 0) await services.runs.prune("rule", keepRuns);
-  }
-
-  async function drain(timeoutMs: number): Promise<boolean> {
-    const deadline = clock.monotonic() + timeoutMs;
-    while (inflight.size > 0) {
-      const left = deadline - clock.monotonic();
-      if (left <= 0) return false;
-      let timer: ReturnType<typeof clock.setTimeout> | undefined;
-      const timeout = new Promise<void>((r) => (timer = clock.setTimeout(r, left)));
-      await Promise.race([Promise.allSettled([...inflight]), timeout]);
-      clock.clearTimeout(timer);
-    }
-    return true;
-  }
-
+  const drain = (timeoutMs: number) => drainAll(inflight, clock, timeoutMs);
   return {
     size: rules.length,
     evaluate(exchange, stored) {
@@ -195,12 +122,12 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
         try {
           ok = rule.test(scope);
         } catch (e) {
-          conditionError(rule, rule.index, e);
+          conditionError(stats[rule.index]!, rule, e, logger);
           continue;
         }
         if (!ok) continue;
         (matched ??= []).push(rule.name);
-        fire(rule, rule.index, exchange, stored);
+        fire(rule, exchange, stored);
       }
       return matched ?? NO_MATCH;
     },
@@ -213,3 +140,108 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   };
 }
 
+/** A run as it starts: what triggered it, nothing done yet. */
+function newRuleRun(rule: CompiledRule, exchange: RuleExchange, trace: { traceId: string; depth: number }, id: string, startedAt: number): RuleRun {
+  const action = rule.action;
+  return {
+    id,
+    rule: rule.name,
+    action: action.type,
+    status: "running",
+    reason: null,
+    startedAt,
+    finishedAt: null,
+    durationMs: null,
+    trigger: { requestId: exchange.requestId ?? null, method: exchange.method, path: exchange.path, status: exchange.status, traceId: trace.traceId, traceDepth: trace.depth },
+    chainId: action.type === "execute_chain" ? action.chain_id : null,
+    chainRunId: null,
+    chainStatus: null,
+    deliveryIds: [],
+    deliveryId: null,
+    script: null,
+    error: null,
+  };
+}
+
+function suppress(run: RuleRun, reason: string): void {
+  run.status = "suppressed";
+  run.reason = reason;
+}
+
+/** Runs the rule's action and writes its outcome on the run; a chain or script run is stored as running first (it takes a while). */
+async function runAction(run: RuleRun, input: RuleActionInput<RuleActionConfig>, store: (run: RuleRun) => Promise<void>): Promise<void> {
+  try {
+    if (input.action.type === "execute_chain" || input.action.type === "script") await store(run);
+    const exec = RULE_ACTIONS[input.action.type] as (input: RuleActionInput<RuleActionConfig>) => ReturnType<(typeof RULE_ACTIONS)["webhook"]>;
+    const { failed, ...effect } = await exec(input);
+    Object.assign(run, effect);
+    run.status = failed ? "failed" : "succeeded";
+    if (failed) run.reason = run.error?.message ?? "the action failed";
+  } catch (e) {
+    run.status = "failed";
+    run.error = describeError(e);
+    run.reason = run.error.message;
+  }
+}
+
+/** The loop guard's count of chain runs going on per `<traceId> <chainId>`. */
+class ChainsInTrace {
+  private readonly running = new Map<string, number>();
+
+  has(key: string): boolean {
+    return this.running.has(key);
+  }
+
+  /** Runs `work` counted under `key` (null: not counted). */
+  async during(key: string | null, work: () => Promise<void>): Promise<void> {
+    if (!key) return work();
+    this.running.set(key, (this.running.get(key) ?? 0) + 1);
+    try {
+      await work();
+    } finally {
+      const n = this.running.get(key)! - 1;
+      if (n > 0) this.running.set(key, n);
+      else this.running.delete(key);
+    }
+  }
+}
+
+function countOutcome(s: RuleStats, run: RuleRun, logger: Logger): void {
+  if (run.status === "succeeded") s.succeeded++;
+  else if (run.status === "failed") {
+    s.failed++;
+    s.lastError = run.reason;
+    logger.warn({ rule: run.rule, run: run.id, reason: run.reason }, `rule '${run.rule}' failed`);
+  } else s.suppressed++;
+}
+
+function conditionError(s: RuleStats, rule: CompiledRule, e: unknown, logger: Logger): void {
+  s.conditionErrors++;
+  const message = describeError(e).message;
+  if (s.lastError !== message) logger.warn({ rule: rule.name, err: message }, `rule '${rule.name}': condition could not be evaluated; treated as no match`);
+  s.lastError = message;
+}
+
+/** Stores a run (kind `rule`) when there is a run store, pruning to `keepRuns` every hundred finished runs. */
+function runRecorder(runs: RunStore | undefined, keepRuns: number): (run: RuleRun) => Promise<void> {
+  let finished = 0;
+  return async (run) => {
+    if (!runs) return;
+    await runs.put({ id: run.id, kind: "rule", refId: run.rule, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, data: { ...run } });
+    if (run.finishedAt !== null && ++finished % PRUNE_EVERY === 0) await runs.prune("rule", keepRuns);
+  };
+}
+
+/** Resolves when no rule action is in flight (true), or after `timeoutMs` (false). */
+async function drainAll(inflight: Set<Promise<void>>, clock: Clock, timeoutMs: number): Promise<boolean> {
+  const deadline = clock.monotonic() + timeoutMs;
+  while (inflight.size > 0) {
+    const left = deadline - clock.monotonic();
+    if (left <= 0) return false;
+    let timer: ReturnType<typeof clock.setTimeout> | undefined;
+    const timeout = new Promise<void>((r) => (timer = clock.setTimeout(r, left)));
+    await Promise.race([Promise.allSettled([...inflight]), timeout]);
+    clock.clearTimeout(timer);
+  }
+  return true;
+}
