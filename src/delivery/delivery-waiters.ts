@@ -88,27 +88,7 @@ export function createDeliveryWaiters(clock: Clock): DeliveryWaiters {
       const cancel = (e: Error) => finish(() => reject(e));
       cancels.add(cancel);
       const unsubscribe = subscribe(see);
-      const timer = clock.setTimeout(
-        () =>
-          finish(() => {
-            const still = [...open.values()];
-            reject(
-              new MockForgeError(
-                "MFG_ERR_WAIT_TIMEOUT",
-                `Only ${counted.size} of ${count} matching deliveries finished within ${timeoutMs} ms` +
-                  (still.length > 0 ? `; ${still.length} still ${summarise(still)}` : ""),
-                {
-                  hint: "Check the receiver and the deliveries' attempts (GET /__mockforge/deliveries/<id>).",
-                  filter,
-                  wanted: count,
-                  seen: [...counted.values()].map(brief),
-                  unfinished: still.map(brief),
-                },
-              ),
-            );
-          }),
-        Math.max(0, timeoutMs),
-      );
+      const timer = clock.setTimeout(() => finish(() => reject(waitTimeout(filter, count, timeoutMs, [...counted.values()], [...open.values()]))), Math.max(0, timeoutMs));
       if (count <= 0) return finish(() => resolve([]));
       existing().then(
         (records) => records.forEach(see),
@@ -131,6 +111,21 @@ export function createDeliveryWaiters(clock: Clock): DeliveryWaiters {
       return () => cancels.delete(fn);
     },
   };
+}
+
+/** Why a wait ended unmet: what finished, and what was still open. */
+function waitTimeout(filter: DeliveryWaitFilter, count: number, timeoutMs: number, seen: DeliveryRecord[], still: DeliveryRecord[]): MockForgeError {
+  return new MockForgeError(
+    "MFG_ERR_WAIT_TIMEOUT",
+    `Only ${seen.length} of ${count} matching deliveries finished within ${timeoutMs} ms` + (still.length > 0 ? `; ${still.length} still ${summarise(still)}` : ""),
+    {
+      hint: "Check the receiver and the deliveries' attempts (GET /__mockforge/deliveries/<id>).",
+      filter,
+      wanted: count,
+      seen: seen.map(brief),
+      unfinished: still.map(brief),
+    },
+  );
 }
 
 function sortOldestFirst(records: DeliveryRecord[]): DeliveryRecord[] {

@@ -49,140 +49,152 @@ export interface Dispatcher {
  * if (d.tryReserve()) d.launch(record); else d.wakeAt(clock.now());
  */
 export function createDispatcher(o: DispatcherOptions): Dispatcher {
-  const { clock, store, logger } = o;
-  let running = false;
-  let active = 0;
-  const runs = new Set<Promise<void>>();
-  let wakeTimer: TimerHandle | undefined;
-  let wakeTime: number | null = null;
-  let pollTimer: TimerHandle | undefined;
-  let sweeping: Promise<void> | null = null;
-  let again = false;
-  /** Due deliveries were left in storage for lack of a slot: sweep when one frees. */
-  let backlog = false;
-  const claimBatch = Math.max(1, Math.floor(o.concurrency / 8));
+  return new SlotDispatcher(o);
+}
 
-  function launch(record: DeliveryRecord, stored?: Promise<unknown>): void {
+/** A class rather than a closure: its state is a handful of fields its small methods share. */
+class SlotDispatcher implements Dispatcher {
+  private running = false;
+  private activeRuns = 0;
+  private readonly runs = new Set<Promise<void>>();
+  private wakeTimer: TimerHandle | undefined;
+  private wakeTime: number | null = null;
+  private pollTimer: TimerHandle | undefined;
+  private sweeping: Promise<void> | null = null;
+  private again = false;
+  /** Due deliveries were left in storage for lack of a slot: sweep when one frees. */
+  private backlog = false;
+  private readonly claimBatch: number;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.claimBatch = Math.max(1, Math.floor(o.concurrency / 8));
+  }
+
+  get active(): number {
+    return this.activeRuns;
+  }
+
+  tryReserve(): boolean {
+    // With a backlog, new deliveries queue behind it (claimed oldest first) instead of overtaking.
+    if (!this.running || this.backlog || this.activeRuns >= this.o.concurrency) return false;
+    this.activeRuns++;
+    return true;
+  }
+
+  release(): void {
+    this.activeRuns--;
+  }
+
+  launch(record: DeliveryRecord, stored?: Promise<unknown>): void {
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      active--;
+      this.activeRuns--;
       // Claim in batches rather than one slot at a time: each claim is a storage round trip.
-      if (running && backlog && (o.concurrency - active >= claimBatch || active === 0)) void sweep();
+      if (this.running && this.backlog && (this.o.concurrency - this.activeRuns >= this.claimBatch || this.activeRuns === 0)) void this.sweep();
     };
-    const p = o
+    const p = this.o
       .run(record, stored, release)
-      .catch((e: unknown) => logger.error({ err: e, deliveryId: record.id }, "delivery run failed unexpectedly"))
+      .catch((e: unknown) => this.o.logger.error({ err: e, deliveryId: record.id }, "delivery run failed unexpectedly"))
       .finally(() => {
         release();
-        runs.delete(p);
+        this.runs.delete(p);
       });
-    runs.add(p);
+    this.runs.add(p);
   }
 
-  function wakeAt(at: number): void {
-    if (!running) return;
+  wakeAt(at: number): void {
+    const { clock } = this.o;
+    if (!this.running) return;
     if (at <= clock.now()) {
       // Due now: take it at once if a slot is free, else when one frees.
-      if (active >= o.concurrency) backlog = true;
-      else void sweep();
+      if (this.activeRuns >= this.o.concurrency) this.backlog = true;
+      else void this.sweep();
       return;
     }
-    if (wakeTime !== null && wakeTime <= at) return;
-    clock.clearTimeout(wakeTimer);
-    wakeTime = at;
-    wakeTimer = clock.setTimeout(() => {
-      wakeTime = null;
-      wakeTimer = undefined;
-      void sweep();
-    }, at - clock.now(), { background: true });
+    if (this.wakeTime !== null && this.wakeTime <= at) return;
+    clock.clearTimeout(this.wakeTimer);
+    this.wakeTime = at;
+    this.wakeTimer = clock.setTimeout(
+      () => {
+        this.wakeTime = null;
+        this.wakeTimer = undefined;
+        void this.sweep();
+      },
+      at - clock.now(),
+      { background: true },
+    );
   }
 
-  function schedulePoll(): void {
-    if (!running || o.pollIntervalMs <= 0) return;
-    pollTimer = clock.setTimeout(() => {
-      void sweep().finally(schedulePoll);
-    }, o.pollIntervalMs, { background: true });
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.sweep();
+    this.schedulePoll();
   }
 
-  function sweep(): Promise<void> {
-    if (!running) return Promise.resolve();
-    if (sweeping) {
-      again = true;
-      return sweeping;
+  async stop(): Promise<void> {
+    this.running = false;
+    this.o.clock.clearTimeout(this.wakeTimer);
+    this.o.clock.clearTimeout(this.pollTimer);
+    this.wakeTimer = this.pollTimer = undefined;
+    this.wakeTime = null;
+    await this.sweeping;
+    await Promise.allSettled([...this.runs]);
+  }
+
+  private schedulePoll(): void {
+    if (!this.running || this.o.pollIntervalMs <= 0) return;
+    this.pollTimer = this.o.clock.setTimeout(() => void this.sweep().finally(() => this.schedulePoll()), this.o.pollIntervalMs, { background: true });
+  }
+
+  private sweep(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.sweeping) {
+      this.again = true;
+      return this.sweeping;
     }
-    sweeping = sweepOnce().finally(() => {
-      sweeping = null;
-      if (again && running) void sweep();
+    this.sweeping = this.sweepOnce().finally(() => {
+      this.sweeping = null;
+      if (this.again && this.running) void this.sweep();
     });
-    return sweeping;
+    return this.sweeping;
   }
 
-  async function sweepOnce(): Promise<void> {
+  private async sweepOnce(): Promise<void> {
+    const { store, clock } = this.o;
     try {
       // Bounded: each round either fills every slot or finds nothing more due.
-      for (let round = 0; round < 100 && running; round++) {
-        again = false;
-        const room = o.concurrency - active;
+      for (let round = 0; round < 100 && this.running; round++) {
+        this.again = false;
+        const room = this.o.concurrency - this.activeRuns;
         if (room <= 0) {
-          backlog = true;
+          this.backlog = true;
           break;
         }
-        active += room; // reserve first: enqueue may take slots while the claim is awaited
+        this.activeRuns += room; // reserve first: enqueue may take slots while the claim is awaited
         let claimed: DeliveryRecord[] = [];
         try {
-          claimed = await store.claimDue(clock.now(), room, o.lease());
+          claimed = await store.claimDue(clock.now(), room, this.o.lease());
         } finally {
-          active -= room - claimed.length;
+          this.activeRuns -= room - claimed.length;
         }
-        if (!running) {
+        if (!this.running) {
           // Stopped while claiming: left in flight; their lease runs out and they are re-queued.
-          active -= claimed.length;
+          this.activeRuns -= claimed.length;
           return;
         }
-        for (const d of claimed) launch(d);
-        backlog = claimed.length === room;
-        if (!backlog && !again) break;
+        for (const d of claimed) this.launch(d);
+        this.backlog = claimed.length === room;
+        if (!this.backlog && !this.again) break;
       }
-      if (!running) return;
+      if (!this.running) return;
       const next = await store.nextDueAt();
-      if (next !== null && !(backlog && next <= clock.now())) wakeAt(next);
+      if (next !== null && !(this.backlog && next <= clock.now())) this.wakeAt(next);
     } catch (e) {
-      logger.error({ err: e }, "delivery sweep failed; retrying in 1 s");
-      wakeAt(clock.now() + 1000);
+      this.o.logger.error({ err: e }, "delivery sweep failed; retrying in 1 s");
+      this.wakeAt(clock.now() + 1000);
     }
   }
-
-  return {
-    tryReserve() {
-      // With a backlog, new deliveries queue behind it (claimed oldest first) instead of overtaking.
-      if (!running || backlog || active >= o.concurrency) return false;
-      active++;
-      return true;
-    },
-    release() {
-      active--;
-    },
-    launch,
-    wakeAt,
-    start() {
-      if (running) return;
-      running = true;
-      void sweep();
-      schedulePoll();
-    },
-    async stop() {
-      running = false;
-      clock.clearTimeout(wakeTimer);
-      clock.clearTimeout(pollTimer);
-      wakeTimer = pollTimer = undefined;
-      wakeTime = null;
-      await sweeping;
-      await Promise.allSettled([...runs]);
-    },
-    get active() {
-      return active;
-    },
-  };
 }

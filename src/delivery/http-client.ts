@@ -159,16 +159,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
       }));
     }, opts.timeoutMs);
-    // A caller may abort with its own coded reason (the engine says "stopped"); keep it.
-    const onCallerAbort = () =>
-      controller.abort(
-        opts.signal?.reason instanceof MockForgeError
-          ? opts.signal.reason
-          : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller"),
-      );
-    if (opts.signal?.aborted) onCallerAbort();
-    else opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
-
+    const onCallerAbort = forwardAbort(opts.signal, controller);
     let phase: "connect" | "response" = "connect";
     try {
       const res = await agentFor(opts.connectTimeoutMs).request({
@@ -184,23 +175,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // reused keep-alive socket from the check phase, so every µs spent here in the poll
       // phase would hold back the webhooks other requests of this turn just triggered.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        const room = cap - size;
-        if (chunk.length > room) {
-          if (room > 0) chunks.push(chunk.subarray(0, room));
-          size = cap;
-          truncated = true;
-          // Stop reading: the record keeps only the cap, and the socket is not worth saving.
-          res.body.destroy();
-          break;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-      return { status: res.statusCode, headers: res.headers as Headers, body: Buffer.concat(chunks).toString("utf8"), truncated };
+      const { body, truncated } = await readCapped(res.body, cap);
+      return { status: res.statusCode, headers: res.headers as Headers, body, truncated };
     } catch (e) {
       if (controller.signal.aborted && controller.signal.reason instanceof MockForgeError) throw controller.signal.reason;
       throw mapSendError(e, request.url, phase);
@@ -219,4 +195,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return { send, close };
+}
+
+/** Follows the caller's signal into `controller`; returns the listener to remove afterwards. */
+function forwardAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  // A caller may abort with its own coded reason (the engine says "stopped"); keep it.
+  const onCallerAbort = () =>
+    controller.abort(signal?.reason instanceof MockForgeError ? signal.reason : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller"));
+  if (signal?.aborted) onCallerAbort();
+  else signal?.addEventListener("abort", onCallerAbort, { once: true });
+  return onCallerAbort;
+}
+
+/** A response body as text, at most `cap` bytes of it. */
+async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const room = cap - size;
+    if (chunk.length > room) {
+      if (room > 0) chunks.push(chunk.subarray(0, room));
+      // Stop reading: the record keeps only the cap, and the socket is not worth saving.
+      stream.destroy();
+      return { body: Buffer.concat(chunks).toString("utf8"), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks).toString("utf8"), truncated: false };
 }
