@@ -33,6 +33,9 @@ describe("mockforge chain run, honest exit", () => {
     expect(r.stdout).toMatch(/payment_gateway_callback/);
     expect(r.stdout).toMatch(/failed/);
     expect(r.stdout).toMatch(/503/);
+    // Piped: every event is a plain line (starts too), no status line, colours or carriage returns.
+    expect(r.stdout).toMatch(/^→ payment_gateway_callback started$/m);
+    expect(r.stdout).not.toMatch(/[\r\u001b]/);
   }, 40_000);
 });
 
@@ -180,6 +183,7 @@ chaos:
     expect(out).toMatch(/scenario long: stopped/);
     expect(out).toMatch(/step first: succeeded/);
     expect(out).toMatch(/interrupted/);
+    expect(out).not.toMatch(/[\r\u001b]/);
   }, 60_000);
 });
 

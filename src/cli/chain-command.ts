@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { buildServices } from "../app-services.js";
-import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, type ChainRun } from "../chains/index.js";
+import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, type ChainEvent, type ChainRun, type LoadedChain } from "../chains/index.js";
 import { configSchema } from "../config/schema/config.js";
 import { defaultDeps } from "../core/deps.js";
 import { createEnvAccess } from "../core/env-access.js";
@@ -11,6 +11,7 @@ import { adminCall, tokenOption } from "./admin-client.js";
 import { reportError } from "./cli-errors.js";
 import { withStateFile } from "./open-state.js";
 import { createLogger } from "./create-logger.js";
+import { createLiveOutput, type LiveOutput } from "./live-status.js";
 import { collectVar } from "./parse-vars.js";
 
 /**
@@ -28,7 +29,7 @@ export function chainCommand(): Command {
     .option("--state <file>", "keep the run (and its deliveries) in this SQLite file instead of memory")
     .option("--allow-env <names>", "comma-separated env names the chain may read besides those its file writes as env.NAME", "")
     .option("--json", "print the run record as JSON")
-    .action(async (file: string, opts: { var: Record<string, unknown>; state?: string; allowEnv: string; json?: boolean }) => {
+    .action(async (file: string, opts: ChainRunOpts) => {
       let loaded;
       try {
         loaded = await loadChainFile(file);
@@ -37,33 +38,7 @@ export function chainCommand(): Command {
         return;
       }
       for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
-      // The chain file is the config here: it reads the names it writes, plus --allow-env (docs/security.md).
-      const allowlist = opts.allowEnv.split(",").filter(Boolean);
-      const env = createEnvAccess(process.env, { allowlist, fileNames: envNamesIn(loaded.chain.config) });
-      const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env: env.file });
-      const { base_url: baseUrl, ...variables } = opts.var;
-      const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
-      // Built like a server's services (the config's defaults for webhooks, scripts and run
-      // retention), so a chain behaves the same from the CLI as through a running server.
-      const config = configSchema.parse({ env_allowlist: allowlist });
-      const url = typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000";
-      const services = buildServices(config, deps, storage, { checked: { chains: [loaded], warnings: [] }, env, baseUrl: () => url });
-      const tty = process.stdout.isTTY && !opts.json;
-      try {
-        await services.deliveries.start();
-        const run = await services.runChain(loaded.chain.id, {
-          ...(Object.keys(variables).length ? { variables } : {}),
-          ...(opts.json ? {} : { onEvent: (e) => process.stdout.write(`${tty ? "\u001b[2m" : ""}${formatChainEvent(e)}${tty ? "\u001b[0m" : ""}\n`) }),
-        });
-        process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run).trimEnd()}\n`);
-        process.exitCode = run.status === "succeeded" ? 0 : 1;
-      } catch (e) {
-        process.exitCode = reportError(e, isMockForgeError(e) && e.code.startsWith("MFG_ERR_CHAIN") ? 2 : 1);
-      } finally {
-        await services.close();
-        await services.deliveries.stop();
-        await storage.close();
-      }
+      await runChainFile(loaded, opts);
     });
 
   cmd
@@ -100,4 +75,78 @@ export function chainCommand(): Command {
       }
     });
   return cmd;
+}
+
+interface ChainRunOpts {
+  var: Record<string, unknown>;
+  state?: string;
+  allowEnv: string;
+  json?: boolean;
+}
+
+/**
+ * Runs a loaded chain file with a server's services. Each link prints as it finishes; on a
+ * terminal a status line shows the links in flight (a retry wait included) with the time spent.
+ * Ctrl-C cancels the run, prints its table (what finished, what was cut short) and exits 130.
+ */
+async function runChainFile(loaded: LoadedChain, opts: ChainRunOpts): Promise<void> {
+  // The chain file is the config here: it reads the names it writes, plus --allow-env (docs/security.md).
+  const allowlist = opts.allowEnv.split(",").filter(Boolean);
+  const env = createEnvAccess(process.env, { allowlist, fileNames: envNamesIn(loaded.chain.config) });
+  const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env: env.file });
+  const { base_url: baseUrl, ...variables } = opts.var;
+  const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
+  // Built like a server's services (the config's defaults for webhooks, scripts and run
+  // retention), so a chain behaves the same from the CLI as through a running server.
+  const config = configSchema.parse({ env_allowlist: allowlist });
+  const url = typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000";
+  const services = buildServices(config, deps, storage, { checked: { chains: [loaded], warnings: [] }, env, baseUrl: () => url });
+  const live = opts.json ? undefined : createLiveOutput(process.stdout, deps.clock);
+  const cancel = new AbortController();
+  const onSigint = () => {
+    live?.stop();
+    if (cancel.signal.aborted) process.exit(130);
+    process.stderr.write("\ninterrupted: cancelling the run and printing what finished (Ctrl-C again to quit at once)\n");
+    cancel.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await services.deliveries.start();
+    const run = await services.runChain(loaded.chain.id, {
+      ...(Object.keys(variables).length ? { variables } : {}),
+      signal: cancel.signal,
+      ...(live ? { onEvent: chainEventWriter(live, loaded.chain.id, loaded.chain.links.length) } : {}),
+    });
+    live?.stop();
+    process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `\n${formatRunTable(run).trimEnd()}\n${cancel.signal.aborted ? "interrupted\n" : ""}`);
+    process.exitCode = cancel.signal.aborted ? 130 : run.status === "succeeded" ? 0 : 1;
+  } catch (e) {
+    live?.stop();
+    process.exitCode = reportError(e, isMockForgeError(e) && e.code.startsWith("MFG_ERR_CHAIN") ? 2 : 1);
+  } finally {
+    process.off("SIGINT", onSigint);
+    await services.close();
+    await services.deliveries.stop();
+    await storage.close();
+  }
+}
+
+/**
+ * Link events as lines: piped, every event is a line (as before); on a terminal a link's start
+ * goes to the status line (the links in flight, done of total) and its end is the line.
+ */
+function chainEventWriter(live: LiveOutput, chainId: string, total: number): (e: ChainEvent) => void {
+  const running = new Set<string>();
+  let done = 0;
+  const status = () => (running.size ? `chain ${chainId}: ${[...running].join(", ")} (${done}/${total} links done)` : `chain ${chainId}: ${done}/${total} links done`);
+  return (e) => {
+    if (e.type === "link_started") running.add(e.linkId);
+    if (e.type === "link_finished") {
+      running.delete(e.link.id);
+      done++;
+    }
+    const next = e.type === "run_finished" ? null : status();
+    if (e.type === "link_started" && live.tty) live.status(next);
+    else live.line(formatChainEvent(e), next);
+  };
 }
