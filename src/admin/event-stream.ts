@@ -48,63 +48,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
   const open = new Set<() => void>();
   let dropped = 0;
 
-  function attach(res: ServerResponse, types: readonly EventType[], reveal: boolean, maxRate: number | undefined): void {
-    let queue: string[] = [];
-    let queued = 0;
-    let flushTimer: TimerHandle | undefined;
-    let beat: TimerHandle | undefined;
-    let closed = false;
-    const cap = maxRate === undefined ? undefined : servedRateCap(maxRate, (skipped) => push(`event: stream.skipped\ndata: ${JSON.stringify({ type: "stream.skipped", eventType: "request.served", skipped })}\n\n`), o.clock);
-
-    const close = (why: "slow" | "shutdown" | "gone") => {
-      if (closed) return;
-      closed = true;
-      off();
-      open.delete(shutdown);
-      o.clock.clearTimeout(flushTimer);
-      o.clock.clearTimeout(beat);
-      cap?.stop();
-      queue = [];
-      if (why === "slow") {
-        dropped++;
-        o.logger.warn({ waitingBytes: res.writableLength + queued, limit: max }, "event stream client too slow; dropped (it may reconnect)");
-        res.destroy();
-      } else if (why === "shutdown") res.end();
-    };
-    const shutdown = () => close("shutdown");
-    const flush = () => {
-      flushTimer = undefined;
-      if (closed || queue.length === 0) return;
-      const chunk = queue.length === 1 ? queue[0]! : queue.join("");
-      queue = [];
-      queued = 0;
-      res.write(chunk);
-      // What the socket has not taken yet stays in node's buffer: that is the bound we enforce.
-      if (res.writableLength > max) close("slow");
-    };
-    const heartbeat = () => {
-      if (closed) return;
-      queue.push(": ping\n\n");
-      flush();
-      beat = o.clock.setTimeout(heartbeat, heartbeatMs);
-    };
-    const push = (text: string) => {
-      if (closed) return;
-      queue.push(text);
-      queued += text.length;
-      if (queued + res.writableLength > max) close("slow");
-      else flushTimer ??= o.clock.setTimeout(flush, 0);
-    };
-    const off = o.bus.subscribe((e: MockForgeEvent) => {
-      if (cap && e.type === "request.served" && !cap.take(e.time)) return;
-      push(`id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`);
-    }, types);
-    open.add(shutdown);
-    res.on("close", () => close("gone"));
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no", connection: "keep-alive" });
-    res.write(`retry: 2000\n: connected; types ${types.join(",")}\n\n`);
-    beat = o.clock.setTimeout(heartbeat, heartbeatMs);
-  }
+  const ctx: StreamContext = { o, max, heartbeatMs, open, dropped: () => dropped++ };
 
   return {
     route: {
@@ -113,7 +57,7 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       handler: async ({ query }) => {
         const types = parseTypes(qstr(query, "types"));
         const maxRate = qstr(query, "max_rate") === undefined ? undefined : qint(query, "max_rate", 1, 1, 1_000_000);
-        return { status: 200, body: undefined, stream: (res, { reveal }) => attach(res, types, reveal, maxRate) };
+        return { status: 200, body: undefined, stream: (res, { reveal }) => attach(ctx, res, types, reveal, maxRate) };
       },
     },
     get clients() {
@@ -126,6 +70,76 @@ export function createEventStreams(o: EventStreamOptions): EventStreams {
       for (const c of [...open]) c();
     },
   };
+}
+
+/** What every client's stream shares with the others. */
+interface StreamContext {
+  o: EventStreamOptions;
+  max: number;
+  heartbeatMs: number;
+  /** The shutdown function of each open stream. */
+  open: Set<() => void>;
+  dropped: () => void;
+}
+
+/** One client's stream: its own subscription, batch, heartbeat and `max_rate` counter. */
+function attach(ctx: StreamContext, res: ServerResponse, types: readonly EventType[], reveal: boolean, maxRate: number | undefined): void {
+  const { o, max, heartbeatMs, open } = ctx;
+  let queue: string[] = [];
+  let queued = 0;
+  let flushTimer: TimerHandle | undefined;
+  let beat: TimerHandle | undefined;
+  let closed = false;
+  const cap = maxRate === undefined ? undefined : servedRateCap(maxRate, (skipped) => push(`event: stream.skipped\ndata: ${JSON.stringify({ type: "stream.skipped", eventType: "request.served", skipped })}\n\n`), o.clock);
+
+  const close = (why: "slow" | "shutdown" | "gone") => {
+    if (closed) return;
+    closed = true;
+    off();
+    open.delete(shutdown);
+    o.clock.clearTimeout(flushTimer);
+    o.clock.clearTimeout(beat);
+    cap?.stop();
+    queue = [];
+    if (why === "slow") {
+      ctx.dropped();
+      o.logger.warn({ waitingBytes: res.writableLength + queued, limit: max }, "event stream client too slow; dropped (it may reconnect)");
+      res.destroy();
+    } else if (why === "shutdown") res.end();
+  };
+  const shutdown = () => close("shutdown");
+  const flush = () => {
+    flushTimer = undefined;
+    if (closed || queue.length === 0) return;
+    const chunk = queue.length === 1 ? queue[0]! : queue.join("");
+    queue = [];
+    queued = 0;
+    res.write(chunk);
+    // What the socket has not taken yet stays in node's buffer: that is the bound we enforce.
+    if (res.writableLength > max) close("slow");
+  };
+  const heartbeat = () => {
+    if (closed) return;
+    queue.push(": ping\n\n");
+    flush();
+    beat = o.clock.setTimeout(heartbeat, heartbeatMs);
+  };
+  const push = (text: string) => {
+    if (closed) return;
+    queue.push(text);
+    queued += text.length;
+    if (queued + res.writableLength > max) close("slow");
+    else flushTimer ??= o.clock.setTimeout(flush, 0);
+  };
+  const off = o.bus.subscribe((e: MockForgeEvent) => {
+    if (cap && e.type === "request.served" && !cap.take(e.time)) return;
+    push(`id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`);
+  }, types);
+  open.add(shutdown);
+  res.on("close", () => close("gone"));
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no", connection: "keep-alive" });
+  res.write(`retry: 2000\n: connected; types ${types.join(",")}\n\n`);
+  beat = o.clock.setTimeout(heartbeat, heartbeatMs);
 }
 
 /** `types=request.served,delivery.*`: exact names, or a prefix ending in `.*`; empty = all. */
