@@ -7,42 +7,33 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { Storage } from "../storage/ports.js";
 import { createSqliteStorage } from "../storage/sqlite/sqlite-storage.js";
 import { attempt, delivery } from "../storage/test-support/storage-fixtures.js";
-import { engineFixture, type EngineFixture } from "./test-support/engine-fixture.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
 
-const dirs: string[] = [];
-let receiver: Receiver | undefined;
-let fx: EngineFixture | undefined;
-afterEach(async () => {
-  await fx?.engine.stop();
-  await fx?.storage.close();
-  fx = undefined;
-  await receiver?.close();
-  receiver = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { answer } from "./test-support/receiver.js";
+import { perTest } from "./test-support/per-test.js";
+
+const kit = perTest();
 
 const backends: [string, () => Storage][] = [
-  ["memory", () => createMemoryStorage()],
+  ["memory", () => kit.closes(createMemoryStorage())],
   [
     "sqlite",
     () => {
       const dir = mkdtempSync(join(tmpdir(), "mockforge-attempts-"));
-      dirs.push(dir);
-      return createSqliteStorage(join(dir, "state.db"));
+      kit.defer(() => rmSync(dir, { recursive: true, force: true }));
+      return kit.closes(createSqliteStorage(join(dir, "state.db")));
     },
   ],
 ];
 
 describe.each(backends)("attempt numbers (%s)", (_name, open) => {
   it("a delivery resumed after a crash between recording an attempt and counting it numbers its next attempt after the stored one", async () => {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const storage = open();
     const clock = new ManualClock();
     // What the killed process left: attempt 1 stored, the delivery still in flight at 0 attempts.
@@ -50,7 +41,7 @@ describe.each(backends)("attempt numbers (%s)", (_name, open) => {
     await storage.deliveries.insert(left);
     await storage.deliveries.addAttempt(attempt(left.id, { number: 1, startedAt: clock.now() }));
 
-    fx = await engineFixture({ storage, clock });
+    const fx = await kit.engine({ storage, clock });
     const done = await fx.reach(left.id, "succeeded");
     expect(done.attemptCount).toBe(2);
     expect((await storage.deliveries.attempts(left.id)).map((a) => [a.number, a.response?.status])).toEqual([
@@ -62,14 +53,14 @@ describe.each(backends)("attempt numbers (%s)", (_name, open) => {
   it("an attempt whose number another member recorded meanwhile (lease taken over) is recorded as the next one", async () => {
     const storage = open();
     let taken!: Promise<void>;
-    receiver = await startReceiver((_req, res) => {
+    const receiver = await kit.receiver((_req, res) => {
       // While this attempt is on the wire, another member records attempt 1 of the same delivery.
       taken = storage.deliveries
         .list({ status: "in_flight" })
         .then(([d]) => storage.deliveries.addAttempt(attempt(d!.id, { number: 1 })))
         .then(() => void res.writeHead(503).end());
     });
-    fx = await engineFixture({ storage });
+    const fx = await kit.engine({ storage });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, { source: { kind: "route" }, retry: { max_attempts: 2 } });
     await receiver.waitForCount(1);
     await taken;

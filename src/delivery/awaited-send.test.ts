@@ -1,27 +1,22 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
-import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+import { describe, expect, it } from "vitest";
+import { answer } from "./test-support/receiver.js";
+import { within } from "./test-support/engine-fixture.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import { createSqliteStorage } from "../storage/sqlite/sqlite-storage.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from "../storage/ports.js";
+import { perTest } from "./test-support/per-test.js";
 
-let receiver: Receiver | undefined;
-let fx: EngineFixture | undefined;
-afterEach(async () => {
-  await fx?.engine.stop();
-  await receiver?.close();
-  fx = receiver = undefined;
-});
+const kit = perTest();
 
 const chain = { source: { kind: "chain", id: "orders" } };
 
 describe("awaited send (real sockets)", () => {
   it("resolves with status, headers, parsed JSON body and the record", async () => {
-    receiver = await startReceiver(answer(201, '{"order_id":"o-1","items":[1]}', { "x-reply": "1" }));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(201, '{"order_id":"o-1","items":[1]}', { "x-reply": "1" }));
+    const fx = await kit.engine();
     const res = await fx.engine.send({ method: "POST", url: `${receiver.url}/api/orders`, body: { items: [1] } }, chain);
     expect(res).toMatchObject({
       ok: true,
@@ -38,39 +33,38 @@ describe("awaited send (real sockets)", () => {
   });
 
   it("keeps a non-JSON body as text", async () => {
-    receiver = await startReceiver((_r, res) => res.writeHead(200, { "content-type": "text/plain" }).end("hello"));
-    fx = await engineFixture();
+    const receiver = await kit.receiver((_r, res) => res.writeHead(200, { "content-type": "text/plain" }).end("hello"));
+    const fx = await kit.engine();
     expect((await fx.engine.send({ method: "GET", url: receiver.url }, chain)).body).toBe("hello");
   });
 
   it("resolves (never rejects) on a refused connection: ok false, status 0, error set, one attempt", async () => {
-    receiver = await startReceiver();
+    const receiver = await kit.receiver();
     const url = receiver.url;
     await receiver.close();
-    receiver = undefined;
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const res = await fx.engine.send({ method: "POST", url }, chain);
     expect(res).toMatchObject({ ok: false, status: 0, headers: {}, body: null, rawBody: "", attempts: 1, error: { code: "MFG_ERR_DELIVERY_CONNECT" } });
     expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("dead");
   });
 
   it("resolves a 4xx as ok false with the answer and no error", async () => {
-    receiver = await startReceiver(answer(404, '{"error":"nope"}'));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(404, '{"error":"nope"}'));
+    const fx = await kit.engine();
     const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
     expect(res).toMatchObject({ ok: false, status: 404, body: { error: "nope" }, error: null, attempts: 1 });
     expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("failed");
   });
 
   it("resolves an invalid URL as a failed delivery", async () => {
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const res = await fx.engine.send({ method: "GET", url: "not a url" }, chain);
     expect(res).toMatchObject({ ok: false, status: 0, error: { code: "MFG_ERR_DELIVERY_INVALID_URL" } });
   });
 
   it("makes one attempt by default, even when the config's retry asks for more", async () => {
-    receiver = await startReceiver(answer(503));
-    fx = await engineFixture({ defaults: { retry: { max_attempts: 9 } } });
+    const receiver = await kit.receiver(answer(503));
+    const fx = await kit.engine({ defaults: { retry: { max_attempts: 9 } } });
     const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
     expect(res).toMatchObject({ ok: false, status: 503, attempts: 1 });
     expect((await fx.storage.deliveries.get(res.deliveryId))!.status).toBe("dead");
@@ -78,8 +72,8 @@ describe("awaited send (real sockets)", () => {
 
   it("retries inline per its own retry (the seed's form) on the injected clock; waiters see it in flight, the store when it ends", async () => {
     let calls = 0;
-    receiver = await startReceiver((_r, res) => res.writeHead(++calls < 3 ? 500 : 200, { "content-type": "application/json" }).end('{"n":' + calls + "}"));
-    fx = await engineFixture({ defaults: { retry: { jitter: false } } });
+    const receiver = await kit.receiver((_r, res) => res.writeHead(++calls < 3 ? 500 : 200, { "content-type": "application/json" }).end('{"n":' + calls + "}"));
+    const fx = await kit.engine({ defaults: { retry: { jitter: false } } });
     const retried = (n: number) => fx!.until((r) => r.attemptCount === n && r.status === "in_flight");
     const first = retried(1);
     const p = fx.engine.send({ method: "POST", url: receiver.url, body: {} }, { ...chain, retry: { max_attempts: 3, delay_seconds: 5, exponential_backoff: true } });
@@ -101,8 +95,8 @@ describe("awaited send (real sockets)", () => {
   });
 
   it("is cancelled by the caller's signal, during a request or a retry wait", async () => {
-    receiver = await startReceiver(() => {});
-    fx = await engineFixture();
+    const receiver = await kit.receiver(() => {});
+    const fx = await kit.engine();
     const ac = new AbortController();
     const p = fx.engine.send({ method: "GET", url: receiver.url }, { ...chain, signal: ac.signal });
     await receiver.waitForCount(1);
@@ -123,8 +117,8 @@ describe("awaited send (real sockets)", () => {
   });
 
   it("is ended by stop(): resolves failed, and send after stop rejects", async () => {
-    receiver = await startReceiver(() => {});
-    fx = await engineFixture();
+    const receiver = await kit.receiver(() => {});
+    const fx = await kit.engine();
     const p = fx.engine.send({ method: "GET", url: receiver.url }, chain);
     await receiver.waitForCount(1);
     await fx.engine.stop();
@@ -154,9 +148,9 @@ describe("awaited send: the record's commit", () => {
   }
 
   it("answers without waiting for the commit where reads see issued writes; stop waits for it", async () => {
-    receiver = await startReceiver(answer(200, "{}"));
+    const receiver = await kit.receiver(answer(200, "{}"));
     const held = heldStorage(true);
-    fx = await engineFixture({ storage: held.storage });
+    const fx = await kit.engine({ storage: held.storage });
     const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
     expect(res.ok).toBe(true);
     let stopped = false;
@@ -169,9 +163,9 @@ describe("awaited send: the record's commit", () => {
   });
 
   it("logs a record that fails to commit, and the call still answers", async () => {
-    receiver = await startReceiver(answer(200, "{}"));
+    const receiver = await kit.receiver(answer(200, "{}"));
     const held = heldStorage(true, true);
-    fx = await engineFixture({ storage: held.storage });
+    const fx = await kit.engine({ storage: held.storage });
     const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
     expect(res.ok).toBe(true);
     held.release();
@@ -180,9 +174,9 @@ describe("awaited send: the record's commit", () => {
   });
 
   it("waits for the commit where a read may not see an issued write (postgres)", async () => {
-    receiver = await startReceiver(answer(200, "{}"));
+    const receiver = await kit.receiver(answer(200, "{}"));
     const held = heldStorage(false);
-    fx = await engineFixture({ storage: held.storage });
+    const fx = await kit.engine({ storage: held.storage });
     let answered = false;
     const sending = fx.engine.send({ method: "GET", url: receiver.url }, chain).then((r) => ((answered = true), r));
     await new Promise((r) => setTimeout(r, 50));
@@ -193,18 +187,13 @@ describe("awaited send: the record's commit", () => {
   });
 
   it("is read back at once from SQLite, before its group commit ran", async () => {
-    receiver = await startReceiver(answer(200, "{}"));
+    const receiver = await kit.receiver(answer(200, "{}"));
     const dir = mkdtempSync(join(tmpdir(), "mockforge-awaited-"));
-    const storage = createSqliteStorage(join(dir, "state.db"));
-    try {
-      fx = await engineFixture({ storage });
-      const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
-      expect((await storage.deliveries.get(res.deliveryId))!.status).toBe("succeeded");
-      expect(await storage.deliveries.attempts(res.deliveryId)).toHaveLength(1);
-    } finally {
-      await fx?.engine.stop();
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    kit.defer(() => rmSync(dir, { recursive: true, force: true }));
+    const storage = kit.closes(createSqliteStorage(join(dir, "state.db")));
+    const fx = await kit.engine({ storage });
+    const res = await fx.engine.send({ method: "GET", url: receiver.url }, chain);
+    expect((await storage.deliveries.get(res.deliveryId))!.status).toBe("succeeded");
+    expect(await storage.deliveries.attempts(res.deliveryId)).toHaveLength(1);
   });
 });

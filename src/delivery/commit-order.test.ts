@@ -2,19 +2,14 @@
  * When a new queued delivery is sent relative to its outbox row's commit (issue 15 item 1).
  * Real sockets; the memory store's insert is held back or failed by the test.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { Storage } from "../storage/ports.js";
-import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
+import { within } from "./test-support/engine-fixture.js";
+import { answer } from "./test-support/receiver.js";
+import { perTest } from "./test-support/per-test.js";
 
-let receiver: Receiver | undefined;
-let fx: EngineFixture | undefined;
-afterEach(async () => {
-  await fx?.engine.stop();
-  await receiver?.close();
-  fx = receiver = undefined;
-});
+const kit = perTest();
 
 // Under `persist: after_response` a new delivery goes out while its outbox row commits (one
 // event-loop turn less latency), and its attempt and status records wait for that row. Under
@@ -47,9 +42,9 @@ function slowInsertStorage(): { storage: Storage; commit: () => void; fail: (e: 
 describe("send before commit (persist: after_response)", () => {
   /** An enqueued webhook that has reached the receiver while its outbox insert is held back. */
   async function sentWhileHeld() {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const s = slowInsertStorage();
-    fx = await engineFixture({ storage: s.storage, defaults: { persist: "after_response" } });
+    const fx = await kit.engine({ storage: s.storage, defaults: { persist: "after_response" } });
     const queued = fx.engine.enqueue({ method: "POST", url: `${receiver.url}/hooks`, body: { n: 1 } }, { source: { kind: "route" } });
     await receiver.waitForCount(1, 5000);
     // Also in the file's `fx`, which afterEach stops.
@@ -79,9 +74,9 @@ describe("send before commit (persist: after_response)", () => {
 
 describe("send after commit (persist: before_response, the default)", () => {
   async function heldBack() {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const s = slowInsertStorage();
-    fx = await engineFixture({ storage: s.storage });
+    const fx = await kit.engine({ storage: s.storage });
     const queued = fx.engine.enqueue({ method: "POST", url: `${receiver.url}/hooks`, body: { n: 1 } }, { source: { kind: "route" } });
     // Long enough for a send started before the commit to reach the receiver.
     await new Promise((r) => setTimeout(r, 150));

@@ -2,32 +2,25 @@
  * Durability with the real sqlite store: a restart resumes what was pending, and a `kill -9`
  * with 1,000 deliveries pending loses none of them (at-least-once: duplicates allowed).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
 import { createSqliteStorage } from "../storage/sqlite/sqlite-storage.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
+import { answer, startReceiver } from "./test-support/receiver.js";
+import { perTest } from "./test-support/per-test.js";
 import { engineFixture, within } from "./test-support/engine-fixture.js";
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await receiver?.close();
-  receiver = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const kit = perTest();
 
 function tempDb(): string {
   const dir = mkdtempSync(join(tmpdir(), "mockforge-delivery-"));
-  dirs.push(dir);
+  kit.defer(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, "state.db");
 }
 
@@ -54,7 +47,7 @@ describe("durability (sqlite)", () => {
     await fx1.engine.stop();
     await s1.close();
 
-    receiver = await startReceiver(answer(200), port);
+    const receiver = await kit.receiver(answer(200), port);
     const s2 = createSqliteStorage(db);
     const fx2 = await engineFixture({ storage: s2, clock: new ManualClock(start) });
     // The first retry is due within 1 s (1 s backoff, jittered). Advancing further in one go would
@@ -73,7 +66,7 @@ describe("durability (sqlite)", () => {
     const script = fileURLToPath(new URL("./test-support/outbox-process.ts", import.meta.url));
     const run = (...args: string[]) => {
       const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["pipe", "pipe", "inherit"] });
-      children.push(child);
+      kit.defer(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
       const lines = createInterface({ input: child.stdout! });
       const line = (prefix: string) =>
         within(
@@ -99,7 +92,7 @@ describe("durability (sqlite)", () => {
     const seen = new Set<string>();
     let done: () => void = () => {};
     const all = new Promise<void>((r) => (done = r));
-    receiver = await startReceiver((req, res) => {
+    const receiver = await kit.receiver((req, res) => {
       seen.add(String(req.headers["webhook-id"]));
       res.writeHead(204).end();
       if ([...expected].every((id) => seen.has(id))) done();

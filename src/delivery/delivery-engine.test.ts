@@ -1,28 +1,23 @@
 import { Webhook } from "standardwebhooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "../core/clock.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
-import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+import { answer } from "./test-support/receiver.js";
+import { within } from "./test-support/engine-fixture.js";
 import { parseTraceHeader } from "./trace-header.js";
+import { perTest } from "./test-support/per-test.js";
 
 /** A running engine always has one timer: the lease keeper's next renewal and expiry sweep. */
 const LEASE_TICK_ONLY = 1;
 
-let receiver: Receiver | undefined;
-let fx: EngineFixture | undefined;
-afterEach(async () => {
-  await fx?.engine.stop();
-  await receiver?.close();
-  fx = receiver = undefined;
-});
+const kit = perTest();
 
 const route = { source: { kind: "route", id: "create_order" } };
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 describe("queued deliveries (real sockets, manual clock)", () => {
   it("is durable when enqueue resolves, then sent at once with webhook-id, timestamp, trace and JSON body", async () => {
-    receiver = await startReceiver(answer(204));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(204));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue(
       { method: "post", url: `${receiver.url}/hooks/orders`, headers: { "x-event": "order.created" }, body: { event: "order.created", id: 7 } },
       { ...route, traceId: "trc_abc", traceDepth: 2 },
@@ -45,8 +40,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("starts a trace when the caller has none", async () => {
-    receiver = await startReceiver(answer(200));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await fx.reach(rec.id);
     const [got] = await receiver.waitForCount(1);
@@ -56,11 +51,11 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("retries 500 then 200 after the backoff, with the same webhook-id", async () => {
     let calls = 0;
-    receiver = await startReceiver((_r, res) => {
+    const receiver = await kit.receiver((_r, res) => {
       res.writeHead(++calls === 1 ? 500 : 200);
       res.end(calls === 1 ? "boom" : "ok");
     });
-    fx = await engineFixture({ defaults: { retry: { jitter: false } } });
+    const fx = await kit.engine({ defaults: { retry: { jitter: false } } });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url, body: {} }, route);
     const pending = await fx.reach(rec.id, "pending");
     expect(pending).toMatchObject({ attemptCount: 1, lastStatus: 500, lastError: "HTTP 500", nextAttemptAt: fx.clock.now() + 1000 });
@@ -80,11 +75,11 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("honours 429 Retry-After", async () => {
     let calls = 0;
-    receiver = await startReceiver((_r, res) => {
+    const receiver = await kit.receiver((_r, res) => {
       if (++calls === 1) res.writeHead(429, { "retry-after": "7" }).end();
       else res.writeHead(200).end();
     });
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await fx.reach(rec.id, "pending");
     expect((await fx.storage.deliveries.attempts(rec.id))[0]).toMatchObject({ retryable: true, nextDelayMs: 7000 });
@@ -95,19 +90,18 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("stops at 410 Gone: failed after one attempt", async () => {
-    receiver = await startReceiver(answer(410, '{"error":"gone"}'));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(410, '{"error":"gone"}'));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     expect(await fx.reach(rec.id)).toMatchObject({ status: "failed", attemptCount: 1, lastStatus: 410, nextAttemptAt: null });
     expect(fx.clock.pending).toBe(LEASE_TICK_ONLY); // no retry scheduled
   });
 
   it("marks an unreachable receiver dead once the attempts are used up", async () => {
-    receiver = await startReceiver();
+    const receiver = await kit.receiver();
     const url = receiver.url;
     await receiver.close();
-    receiver = undefined;
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url }, { ...route, retry: { max_attempts: 3, initial_delay_ms: 100, jitter: false } });
     await fx.reach(rec.id, "pending");
     await fx.clock.advance(100);
@@ -126,7 +120,7 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("retries a DNS failure", async () => {
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: "http://receiver.invalid/hook" }, { ...route, retry: { max_attempts: 1 } });
     const done = await fx.reach(rec.id);
     expect(done.status).toBe("dead");
@@ -137,12 +131,12 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("retries a connection reset mid-response", async () => {
     let calls = 0;
-    receiver = await startReceiver((_r, res) => {
+    const receiver = await kit.receiver((_r, res) => {
       if (++calls > 1) return void res.writeHead(200).end();
       res.writeHead(200, { "content-length": "100" });
       res.write("part", () => res.socket?.destroy());
     });
-    fx = await engineFixture({ defaults: { retry: { jitter: false } } });
+    const fx = await kit.engine({ defaults: { retry: { jitter: false } } });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await fx.reach(rec.id, "pending");
     const [a] = await fx.storage.deliveries.attempts(rec.id);
@@ -152,8 +146,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("times out a receiver that never answers (timeout_ms on the injected clock)", async () => {
-    receiver = await startReceiver(() => {});
-    fx = await engineFixture();
+    const receiver = await kit.receiver(() => {});
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, { ...route, timeout_ms: 300, retry: { max_attempts: 1 } });
     await receiver.waitForCount(1);
     await fx.clock.advance(300);
@@ -164,7 +158,7 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("records an invalid URL as failed with the rendered value, without retrying", async () => {
-    fx = await engineFixture();
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: "/hooks/{{missing}}" }, route);
     const done = await fx.reach(rec.id);
     expect(done).toMatchObject({ status: "failed", attemptCount: 1 });
@@ -173,9 +167,9 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("signs with Standard Webhooks; the receiver verifies with the standardwebhooks package", async () => {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const other = "whsec_" + Buffer.from("rotated-secret-rotated-secret-32").toString("base64");
-    fx = await engineFixture({ clock: new ManualClock(systemClock.now()), defaults: { signing: { scheme: "standard-webhooks", secret: SECRET } } });
+    const fx = await kit.engine({ clock: new ManualClock(systemClock.now()), defaults: { signing: { scheme: "standard-webhooks", secret: SECRET } } });
     const a = await fx.engine.enqueue({ method: "POST", url: receiver.url, body: { n: 1 } }, route);
     const b = await fx.engine.enqueue(
       { method: "POST", url: receiver.url, body: "plain text" },
@@ -197,8 +191,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("re-signs each retry with a fresh timestamp and the same webhook-id", async () => {
     let calls = 0;
-    receiver = await startReceiver((_r, res) => res.writeHead(++calls === 1 ? 503 : 200).end());
-    fx = await engineFixture({ clock: new ManualClock(systemClock.now()), defaults: { retry: { jitter: false, initial_delay_ms: 5000 } } });
+    const receiver = await kit.receiver((_r, res) => res.writeHead(++calls === 1 ? 503 : 200).end());
+    const fx = await kit.engine({ clock: new ManualClock(systemClock.now()), defaults: { retry: { jitter: false, initial_delay_ms: 5000 } } });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url, body: {} }, { ...route, signing: { scheme: "standard-webhooks", secret: SECRET } });
     await fx.reach(rec.id, "pending");
     await fx.clock.advance(5000);
@@ -210,8 +204,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("waits delay_ms before the first attempt", async () => {
-    receiver = await startReceiver(answer(200));
-    fx = await engineFixture();
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, { ...route, delay_ms: 2000 });
     expect(rec).toMatchObject({ status: "pending", nextAttemptAt: fx.clock.now() + 2000 });
     await fx.clock.advance(1999);
@@ -222,8 +216,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("keeps at most `concurrency` deliveries in flight and sends the rest as slots free", async () => {
     const held: (() => void)[] = [];
-    receiver = await startReceiver((_r, res) => held.push(() => res.writeHead(200).end()));
-    fx = await engineFixture({ defaults: { concurrency: 2 } });
+    const receiver = await kit.receiver((_r, res) => held.push(() => res.writeHead(200).end()));
+    const fx = await kit.engine({ defaults: { concurrency: 2 } });
     const recs = [];
     for (let i = 0; i < 5; i++) recs.push(await fx.engine.enqueue({ method: "POST", url: receiver.url, body: { i } }, route));
     expect(recs.map((r) => r.status)).toEqual(["in_flight", "in_flight", "pending", "pending", "pending"]);
@@ -240,8 +234,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("enqueued before start: stored pending, sent on start", async () => {
-    receiver = await startReceiver(answer(200));
-    fx = await engineFixture({ start: false });
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine({ start: false });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     expect(rec.status).toBe("pending");
     await fx.engine.start();
@@ -249,8 +243,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("stop leaves no timer behind and refuses new work", async () => {
-    receiver = await startReceiver(answer(500));
-    fx = await engineFixture({ pollIntervalMs: 1000 });
+    const receiver = await kit.receiver(answer(500));
+    const fx = await kit.engine({ pollIntervalMs: 1000 });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await fx.reach(rec.id, "pending");
     const wait = fx.engine.waitFor({ url: receiver.url }, 1, 60_000).catch((e: unknown) => e);
@@ -264,8 +258,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
   });
 
   it("stop cuts an attempt off and leaves it in flight for the next start", async () => {
-    receiver = await startReceiver(() => {});
-    fx = await engineFixture();
+    const receiver = await kit.receiver(() => {});
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await receiver.waitForCount(1);
     await fx.engine.stop();
@@ -275,8 +269,8 @@ describe("queued deliveries (real sockets, manual clock)", () => {
 
   it("stop with a grace period lets a running attempt finish", async () => {
     let release: (() => void) | undefined;
-    receiver = await startReceiver((_r, res) => (release = () => res.writeHead(200).end()));
-    fx = await engineFixture();
+    const receiver = await kit.receiver((_r, res) => (release = () => res.writeHead(200).end()));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await receiver.waitForCount(1);
     const stopped = fx.engine.stop({ graceMs: 5000 });

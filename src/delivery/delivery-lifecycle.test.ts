@@ -1,30 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
 import { delivery } from "../storage/test-support/storage-fixtures.js";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import type { DeliveryRecord } from "../storage/ports.js";
 import { INTERRUPTED_REASON } from "./restart-recovery.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
-import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+import { answer } from "./test-support/receiver.js";
+import { within } from "./test-support/engine-fixture.js";
+import { perTest } from "./test-support/per-test.js";
 
-let receiver: Receiver | undefined;
-const fixtures: EngineFixture[] = [];
-afterEach(async () => {
-  for (const f of fixtures.splice(0)) await f.engine.stop();
-  await receiver?.close();
-  receiver = undefined;
-});
-async function fixture(...args: Parameters<typeof engineFixture>) {
-  const f = await engineFixture(...args);
-  fixtures.push(f);
-  return f;
-}
+const kit = perTest();
 const route = { source: { kind: "route", id: "r1" } };
 
 describe("replay", () => {
   it("queues a copy with the same webhook-id, or a new one when asked", async () => {
-    receiver = await startReceiver(answer(200));
-    const fx = await fixture();
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine();
     const orig = await fx.engine.enqueue({ method: "PUT", url: `${receiver.url}/h`, headers: { "x-a": "1" }, body: { a: 1 } }, route);
     await fx.reach(orig.id);
     const same = await fx.engine.replay(orig.id);
@@ -42,8 +32,8 @@ describe("replay", () => {
   });
 
   it("replays an awaited call as a queued delivery with the queued retry policy", async () => {
-    receiver = await startReceiver(answer(500));
-    const fx = await fixture();
+    const receiver = await kit.receiver(answer(500));
+    const fx = await kit.engine();
     const res = await fx.engine.send({ method: "POST", url: receiver.url }, { source: { kind: "chain" } });
     const copy = await fx.engine.replay(res.deliveryId);
     const pending = await fx.reach(copy.id, "pending");
@@ -52,15 +42,15 @@ describe("replay", () => {
   });
 
   it("says which delivery is missing", async () => {
-    const fx = await fixture();
+    const fx = await kit.engine();
     await expect(fx.engine.replay("dlv_nope")).rejects.toMatchObject({ code: "MFG_ERR_DELIVERY_NOT_FOUND", message: "Delivery 'dlv_nope' does not exist" });
   });
 });
 
 describe("waitFor", () => {
   it("resolves as soon as `count` matching deliveries are finished, counting earlier ones", async () => {
-    receiver = await startReceiver(answer(200));
-    const fx = await fixture();
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine();
     const first = await fx.engine.enqueue({ method: "POST", url: `${receiver.url}/a` }, route);
     await fx.reach(first.id);
     await fx.engine.enqueue({ method: "POST", url: `${receiver.url}/other` }, route);
@@ -74,8 +64,8 @@ describe("waitFor", () => {
   });
 
   it("filters by status, source kind and since", async () => {
-    receiver = await startReceiver((req, res) => res.writeHead(req.url === "/gone" ? 410 : 200).end());
-    const fx = await fixture();
+    const receiver = await kit.receiver((req, res) => res.writeHead(req.url === "/gone" ? 410 : 200).end());
+    const fx = await kit.engine();
     await fx.engine.enqueue({ method: "POST", url: `${receiver.url}/gone` }, route);
     await fx.engine.enqueue({ method: "POST", url: `${receiver.url}/ok` }, { source: { kind: "hook" } });
     expect((await within(fx.engine.waitFor({ status: "failed" }, 1, 60_000), 10_000, "failed")).map((d) => d.request.url)).toEqual([`${receiver.url}/gone`]);
@@ -88,8 +78,8 @@ describe("waitFor", () => {
   });
 
   it("rejects with MFG_ERR_WAIT_TIMEOUT naming what it saw", async () => {
-    receiver = await startReceiver(answer(503));
-    const fx = await fixture();
+    const receiver = await kit.receiver(answer(503));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     const wait = fx.engine.waitFor({ url: receiver.url }, 1, 500).catch((e: unknown) => e);
     await fx.reach(rec.id, "pending");
@@ -104,8 +94,8 @@ describe("waitFor", () => {
 describe("drain", () => {
   it("resolves 0 once every queued delivery is finished", async () => {
     const held: (() => void)[] = [];
-    receiver = await startReceiver((_r, res) => held.push(() => res.writeHead(200).end()));
-    const fx = await fixture();
+    const receiver = await kit.receiver((_r, res) => held.push(() => res.writeHead(200).end()));
+    const fx = await kit.engine();
     for (let i = 0; i < 3; i++) await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await receiver.waitForCount(3);
     let settled = false;
@@ -119,8 +109,8 @@ describe("drain", () => {
   });
 
   it("returns how many are left when time is up", async () => {
-    receiver = await startReceiver(answer(500));
-    const fx = await fixture();
+    const receiver = await kit.receiver(answer(500));
+    const fx = await kit.engine();
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, { ...route, retry: { initial_delay_ms: 60_000, jitter: false } });
     await fx.reach(rec.id, "pending");
     const drained = fx.engine.drain(1000);
@@ -144,9 +134,8 @@ describe("restart", () => {
     });
   }
 
-
   it("resumes queued deliveries left in flight or pending, and fails awaited ones instead of re-sending them", async () => {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const storage = createMemoryStorage();
     const clock = new ManualClock();
     const now = clock.now();
@@ -155,7 +144,7 @@ describe("restart", () => {
     await storage.deliveries.insert(leftover({ webhookId: "msg_a1", mode: "awaited" }, `${receiver.url}/a1`, now));
     // An awaited one that some older run left pending must not be sent either.
     await storage.deliveries.insert(leftover({ webhookId: "msg_a2", mode: "awaited", status: "pending", nextAttemptAt: now }, `${receiver.url}/a2`, now));
-    const fx = await fixture({ storage, clock });
+    const fx = await kit.engine({ storage, clock });
     expect(await fx.storage.deliveries.get("dlv_msg_a1")).toMatchObject({ status: "failed", lastError: INTERRUPTED_REASON });
     await fx.reach("dlv_msg_q1");
     await fx.reach("dlv_msg_a2");
@@ -167,9 +156,9 @@ describe("restart", () => {
   });
 
   it("picks up deliveries another process wrote, on the poll sweep", async () => {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const storage = createMemoryStorage();
-    const fx = await fixture({ storage, pollIntervalMs: 1000 });
+    const fx = await kit.engine({ storage, pollIntervalMs: 1000 });
     await storage.deliveries.insert(leftover({ webhookId: "msg_ext", status: "pending", nextAttemptAt: fx.clock.now() }, receiver.url, fx.clock.now()));
     await fx.clock.advance(1000);
     expect((await fx.reach("dlv_msg_ext")).status).toBe("succeeded");
@@ -178,8 +167,8 @@ describe("restart", () => {
 
 describe("retention", () => {
   it("prunes finished deliveries beyond `retention` now and then, never pending ones", async () => {
-    receiver = await startReceiver(answer(200));
-    const fx = await fixture({ defaults: { retention: 10 } });
+    const receiver = await kit.receiver(answer(200));
+    const fx = await kit.engine({ defaults: { retention: 10 } });
     const slow = await fx.engine.enqueue({ method: "POST", url: "http://127.0.0.1:9/x" }, { ...route, retry: { initial_delay_ms: 3_600_000, jitter: false } });
     await fx.reach(slow.id, "pending");
     for (let i = 0; i < 60; i++) await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);

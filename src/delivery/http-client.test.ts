@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "../core/clock.js";
 import { isMockForgeError, type MockForgeError } from "../core/errors.js";
-import { createHttpClient, type HttpClient } from "./http-client.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
+import { createHttpClient } from "./http-client.js";
+import { answer } from "./test-support/receiver.js";
+import { perTest } from "./test-support/per-test.js";
 
-let receiver: Receiver | undefined;
-let client: HttpClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await receiver?.close();
-  client = receiver = undefined;
-});
+const kit = perTest();
 
 const opts = { timeoutMs: 5_000, connectTimeoutMs: 2_000 };
 const req = (url: string, over: Partial<{ method: string; headers: Record<string, string>; body: string | null }> = {}) => ({
@@ -33,8 +28,8 @@ async function failure(p: Promise<unknown>): Promise<MockForgeError> {
 
 describe("http client (real sockets)", () => {
   it("sends method, headers and body; returns status, headers and text", async () => {
-    receiver = await startReceiver(answer(201, '{"ok":true}', { "x-reply": "yes" }));
-    client = createHttpClient({ clock: systemClock });
+    const receiver = await kit.receiver(answer(201, '{"ok":true}', { "x-reply": "yes" }));
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const res = await client.send(req(`${receiver.url}/hooks?a=1`, { headers: { "x-one": "1", "Content-Length": "999" } }), opts);
     expect(res).toMatchObject({ status: 201, body: '{"ok":true}', truncated: false });
     expect(res.headers["x-reply"]).toBe("yes");
@@ -47,11 +42,11 @@ describe("http client (real sockets)", () => {
 
   it("reuses a keep-alive connection for calls to the same origin", async () => {
     const ports = new Set<number>();
-    receiver = await startReceiver((_r, res, raw) => {
+    const receiver = await kit.receiver((_r, res, raw) => {
       ports.add(raw.socket.remotePort!);
       res.end("ok");
     });
-    client = createHttpClient({ clock: systemClock });
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     for (let i = 0; i < 20; i++) await client.send(req(receiver.url), opts);
     // Sequential calls: the socket goes back to the pool a tick after the body ends, so a
     // second one may open once; never one per call.
@@ -59,11 +54,10 @@ describe("http client (real sockets)", () => {
   });
 
   it("maps a refused connection to MFG_ERR_DELIVERY_CONNECT", async () => {
-    receiver = await startReceiver();
+    const receiver = await kit.receiver();
     const url = receiver.url;
     await receiver.close();
-    receiver = undefined;
-    client = createHttpClient({ clock: systemClock });
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const e = await failure(client.send(req(url), opts));
     expect(e.code).toBe("MFG_ERR_DELIVERY_CONNECT");
     // The attempt's message; its caller names the method and URL (issue 15 item 17: it said the URL twice).
@@ -71,27 +65,27 @@ describe("http client (real sockets)", () => {
   });
 
   it("maps a DNS failure to MFG_ERR_DELIVERY_CONNECT naming the host", async () => {
-    client = createHttpClient({ clock: systemClock });
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const e = await failure(client.send(req("http://no-such-host.invalid/hook"), opts));
     expect(e.code).toBe("MFG_ERR_DELIVERY_CONNECT");
     expect(e.message).toMatch(/no-such-host\.invalid' could not be resolved/);
   });
 
   it("maps a connection reset mid-response to MFG_ERR_DELIVERY_CONNECT", async () => {
-    receiver = await startReceiver((_r, res) => {
+    const receiver = await kit.receiver((_r, res) => {
       res.writeHead(200, { "content-length": "1000" });
       res.write("partial", () => res.socket?.destroy());
     });
-    client = createHttpClient({ clock: systemClock });
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const e = await failure(client.send(req(receiver.url), opts));
     expect(e.code).toBe("MFG_ERR_DELIVERY_CONNECT");
     expect(e.message).toMatch(/lost while reading the response/);
   });
 
   it("times out on the injected clock when the receiver never answers", async () => {
-    receiver = await startReceiver(() => {});
+    const receiver = await kit.receiver(() => {});
     const clock = new ManualClock();
-    client = createHttpClient({ clock });
+    const client = kit.closes(createHttpClient({ clock }));
     const p = failure(client.send(req(receiver.url), { timeoutMs: 250, connectTimeoutMs: 1000 }));
     await receiver.waitForCount(1);
     await clock.advance(250);
@@ -101,16 +95,16 @@ describe("http client (real sockets)", () => {
   });
 
   it("cuts the recorded body at the cap", async () => {
-    receiver = await startReceiver((_r, res) => res.end("x".repeat(5000)));
-    client = createHttpClient({ clock: systemClock, maxResponseBytes: 1000 });
+    const receiver = await kit.receiver((_r, res) => res.end("x".repeat(5000)));
+    const client = kit.closes(createHttpClient({ clock: systemClock, maxResponseBytes: 1000 }));
     const res = await client.send(req(receiver.url), opts);
     expect(res.body).toHaveLength(1000);
     expect(res.truncated).toBe(true);
   });
 
   it("cancels through the caller's signal", async () => {
-    receiver = await startReceiver(() => {});
-    client = createHttpClient({ clock: systemClock });
+    const receiver = await kit.receiver(() => {});
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const ac = new AbortController();
     const p = failure(client.send(req(receiver.url), { ...opts, signal: ac.signal }));
     await receiver.waitForCount(1);
@@ -119,14 +113,14 @@ describe("http client (real sockets)", () => {
   });
 
   it("reports a header value undici refuses as MFG_ERR_BAD_REQUEST", async () => {
-    receiver = await startReceiver();
-    client = createHttpClient({ clock: systemClock });
+    const receiver = await kit.receiver();
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     const e = await failure(client.send(req(receiver.url, { headers: { "x-bad": "a\nb" } }), opts));
     expect(e.code).toBe("MFG_ERR_BAD_REQUEST");
   });
 
   it("refuses calls after close", async () => {
-    client = createHttpClient({ clock: systemClock });
+    const client = kit.closes(createHttpClient({ clock: systemClock }));
     await client.close();
     expect((await failure(client.send(req("http://127.0.0.1:9/"), opts))).code).toBe("MFG_ERR_DELIVERY_STOPPED");
   });

@@ -4,26 +4,20 @@
  * restart; an attempt that is still running keeps renewing its lease and is never taken back.
  */
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../storage/memory/memory-storage.js";
 import { storageFailure } from "../storage/storage-errors.js";
-import { answer, startReceiver, type Receiver } from "./test-support/receiver.js";
-import { engineFixture, within, type EngineFixture } from "./test-support/engine-fixture.js";
+import { answer } from "./test-support/receiver.js";
+import { within } from "./test-support/engine-fixture.js";
+import { perTest } from "./test-support/per-test.js";
 
-let receiver: Receiver | undefined;
-let fx: EngineFixture | undefined;
-afterEach(async () => {
-  await fx?.engine.stop();
-  fx = undefined;
-  await receiver?.close();
-  receiver = undefined;
-});
+const kit = perTest();
 const route = { source: { kind: "route", id: "r1" } };
 const LEASE_MS = 3000;
 
 describe("delivery leases while running", () => {
   it("re-queues and re-sends a delivery a storage error left in flight, once its lease has run out", async () => {
-    receiver = await startReceiver(answer(200));
+    const receiver = await kit.receiver(answer(200));
     const storage = createMemoryStorage();
     // The store fails the first attempt record, as a full disk would: the run ends with its row in flight.
     const addAttempt = storage.deliveries.addAttempt.bind(storage.deliveries);
@@ -37,7 +31,7 @@ describe("delivery leases while running", () => {
       }
       return addAttempt(a);
     };
-    fx = await engineFixture({ storage, defaults: { lease_ms: LEASE_MS } });
+    const fx = await kit.engine({ storage, defaults: { lease_ms: LEASE_MS } });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url, body: { n: 1 } }, route);
     await within(storeFailed, 10_000, "the failing attempt record");
     await fx.clock.advance(0);
@@ -58,8 +52,8 @@ describe("delivery leases while running", () => {
 
   it("keeps renewing the lease of an attempt that runs longer than the lease: never re-queued, sent once", async () => {
     const held: ServerResponse[] = [];
-    receiver = await startReceiver((_req, res) => void held.push(res));
-    fx = await engineFixture({ defaults: { lease_ms: LEASE_MS, timeout_ms: 60_000 } });
+    const receiver = await kit.receiver((_req, res) => void held.push(res));
+    const fx = await kit.engine({ defaults: { lease_ms: LEASE_MS, timeout_ms: 60_000 } });
     const rec = await fx.engine.enqueue({ method: "POST", url: receiver.url }, route);
     await receiver.waitForCount(1);
     for (let t = 0; t < 4 * LEASE_MS; t += LEASE_MS / 3) await fx.clock.advance(LEASE_MS / 3);
