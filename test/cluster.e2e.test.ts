@@ -122,7 +122,7 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
     expect(statuses.every((s) => s === 202)).toBe(true);
     await eventually("every webhook stored", async () => ((await db!.query("SELECT COUNT(*)::int AS n FROM mockforge_deliveries"))[0]!.n === WEBHOOKS ? true : undefined), 20_000);
     // Wait until the killed member holds leases, so the test shows what happens to them.
-    await eventually("b holding leases", async () => ((await db!.query("SELECT COUNT(*)::int AS n FROM mockforge_deliveries WHERE status = 'in_flight' AND lease_owner = $1", [b.id]))[0]!.n > 0 ? true : undefined), 20_000, 20);
+    await eventually("b holding leases", async () => (Number((await db!.query("SELECT COUNT(*)::int AS n FROM mockforge_deliveries WHERE status = 'in_flight' AND lease_owner = $1", [b.id]))[0]!.n) > 0 ? true : undefined), 20_000, 20);
 
     const exited = new Promise((r) => b.proc.once("exit", r));
     b.proc.kill("SIGKILL");

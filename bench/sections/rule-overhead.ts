@@ -62,7 +62,7 @@ function staticExchange(): RuleExchange {
     params: {},
     body: null,
     response: { status: 200, headers: { "content-type": "application/json" }, body: { id: "ord_1", status: "created", items: [{ sku: "a", qty: 1 }] } },
-    trace: { id: "trc_bench", depth: 0 },
+    trace: { traceId: "trc_bench", depth: 0 },
     requestId: "req_bench",
   };
 }

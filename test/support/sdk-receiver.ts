@@ -42,7 +42,7 @@ export class SdkReceiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
-    const check = this.checks[path];
+    const check = this.checks[path] as SdkCheck | undefined;
     let rejected: string | null = check ? null : `no check for ${path}`;
     if (check) {
       try {
