@@ -1,10 +1,11 @@
 import type { JournalEntry, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { listLimit, pruneKeep } from "../limits.js";
-import { columnList, fromRow, toParams } from "../row-mapping.js";
+import { columnList, fromRow } from "../row-mapping.js";
 import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { JOURNAL_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
+import { jsonRow, recordset, statementName } from "./postgres-json-rows.js";
 
 const DIALECT = { boolAsInt: false, replaceNul: true };
 const COLS = columnList(JOURNAL_COLUMNS);
@@ -14,18 +15,14 @@ export interface PgJournal extends JournalStore {
   close(): Promise<void>;
 }
 
-/** The journal on postgres: batched appends (one multi-row INSERT per batch), reads flush first. */
+/** The journal on postgres: batched appends (one prepared INSERT per batch, the rows as one JSON parameter), reads flush first. */
 export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<JournalBufferOptions, "backend">): PgJournal {
+  // An id already journaled is ignored: a retried batch must not fail forever.
+  const insertSql = `INSERT INTO ${t.journal} (${COLS}) SELECT ${COLS} FROM ${recordset(1, JOURNAL_COLUMNS)} ON CONFLICT (id) DO NOTHING`;
+  const insertName = statementName("journal", insertSql);
   const buffer = new JournalBuffer(
     async (batch) => {
-      const params: unknown[] = [];
-      const rows = batch.map((e) => {
-        const base = params.length;
-        params.push(...toParams(e, JOURNAL_COLUMNS, DIALECT));
-        return `(${JOURNAL_COLUMNS.map((_, i) => `$${base + i + 1}`).join(", ")})`;
-      });
-      // An id already journaled is ignored: a retried batch must not fail forever.
-      await db.query(`INSERT INTO ${t.journal} (${COLS}) VALUES ${rows.join(", ")} ON CONFLICT (id) DO NOTHING`, params);
+      await db.query(insertSql, [JSON.stringify(batch.map((e) => jsonRow(e, JOURNAL_COLUMNS, DIALECT)))], insertName);
     },
     { ...opts, backend: "postgres" },
   );

@@ -54,6 +54,21 @@ describe.skipIf(!url)("postgres outbox batches", () => {
     }
   });
 
+  it("lets an attempt and an outcome wait a moment for a new delivery's write, and sends the three in one statement", async () => {
+    const d = delivery({ status: "in_flight" });
+    await store.insert(d);
+    statements.mockClear();
+    const recorded = [store.addAttempt(attempt(d.id, { number: 1 })), store.update(d.id, outcome("succeeded", 1))];
+    // A loop turn later (the batch would have gone by now if they did not wait), a request's webhook row.
+    await new Promise((r) => setImmediate(r));
+    const fresh = delivery();
+    await Promise.all([...recorded, store.insert(fresh)]);
+    expect(statements.mock.calls).toHaveLength(1);
+    expect((await store.get(d.id))!.status).toBe("succeeded");
+    expect(await store.attempts(d.id)).toHaveLength(1);
+    expect((await store.get(fresh.id))!.id).toBe(fresh.id);
+  });
+
   it("rejects only the write whose data fails (a duplicate delivery id, an attempt number taken); the others are stored", async () => {
     const existing = delivery();
     await store.insert(existing);

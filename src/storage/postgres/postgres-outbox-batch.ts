@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { isMockForgeError } from "../../core/errors.js";
 import type { AttemptRecord, DeliveryRecord } from "../ports.js";
 import { encodeValue, type Column, type Dialect } from "../row-mapping.js";
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
+import { jsonRow, recordset, statementName } from "./postgres-json-rows.js";
 
 /** The fields the delivery engine writes when an attempt ends (its `finish`): batched when a patch has exactly these. */
 export const OUTCOME_FIELDS = ["status", "attemptCount", "nextAttemptAt", "lastStatus", "lastError", "leaseOwner", "leaseUntil", "updatedAt"] as const;
@@ -24,6 +24,8 @@ interface Queued<T> {
 
 /** Most writes of one kind in one statement: bounds the JSON parameter and the statement's time. */
 const MAX_BATCH = 500;
+/** Longest an attempt or outcome write waits for a new delivery's write to share a statement with. */
+const LAZY_MS = 5;
 
 /**
  * Group commit for the postgres outbox. Each delivery costs three writes (its row, its attempt,
@@ -32,7 +34,8 @@ const MAX_BATCH = 500;
  * Writes issued while earlier batches are on their way are sent together, as ONE statement
  * (data-modifying CTEs fed by `json_to_recordset`: one parameter per kind, the same text
  * whatever the batch size, so it is prepared once per connection). At most `maxInFlight`
- * batches run at once; under light load each write goes out in the next loop turn, alone.
+ * batches run at once; under light load each write goes out alone, a new delivery's in the next
+ * loop turn, an attempt's or outcome's after at most LAZY_MS.
  *
  * Each write resolves once its statement committed ("durable when it resolves" still holds).
  * A batch that fails on data (a duplicate id, an attempt number taken) is run again write by
@@ -45,6 +48,7 @@ export class PgOutboxBatcher {
   private outcomes: Queued<{ id: string; patch: Outcome }>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private lazy: ReturnType<typeof setTimeout> | undefined;
   private readonly sql: string;
   private readonly name: string;
 
@@ -56,33 +60,48 @@ export class PgOutboxBatcher {
     private readonly maxInFlight = 2,
   ) {
     this.sql = batchSql(t);
-    this.name = `mf_outbox_${createHash("sha1").update(this.sql).digest("hex").slice(0, 16)}`;
+    this.name = statementName("outbox", this.sql);
   }
 
   insert(d: DeliveryRecord): Promise<void> {
-    return this.enqueue(this.inserts, d);
+    return this.enqueue(this.inserts, d, true);
   }
 
   addAttempt(a: AttemptRecord): Promise<void> {
-    return this.enqueue(this.attempts, a);
+    return this.enqueue(this.attempts, a, false);
   }
 
   update(id: string, patch: Outcome): Promise<void> {
-    return this.enqueue(this.outcomes, { id, patch });
+    return this.enqueue(this.outcomes, { id, patch }, false);
   }
 
-  private enqueue<T>(queue: Queued<T>[], value: T): Promise<void> {
+  private enqueue<T>(queue: Queued<T>[], value: T, urgent: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       queue.push({ value, resolve, reject });
-      this.schedule();
+      this.schedule(urgent);
     });
   }
 
-  private schedule(): void {
+  /**
+   * A new delivery's row is urgent: a request's answer (and the first send) waits for it, so it
+   * goes in the next loop turn. An attempt or an outcome is recorded after the webhook went
+   * out and holds no sending slot, so it waits up to LAZY_MS for an urgent flush to ride with:
+   * under load, most batches then carry all three kinds, a third of the statements.
+   */
+  private schedule(urgent: boolean): void {
+    // A batch ending looks at the queues again (flush's finally).
     if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    if (!urgent) {
+      this.lazy ??= setTimeout(() => {
+        this.lazy = undefined;
+        this.schedule(true);
+      }, LAZY_MS);
+      return;
+    }
+    clearTimeout(this.lazy);
+    this.lazy = undefined;
     this.scheduled = true;
-    // Next loop turn: every write this turn issued (a burst of requests, attempts ending
-    // together) goes in the same statement.
+    // Next loop turn: every write this turn issued (a burst of requests) goes in the same statement.
     setImmediate(() => {
       this.scheduled = false;
       void this.flush();
@@ -99,7 +118,8 @@ export class PgOutboxBatcher {
       await this.run(inserts, attempts, outcomes);
     } finally {
       this.inFlight--;
-      if (this.inserts.length + this.attempts.length + this.outcomes.length > 0) this.schedule();
+      if (this.inserts.length > 0) this.schedule(true);
+      else if (this.attempts.length + this.outcomes.length > 0) this.schedule(false);
     }
   }
 
@@ -110,12 +130,11 @@ export class PgOutboxBatcher {
       await settle(all[0]!, () => (inserts[0] ? this.single.insert(inserts[0].value) : attempts[0] ? this.single.addAttempt(attempts[0].value) : this.single.update(outcomes[0]!.value.id, outcomes[0]!.value.patch)));
       return;
     }
-    const rows = (cols: readonly Column<never>[], values: unknown[], extra?: (v: never) => Record<string, unknown>) =>
-      JSON.stringify(values.map((v) => jsonRow(v as never, cols, this.dialect, extra)));
+    const d = this.dialect;
     const params = [
-      rows(DELIVERY_COLUMNS as readonly Column<never>[], inserts.map((q) => q.value), (d: DeliveryRecord) => ({ [DELIVERY_URL_COLUMN]: encodeValue(d.request.url, "text", this.dialect) })),
-      rows(ATTEMPT_COLUMNS as readonly Column<never>[], attempts.map((q) => q.value)),
-      rows(OUTCOME_COLUMNS as readonly Column<never>[], outcomes.map((q) => ({ id: q.value.id, ...q.value.patch }))),
+      JSON.stringify(inserts.map(({ value }) => jsonRow(value, DELIVERY_COLUMNS, d, { [DELIVERY_URL_COLUMN]: encodeValue(value.request.url, "text", d) }))),
+      JSON.stringify(attempts.map(({ value }) => jsonRow(value, ATTEMPT_COLUMNS, d))),
+      JSON.stringify(outcomes.map(({ value }) => jsonRow({ id: value.id, ...value.patch } as DeliveryRecord, OUTCOME_COLUMNS, d))),
     ];
     try {
       await this.db.query(this.sql, params, this.name);
@@ -147,38 +166,19 @@ async function settle(q: Queued<unknown>, write: () => Promise<void>): Promise<v
 
 const OUTCOME_COLUMNS = DELIVERY_COLUMNS.filter((c) => c.field === "id" || (OUTCOME_FIELDS as readonly string[]).includes(c.field));
 
-/** One record as a JSON object keyed by column, values encoded as the single statements bind them. */
-function jsonRow<T>(record: T, cols: readonly Column<T>[], dialect: Dialect, extra?: (v: T) => Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of cols) out[c.column] = encodeValue(record[c.field], c.codec, dialect);
-  return extra ? Object.assign(out, extra(record)) : out;
-}
-
-/** Column types as the tables have them (postgres-schema.ts), for `json_to_recordset`. */
-const INTEGER_COLUMNS = new Set(["attempt_count", "last_status", "number"]);
-function sqlType(c: Column<unknown>): string {
-  if (c.codec === "bool") return "boolean";
-  if (c.codec === "num") return INTEGER_COLUMNS.has(c.column) ? "integer" : "double precision";
-  return "text";
-}
-const recordType = (cols: readonly Column<unknown>[], extra = "") => cols.map((c) => `${c.column} ${sqlType(c)}`).join(", ") + extra;
-
 /** The one statement of a batch: new deliveries, attempts, outcomes (any of them empty). */
 function batchSql(t: PgTables): string {
-  const dCols = DELIVERY_COLUMNS as readonly Column<unknown>[];
-  const aCols = ATTEMPT_COLUMNS as readonly Column<unknown>[];
-  const oCols = OUTCOME_COLUMNS as readonly Column<unknown>[];
-  const names = (cols: readonly Column<unknown>[]) => cols.map((c) => c.column).join(", ");
-  const sets = oCols.filter((c) => c.column !== "id").map((c) => `${c.column} = r.${c.column}`).join(", ");
+  const names = (cols: readonly Column<never>[]) => cols.map((c) => c.column).join(", ");
+  const dCols = names(DELIVERY_COLUMNS as readonly Column<never>[]);
+  const aCols = names(ATTEMPT_COLUMNS as readonly Column<never>[]);
+  const sets = OUTCOME_COLUMNS.filter((c) => c.column !== "id").map((c) => `${c.column} = r.${c.column}`).join(", ");
   return `WITH new_deliveries AS (
-      INSERT INTO ${t.deliveries} (${names(dCols)}, ${DELIVERY_URL_COLUMN})
-      SELECT ${names(dCols)}, ${DELIVERY_URL_COLUMN} FROM json_to_recordset($1::json) AS r(${recordType(dCols, `, ${DELIVERY_URL_COLUMN} text`)})
+      INSERT INTO ${t.deliveries} (${dCols}, ${DELIVERY_URL_COLUMN})
+      SELECT ${dCols}, ${DELIVERY_URL_COLUMN} FROM ${recordset(1, DELIVERY_COLUMNS, [DELIVERY_URL_COLUMN])}
     ), new_attempts AS (
-      INSERT INTO ${t.attempts} (${names(aCols)})
-      SELECT ${names(aCols)} FROM json_to_recordset($2::json) AS r(${recordType(aCols)})
+      INSERT INTO ${t.attempts} (${aCols}) SELECT ${aCols} FROM ${recordset(2, ATTEMPT_COLUMNS)}
     ), outcomes AS (
-      UPDATE ${t.deliveries} AS d SET ${sets}
-      FROM json_to_recordset($3::json) AS r(${recordType(oCols)}) WHERE d.id = r.id
+      UPDATE ${t.deliveries} AS d SET ${sets} FROM ${recordset(3, OUTCOME_COLUMNS)} WHERE d.id = r.id
     )
     SELECT 1`;
 }

@@ -76,6 +76,18 @@ describe.skipIf(!url)("postgres", () => {
       }
     });
 
+    it("stores a lone surrogate in text columns as U+FFFD instead of failing the journal batch (rows travel as JSON)", async () => {
+      const s = await open();
+      try {
+        const entries = [journalEntry({ path: "/a\uD800b", routeId: "r\uDC00" }), journalEntry({ path: "/ok 🎉" })];
+        for (const e of entries) s.journal.append(e);
+        expect(await s.journal.get(entries[0]!.id)).toEqual({ ...entries[0], path: "/a\uFFFDb", routeId: "r\uFFFD" });
+        expect((await s.journal.get(entries[1]!.id))!.path).toBe("/ok 🎉");
+      } finally {
+        await s.close();
+      }
+    });
+
     it("signals 'due' to every handle when a delivery becomes pending (LISTEN/NOTIFY), not when one is claimed in flight", async () => {
       const prefix = `t${++n}_`;
       const [a, b] = await Promise.all([open(prefix), open(prefix)]);
