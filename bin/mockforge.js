@@ -15,5 +15,6 @@ if (useSources) {
   register();
   await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
 } else {
-  await import(pathToFileURL(join(root, "dist", "bundle", "main.js")).href);
+  const { runBundle } = await import("./load-bundle.js");
+  await runBundle(join(root, "dist", "bundle", "main.cjs"), process.argv);
 }

@@ -1,6 +1,5 @@
-// Bundles the compiled CLI (dist/, from tsc) into dist/bundle/ with esbuild: the CLI entry and
-// the two worker entries, with the code they share split into chunks and each sub-command still
-// loaded on demand. Why: Node's ESM loader spent about a quarter of `serve`'s start resolving
+// Bundles the compiled CLI (dist/, from tsc) into dist/bundle/ with esbuild: the CLI as one
+// CommonJS file, and the two worker entries. Why: Node's ESM loader spent about a quarter of `serve`'s start resolving
 // and linking some 360 modules (ours and zod's); a handful of files start measurably faster
 // (issue 20, start time). Only our code and zod are bundled; every other dependency stays a
 // plain import (native addons, wasm files, pino's worker transports need their own files).
@@ -15,26 +14,50 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const BUNDLED_DEPENDENCIES = new Set(["zod"]);
+const BUNDLED_DEPENDENCIES = new Set(["zod", "commander", "find-my-way", "js-yaml", "jsep", "re2js", "pino"]);
 const out = join(root, "dist", "bundle");
 
 rmSync(out, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED_DEPENDENCIES.has(d)),
+  logLevel: "warning",
+};
+// The CLI: one CommonJS file, because Node 20 compiles CommonJS from a V8 code cache
+// (bin/load-bundle.js keeps one per command) and has no such cache for ES modules: compiling
+// was a fifth of `serve`'s start. The subcommands' dynamic imports become lazily run functions
+// of the one file, so `--help` still runs none of the server's code.
+await build({
+  ...common,
+  entryPoints: { main: "dist/cli/run-cli.js" },
+  format: "cjs",
+  outdir: out,
+  outExtension: { ".js": ".cjs" },
+  // Our code builds paths from `import.meta.url`: in CommonJS, the bundle's own file URL.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // spawn-worker.ts's `import.meta.resolve` serves only a caller running from .ts sources.
+  logOverride: { "empty-import-meta": "silent" },
+});
+// A dynamic import() in the bundle would fail once the bundle runs from its code cache: Node 20
+// drops a cached vm.Script's import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazy
+// loads of packages use createRequire; our own modules' import() calls are inlined by esbuild.
+// (esbuild prints string literals with double quotes; a JSDoc `import('…')` type is not code.)
+const dynamicImport = /[^.\w$]import\(\s*"/.exec(readFileSync(join(out, "main.cjs"), "utf8"));
+if (dynamicImport) throw new Error(`dist/bundle/main.cjs has a dynamic import() (at ${dynamicImport.index}): use createRequire for a lazily loaded package`);
+// The workers, spawned by path beside their caller (src/core/spawn-worker.ts): the bundle that
+// spawns them sits in dist/bundle/, so they must too, under the same relative names.
+await build({
+  ...common,
   entryPoints: {
-    main: "dist/cli/main.js",
-    // Spawned by path beside their caller (src/core/spawn-worker.ts): the chunks that call
-    // them sit in dist/bundle/, so the workers must too, under the same relative names.
     "worker/script-worker": "dist/scripting/worker/script-worker.js",
     "journal-worker": "dist/storage/sqlite/journal-worker.js",
   },
-  bundle: true,
   splitting: true,
   format: "esm",
-  platform: "node",
-  target: "node20",
   outdir: out,
   chunkNames: "[name]-[hash]",
-  external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED_DEPENDENCIES.has(d)),
-  logLevel: "warning",
 });

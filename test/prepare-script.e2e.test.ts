@@ -21,7 +21,7 @@ function checkout(name: string): string {
   cpSync(join(REPO, "scripts"), join(root, "scripts"), { recursive: true });
   writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
   writeFileSync(join(root, "src", "cli", "main.ts"), "export {};\n");
-  writeFileSync(join(root, "dist", "bundle", "main.js"), "export {};\n");
+  writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async () => {};\n");
   return root;
 }
 
@@ -35,17 +35,17 @@ describe("npm prepare", () => {
     const root = checkout("fresh");
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
-    const before = statSync(join(root, "dist", "bundle", "main.js")).mtimeMs;
+    const before = statSync(join(root, "dist", "bundle", "main.cjs")).mtimeMs;
     const r = prepare(root);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(statSync(join(root, "dist", "bundle", "main.js")).mtimeMs).toBe(before);
+    expect(statSync(join(root, "dist", "bundle", "main.cjs")).mtimeMs).toBe(before);
   });
 
   it("builds when a source is newer than dist/ (here: fails, as no compiler is installed)", () => {
     const root = checkout("stale");
     const old = new Date(Date.now() - 60_000);
-    utimesSync(join(root, "dist", "bundle", "main.js"), old, old);
+    utimesSync(join(root, "dist", "bundle", "main.cjs"), old, old);
     const r = prepare(root);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/typescript/);
@@ -55,7 +55,20 @@ describe("npm prepare", () => {
     const root = checkout("bin");
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
-    writeFileSync(join(root, "dist", "bundle", "main.js"), "console.log('from dist');\n");
+    writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async () => console.log('from dist');\n");
     expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js")], { encoding: "utf8" })).toBe("from dist\n");
+  });
+
+  it("keeps a V8 code cache of the bundle beside it, one for serve and one for the other commands, and runs from it", () => {
+    const root = checkout("cache");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "src", "cli", "main.ts"), old, old);
+    writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async (argv) => console.log('ran', argv[2]);\n");
+    const run = (...args: string[]) => execFileSync(process.execPath, [join(root, "bin", "mockforge.js"), ...args], { encoding: "utf8" });
+    expect(run("serve")).toBe("ran serve\n");
+    expect(statSync(join(root, "dist", "bundle", "main.cjs.serve.cache")).size).toBeGreaterThan(0);
+    expect(run("serve")).toBe("ran serve\n"); // from the cache
+    expect(run("validate")).toBe("ran validate\n");
+    expect(statSync(join(root, "dist", "bundle", "main.cjs.cli.cache")).size).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@
  * nothing; adding it is the ordinary `POST /__mockforge/routes` with that route, so a promoted
  * route is checked exactly like any other.
  */
+import { createRequire } from "node:module";
 import { MockForgeError } from "../core/errors.js";
 import type { RouteTable } from "../engine/route-table.js";
 import type { JournalEntry, JournalStore } from "../storage/ports.js";
@@ -43,9 +44,10 @@ export function promoteHandler(journal: JournalStore, routes: RouteTable): Admin
       if (!e) throw new MockForgeError("MFG_ERR_NOT_FOUND", `No journal entry '${params.id}'`);
       const route = promoteRoute(e, routes);
       const taken = routes.list().some((r) => r.method === route.method && r.path === route.path);
-      // Imported here, not at the top: the `yaml` package costs every server start ~60 ms of
-      // loading for an admin call most never make (issue 20, start time).
-      const { stringify } = await import("yaml");
+      // Required here, not imported at the top: the `yaml` package costs every server start
+      // ~60 ms of loading for an admin call most never make (issue 20, start time). Not import():
+      // see check-script-syntax.ts.
+      const { stringify } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
       return ok({ route, yaml: stringify({ routes: [route] }), exists: taken, add: { method: "POST", path: "/__mockforge/routes", body: route } });
     },
   };

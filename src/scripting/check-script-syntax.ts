@@ -3,6 +3,7 @@
  * same wrapper the sandbox uses, so the verdict and the line/column match what a run would
  * report. `compileOnly` means nothing is executed, not even code that closes the wrapper early.
  */
+import { createRequire } from "node:module";
 import type { QuickJSContext } from "quickjs-emscripten";
 import { SCRIPT_FILE, scriptPosition, wrapScript } from "./wrap-script.js";
 
@@ -17,7 +18,10 @@ let loading: Promise<void> | undefined;
  * a cluster member (a change from another member may carry one), and the package entry.
  */
 export function loadScriptSyntaxChecker(): Promise<void> {
-  loading ??= import("quickjs-emscripten").then(async ({ getQuickJS }) => {
+  // require, not import(): the CLI bundle runs from a V8 code cache, and Node 20 loses a cached
+  // script's dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; bin/load-bundle.js).
+  loading ??= (async () => {
+    const { getQuickJS } = createRequire(import.meta.url)("quickjs-emscripten") as typeof import("quickjs-emscripten");
     const quickjs = await getQuickJS();
     // One runtime for every check: compiling leaves no state behind. Capped so a huge script
     // cannot grow the main thread's heap without bound.
@@ -25,7 +29,7 @@ export function loadScriptSyntaxChecker(): Promise<void> {
     runtime.setMemoryLimit(64 * 1024 * 1024);
     runtime.setMaxStackSize(512 * 1024);
     context = runtime.newContext();
-  });
+  })();
   return loading;
 }
 

@@ -1,0 +1,49 @@
+// Runs the CLI bundle (dist/bundle/main.cjs) with a V8 code cache. Why: compiling the bundle was
+// about a fifth of `serve`'s start (issue 20, start time), and Node 20 has no compile cache for
+// ES modules (module.enableCompileCache came in Node 22), so the bundle is CommonJS, compiled
+// here as a vm.Script with the cached data of an earlier run.
+//
+// The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve.cache)
+// and every other command shares one (main.cjs.cli.cache). A cache is written once, when the
+// command's action has returned (for `serve`: once it listens) or at exit, and again only when
+// V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
+// writable, else not at all: a read-only install runs as it would without a cache.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { Script, constants } from "node:vm";
+
+/** Loads `file` (a CommonJS bundle exporting `runCli`) and runs it on `argv`. */
+export async function runBundle(file, argv) {
+  const cacheFile = `${file}.${argv[2] === "serve" ? "serve" : "cli"}.cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = readFileSync(file, "utf8");
+  // CommonJS's own wrapper, on the first line so the bundle's line numbers stay as they are.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));
+  let saved = cachedData !== undefined && !script.cachedDataRejected;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // Not writable (a read-only install): run without a cache.
+    }
+  };
+  process.once("exit", save);
+  await mod.exports.runCli(argv);
+  save();
+}
