@@ -3,19 +3,23 @@
 // ES modules (module.enableCompileCache came in Node 22), so the bundle is CommonJS, compiled
 // here as a vm.Script with the cached data of an earlier run.
 //
-// The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve.cache)
-// and every other command shares one (main.cjs.cli.cache). A cache is written once, when the
+// The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve-….cache)
+// and every other command shares one (main.cjs.cli-….cache). A cache is written once, when the
 // command's action has returned (for `serve`: once it listens) or at exit, and again only when
 // V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
 // writable, else not at all: a read-only install runs as it would without a cache.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Script, constants } from "node:vm";
 
 /** Loads `file` (a CommonJS bundle exporting `runCli`) and runs it on `argv`. */
 export async function runBundle(file, argv) {
-  const cacheFile = `${file}.${argv[2] === "serve" ? "serve" : "cli"}.cache`;
+  // V8 checks a cache against the source's length, not its text: the name carries the bundle's
+  // size and time, so a rebuilt bundle never runs another build's code (the build empties the
+  // folder, old caches included).
+  const { size, mtimeMs } = statSync(file);
+  const cacheFile = `${file}.${argv[2] === "serve" ? "serve" : "cli"}-${size}-${Math.floor(mtimeMs)}.cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
