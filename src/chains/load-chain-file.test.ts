@@ -6,6 +6,7 @@ import { ConfigError } from "../config/index.js";
 import { chainIdFromFile, loadChainFile, parseChainText, parseChainValue } from "./load-chain-file.js";
 import { loadChains } from "./load-chains.js";
 import { loadScriptSyntaxChecker } from "../scripting/index.js";
+import { configError } from "../config/test-support/config-error-of.js";
 
 // These checks run synchronously here, with no entry point that loads QuickJS first.
 await loadScriptSyntaxChecker();
@@ -16,16 +17,6 @@ const seed = (prefix: string) => {
   const file = readdirSync(SEED).find((f) => f.startsWith(prefix))!;
   return { file, text: readFileSync(path.join(SEED, file), "utf8") };
 };
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("parseChainText on the seed's chains, as written", () => {
   it.each([

@@ -6,17 +6,7 @@ import { isMockForgeError } from "../core/errors.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { loadConfig, parseConfigText, parseRouteInput } from "./load-config.js";
 import { findConfigProblems, validateConfig } from "./validate-config.js";
-
-/** The ConfigError `fn` throws (fails the test when it does not throw one). */
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configError } from "./test-support/config-error-of.js";
 
 const problems = (e: ConfigError) => e.details.errors as ConfigProblem[];
 

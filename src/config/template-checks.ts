@@ -46,13 +46,7 @@ export function rootProblems(found: readonly RootProblem[], at: readonly Propert
 export function checkTemplates(value: unknown, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots?: TemplateRoots): void {
   if (typeof value === "string") {
     if (!value.includes("{{") && !value.includes("}}")) return;
-    try {
-      compileTemplate(value, source.displayPath(path));
-    } catch (e) {
-      problems.push(toProblem(e, path, source));
-      return;
-    }
-    if (roots) problems.push(...rootProblems(unknownTemplateRoots(value, roots), path, source));
+    checkCompiled(() => compileTemplate(value, source.displayPath(path)), (r) => unknownTemplateRoots(value, r), path, source, problems, roots);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkTemplates(item, [...path, i], source, problems, roots));
   } else if (isPlainObject(value)) {
@@ -62,13 +56,18 @@ export function checkTemplates(value: unknown, path: PropertyKey[], source: Conf
 
 /** Compiles a condition expression (which may itself hold `{{ }}`), and checks its names against `roots`. */
 export function checkCondition(src: string, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots?: TemplateRoots): void {
+  checkCompiled(() => compileCondition(src, source.displayPath(path)), (r) => unknownConditionRoots(src, r), path, source, problems, roots);
+}
+
+/** One string: a compile error is its problem; once it compiles, so is each name it reads that `roots` lacks. */
+function checkCompiled(compile: () => unknown, unknownRoots: (roots: TemplateRoots) => RootProblem[], path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots: TemplateRoots | undefined): void {
   try {
-    compileCondition(src, source.displayPath(path));
+    compile();
   } catch (e) {
     problems.push(toProblem(e, path, source));
     return;
   }
-  if (roots) problems.push(...rootProblems(unknownConditionRoots(src, roots), path, source));
+  if (roots) problems.push(...rootProblems(unknownRoots(roots), path, source));
 }
 
 function toProblem(e: unknown, path: PropertyKey[], source: ConfigSource): ConfigProblem {

@@ -1,28 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryRecord } from "../storage/ports.js";
+import { delivery } from "../storage/test-support/storage-fixtures.js";
 import { deliveryEventsFor, EVENTS_SOURCE_KIND } from "./delivery-events.js";
 
-const rec = (p: Partial<DeliveryRecord>): DeliveryRecord => ({
-  id: "dlv_1",
-  webhookId: "msg_1",
-  mode: "queued",
-  sourceKind: "route",
-  sourceId: "POST /a",
-  request: { method: "POST", url: "http://127.0.0.1:1/x", headers: {}, body: null },
-  options: {},
-  status: "pending",
-  attemptCount: 0,
-  nextAttemptAt: null,
-  createdAt: 0,
-  updatedAt: 0,
-  lastStatus: null,
-  lastError: null,
-  traceId: null,
-  replayOf: null,
-  leaseOwner: null,
-  leaseUntil: null,
-  ...p,
-});
+// A pending queued route delivery, no attempt yet, changed as each case says.
+const rec = delivery;
 
 describe("delivery lifecycle events", () => {
   it("a new delivery is queued; a claim says nothing; each attempt is an attempt", () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isMockForgeError, type MockForgeError } from "../core/errors.js";
+import type { MockForgeError } from "../core/errors.js";
 import { parseExpression } from "./parse-expression.js";
+import { mockForgeErrorOf } from "../core/test-support/thrown.js";
 
 function syntaxError(src: string): MockForgeError {
-  try {
-    parseExpression(src);
-  } catch (e) {
-    if (isMockForgeError(e)) return e;
-    throw e;
-  }
-  throw new Error(`expected ${src} to fail`);
+  return mockForgeErrorOf(() => parseExpression(src), String(src));
 }
 
 describe("parseExpression", () => {

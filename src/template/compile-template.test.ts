@@ -1,10 +1,11 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
-import { isMockForgeError, type MockForgeError } from "../core/errors.js";
+import type { MockForgeError } from "../core/errors.js";
 import { seededRandom } from "../core/random.js";
 import type { EvalEnv } from "../expr/index.js";
 import { compileTemplate } from "./compile-template.js";
+import { mockForgeErrorOf } from "../core/test-support/thrown.js";
 
 function setup(strict = false) {
   const warnings: { message: string; name: string }[] = [];
@@ -23,13 +24,7 @@ const scope = {
 };
 
 function compileError(value: unknown, path?: string): MockForgeError {
-  try {
-    compileTemplate(value, path);
-  } catch (e) {
-    if (isMockForgeError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a compile error");
+  return mockForgeErrorOf(() => compileTemplate(value, path), String(value));
 }
 
 describe("compileTemplate", () => {

@@ -1,20 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.js";
-import { isMockForgeError, type MockForgeError } from "../core/errors.js";
+import type { MockForgeError } from "../core/errors.js";
 import { seededRandom } from "../core/random.js";
 import type { EvalEnv } from "../expr/index.js";
 import { compileCondition } from "./condition.js";
+import { mockForgeErrorOf } from "../core/test-support/thrown.js";
 
 const env: EvalEnv = { clock: new ManualClock(), random: seededRandom(1) };
 
 function conditionError(src: string, path?: string): MockForgeError {
-  try {
-    compileCondition(src, path);
-  } catch (e) {
-    if (isMockForgeError(e)) return e;
-    throw e;
-  }
-  throw new Error(`expected ${src} to fail`);
+  return mockForgeErrorOf(() => compileCondition(src, path), String(src));
 }
 
 describe("compileCondition", () => {
