@@ -1,28 +1,16 @@
-import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCliServer } from "./support/cli.js";
+import { startDownCallbackApi, writeLongScenario } from "./support/cli-fixtures.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "examples");
 
 /** A payment API whose callback endpoint is down: 503 with a one-second Retry-After. */
-let api: Server;
+let api: Awaited<ReturnType<typeof startDownCallbackApi>>;
 let apiUrl = "";
 beforeAll(async () => {
-  api = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (req.url === "/api/payments") {
-        res.writeHead(201, { "content-type": "application/json" });
-        res.end(JSON.stringify({ id: "pay_1", status: "processing", amount: 99.99 }));
-        return;
-      }
-      res.writeHead(503, { "retry-after": "1", "content-type": "text/plain" });
-      res.end("down for maintenance");
-    });
-  });
-  await new Promise<void>((r) => api.listen(0, "127.0.0.1", () => r()));
-  apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
+  api = await startDownCallbackApi();
+  apiUrl = api.url;
 });
 afterAll(() => api.close());
 
@@ -149,21 +137,8 @@ intelligent_behavior:
 
 describe("mockforge scenario run, live lines and Ctrl-C", () => {
   it("prints each step as it finishes, one line per event when piped; SIGINT prints the partial report and exits 130", async () => {
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
     const { spawn } = await import("node:child_process");
-    const cfg = join(mkdtempSync(join(tmpdir(), "mockforge-sigint-")), "long.yaml");
-    writeFileSync(cfg, `
-http: { port: 0 }
-routes:
-  - { path: /ping, method: GET, response: { status: 200 } }
-chaos:
-  scenarios:
-    - name: long
-      steps:
-        - { name: first, request: { method: GET, url: /ping } }
-        - { name: second, duration_ms: 60000, request: { method: GET, url: /ping } }
-`);
+    const cfg = writeLongScenario();
     const p = spawn(process.execPath, [join(import.meta.dirname, "..", "bin", "mockforge.js"), "scenario", "run", "--config", cfg, "long"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     p.stderr.on("data", (d) => (out += d));

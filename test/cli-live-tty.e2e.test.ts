@@ -5,12 +5,10 @@
  * prints the partial report in plain lines and exits 130. Piped output is covered beside the
  * other CLI runs (cli-honest.e2e.test.ts): one plain line per event, no status line.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasScriptPty, startCliInPty } from "./support/cli.js";
+import { startDownCallbackApi, writeLongScenario } from "./support/cli-fixtures.js";
 
 const ERASE = "\r\u001b[2K";
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
@@ -26,20 +24,7 @@ function nothingHalfDrawn(out: string): void {
 
 describe.skipIf(!pty)("a live status line on a terminal", () => {
   it("scenario run: the running step in place, finished steps as lines; Ctrl-C erases it, prints the partial report, exits 130", async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), "mockforge-tty-")), "long.yaml");
-    writeFileSync(
-      cfg,
-      `http: { port: 0 }
-routes:
-  - { path: /ping, method: GET, response: { status: 200 } }
-chaos:
-  scenarios:
-    - name: long
-      steps:
-        - { name: first, request: { method: GET, url: /ping } }
-        - { name: second, duration_ms: 60000, request: { method: GET, url: /ping } }
-`,
-    );
+    const cfg = writeLongScenario();
     const run = startCliInPty(["scenario", "run", "--config", cfg, "long"]);
     // A redraw of the second step's status after it started: the line lives while the step waits.
     await run.waitFor(/scenario long: step second \(2\/2\)  \d+\.\d s\r\u001b\[2K. scenario long: step second \(2\/2\)/, 60_000);
@@ -57,28 +42,16 @@ chaos:
   }, 90_000);
 
   describe("chain run", () => {
-    let api: Server;
-    let apiUrl = "";
+    // The payment API answers; its callback endpoint is down (503, retry after 1 s): the link waits on retries.
+    let api: Awaited<ReturnType<typeof startDownCallbackApi>>;
     beforeAll(async () => {
-      // The payment API answers; its callback endpoint is down (503, retry after 1 s): the link waits on retries.
-      api = createServer((req, res) => {
-        req.resume();
-        req.on("end", () => {
-          if (req.url === "/api/payments") {
-            res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: "pay_1", status: "processing", amount: 99.99 }));
-            return;
-          }
-          res.writeHead(503, { "retry-after": "1" }).end("down");
-        });
-      });
-      await new Promise<void>((r) => api.listen(0, "127.0.0.1", () => r()));
-      apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
+      api = await startDownCallbackApi();
     });
     afterAll(() => api.close());
 
     it("shows the link waiting on a retry in place; Ctrl-C cancels the run, prints its table, exits 130", async () => {
       const chain = join(import.meta.dirname, "..", "examples", "chains", "payment.yaml");
-      const run = startCliInPty(["chain", "run", chain, "--var", `base_url=${apiUrl}`]);
+      const run = startCliInPty(["chain", "run", chain, "--var", `base_url=${api.url}`]);
       await run.waitFor(/chain payment_with_callbacks: payment_gateway_callback \(1\/3 links done\)  \d+\.\d s\r\u001b\[2K. chain payment_with_callbacks: payment_gateway_callback/, 60_000);
       expect(run.output()).toMatch(/\u001b\[2m✓ initiate_payment succeeded HTTP 201/);
       // On a terminal a link's start is the status line, not a line of its own.

@@ -9,11 +9,11 @@
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startMember, type Member } from "./support/cluster.js";
+import { eventually, startMember, stopCluster, writeOrdersConfig, type Member } from "./support/cluster.js";
 
 const available = Boolean(process.env.MOCKFORGE_TEST_POSTGRES_URL);
 if (!available) {
@@ -41,33 +41,13 @@ describe.skipIf(!available)("PostgreSQL restarted under load (2 members, real pr
   beforeAll(async () => {
     const url = /MOCKFORGE_TEST_POSTGRES_URL=(\S+)/.exec(pg())![1]!;
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-    const config = join(dir, "mockforge.yaml");
-    writeFileSync(
-      config,
-      `webhooks:
-  lease_ms: 1500
-  retry: { max_attempts: 50, initial_delay_ms: 100, max_delay_seconds: 0.5 }
-routes:
-  - id: orders
-    method: POST
-    path: /orders
-    response: { status: 202, body: { queued: true } }
-    webhooks:
-      - url: http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook
-        body: { n: "{{request.body.n}}" }
-  - id: ping
-    method: GET
-    path: /ping
-    response: { status: 200, body: pong }
-`,
-    );
+    const port = (receiver.address() as AddressInfo).port;
+    const config = writeOrdersConfig(dir, `http://127.0.0.1:${port}/hook`, { lease_ms: 1500, retry: { max_attempts: 50, initial_delay_ms: 100, max_delay_seconds: 0.5 } });
     members.push(...(await Promise.all([0, 1].map(() => startMember(config, url)))));
   }, 180_000);
 
   afterAll(async () => {
-    for (const m of members) if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill("SIGKILL");
-    receiver.closeAllConnections();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await stopCluster(members, receiver);
     try {
       pg("stop");
     } catch {

@@ -9,11 +9,11 @@
  * Scaled down from the issue's 2,000 webhooks to 300 so it runs in well under a minute on a
  * shared 2-core CI machine; the bench's `cluster` section runs the larger figure.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, eventually, fire, startMember, type Member, type TestDatabase } from "./support/cluster.js";
+import { createTestDatabase, eventually, fire, startMember, stopCluster, writeOrdersConfig, type Member, type TestDatabase } from "./support/cluster.js";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -67,32 +67,6 @@ function heldReceiver() {
 }
 const receiver = heldReceiver();
 
-function writeConfig(receiverPort: number): string {
-  const file = join(dir, "mockforge.yaml");
-  writeFileSync(
-    file,
-    `webhooks:
-  lease_ms: ${LEASE_MS}
-  concurrency: 16
-  timeout_ms: 30000
-  retry: { max_attempts: 100, initial_delay_ms: 200, max_delay_seconds: 0.5 }
-routes:
-  - id: orders
-    method: POST
-    path: /orders
-    response: { status: 202, body: { queued: true } }
-    webhooks:
-      - url: http://127.0.0.1:${receiverPort}/hook
-        body: { n: "{{request.body.n}}" }
-  - id: ping
-    method: GET
-    path: /ping
-    response: { status: 200, body: pong }
-`,
-  );
-  return file;
-}
-
 describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", () => {
   let config = "";
   const answered = receiver.delivered;
@@ -101,14 +75,18 @@ describe.skipIf(!baseUrl)("cluster on PostgreSQL (3 members, real processes)", (
     db = await createTestDatabase(baseUrl!);
     // Not answering at first: attempts stay in flight, so each member holds leases.
     await new Promise<void>((r) => receiver.server.listen(0, "127.0.0.1", () => r()));
-    config = writeConfig((receiver.server.address() as AddressInfo).port);
+    const port = (receiver.server.address() as AddressInfo).port;
+    config = writeOrdersConfig(dir, `http://127.0.0.1:${port}/hook`, {
+      lease_ms: LEASE_MS,
+      concurrency: 16,
+      timeout_ms: 30_000,
+      retry: { max_attempts: 100, initial_delay_ms: 200, max_delay_seconds: 0.5 },
+    });
     members.push(...(await Promise.all([0, 1, 2].map(() => startMember(config, db!.url)))));
   }, 120_000);
 
   afterAll(async () => {
-    for (const m of members) if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill("SIGKILL");
-    receiver.server.closeAllConnections();
-    await new Promise<void>((r) => receiver.server.close(() => r()));
+    await stopCluster(members, receiver.server);
     await db?.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });

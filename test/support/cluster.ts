@@ -4,9 +4,12 @@
  * and bounded polling for things that have no event to wait on (a row count in the database).
  */
 import type { ChildProcess } from "node:child_process";
-import { startCliServer } from "./cli.js";
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
 import pg from "pg";
+import { startCliServer } from "./cli.js";
 
 export interface TestDatabase {
   url: string;
@@ -88,4 +91,39 @@ export async function fire(urls: string[], path: string, count: number, parallel
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   return statuses;
+}
+
+/**
+ * The cluster tests' config, written to `<dir>/mockforge.yaml`: `POST /orders` answers 202 and
+ * queues one webhook to `hookUrl` carrying the body's `n` (so a test can tell which request each
+ * arrival is for), and `GET /ping` answers from memory (it needs no store). `webhooks` is the
+ * test's own delivery settings (lease, retries, concurrency).
+ */
+export function writeOrdersConfig(dir: string, hookUrl: string, webhooks: Record<string, unknown>): string {
+  const file = join(dir, "mockforge.yaml");
+  writeFileSync(
+    file,
+    `webhooks: ${JSON.stringify(webhooks)}
+routes:
+  - id: orders
+    method: POST
+    path: /orders
+    response: { status: 202, body: { queued: true } }
+    webhooks:
+      - url: ${hookUrl}
+        body: { n: "{{request.body.n}}" }
+  - id: ping
+    method: GET
+    path: /ping
+    response: { status: 200, body: pong }
+`,
+  );
+  return file;
+}
+
+/** After the tests: kills (SIGKILL) every member still running, and closes the webhook receiver. */
+export async function stopCluster(members: readonly Member[], receiver: Server): Promise<void> {
+  for (const m of members) if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill("SIGKILL");
+  receiver.closeAllConnections();
+  await new Promise<void>((r) => receiver.close(() => r()));
 }
