@@ -7,6 +7,7 @@ import pg from "pg";
 import { load, ratio } from "../lib/load.js";
 import { freePort, startChild, type Child } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
+import { processCost } from "../lib/timed-child.js";
 import { drainReceiver as drain } from "../lib/receiver-stats.js";
 
 const ROUNDS = 3;
@@ -31,24 +32,35 @@ export async function clusterSection(tmp: string, seconds: number): Promise<Reco
   try {
     const cfg = join(tmp, "cluster.yaml");
     writeFileSync(cfg, fanoutConfig(`${rx}/hook`));
-    const serve = async (storage: string) => (await startMember(cfg, storage, children)).url;
+    const serve = (storage: string) => startMember(cfg, storage, children);
     const one = await createDatabase(base);
     const two = await createDatabase(base);
     dbs.push(one, two);
-    const setups: Record<string, string[]> = {
-      sqlite_1: [await serve(`sqlite:${join(tmp, "cluster.db")}`)],
-      postgres_1: [await serve(one.url)],
-      postgres_2: [await serve(two.url), await serve(two.url)],
+    const setups: Record<string, Setup> = {
+      sqlite_1: setup([await serve(`sqlite:${join(tmp, "cluster.db")}`)], null),
+      postgres_1: setup([await serve(one.url)], one),
+      postgres_2: setup([await serve(two.url), await serve(two.url)], two),
     };
     const names = Object.keys(setups);
-    const measure = async (urls: string[], forSeconds: number) => {
+    const measure = async (set: Setup, forSeconds: number) => {
       await fetch(`${rx}/reset`);
+      const before = await cost(set);
       // 20 connections in all, split over the members, as a load balancer would.
-      const opts = { connections: Math.round(20 / urls.length), seconds: forSeconds, method: "POST", body: "{}", headers: { "content-type": "application/json" } };
-      const loads = await Promise.all(urls.map((u) => load(`${u}/api/orders`, opts)));
+      const opts = { connections: Math.round(20 / set.urls.length), seconds: forSeconds, method: "POST", body: "{}", headers: { "content-type": "application/json" } };
+      const loads = await Promise.all(set.urls.map((u) => load(`${u}/api/orders`, opts)));
       const total = loads.reduce((n, l) => n + l.total, 0);
       const s = await drain(rx, total);
-      return { delivered_per_s: Math.round(s.distinct / Math.max(0.001, s.span_ms / 1000)), p99_ms: s.p99_ms, delivered_fraction: s.distinct / Math.max(1, total), requests_per_s: Math.round(loads.reduce((n, l) => n + l.rps, 0)) };
+      const after = await cost(set);
+      const per = (a: number | null, b: number | null, scale: number) => (a === null || b === null ? null : Math.round(((a - b) * scale) / Math.max(1, s.distinct)) / 100);
+      return {
+        delivered_per_s: Math.round(s.distinct / Math.max(0.001, s.span_ms / 1000)),
+        p99_ms: s.p99_ms,
+        delivered_fraction: s.distinct / Math.max(1, total),
+        requests_per_s: Math.round(loads.reduce((n, l) => n + l.rps, 0)),
+        member_cpu_us_per_webhook: per(after.memberMs, before.memberMs, 100_000),
+        postgres_cpu_us_per_webhook: per(after.postgresMs, before.postgresMs, 100_000),
+        statements_per_webhook: per(after.statements, before.statements, 100),
+      };
     };
     for (const n of names) await measure(setups[n]!, 1);
     const rounds: Record<string, Awaited<ReturnType<typeof measure>>>[] = [];
@@ -63,8 +75,12 @@ export async function clusterSection(tmp: string, seconds: number): Promise<Reco
     const pgVsSqlite = median(rounds.map((r) => r.postgres_1!.delivered_per_s / r.sqlite_1!.delivered_per_s))!;
     const twoVsOne = median(rounds.map((r) => r.postgres_2!.delivered_per_s / r.postgres_1!.delivered_per_s))!;
     const failover = await measureFailover(tmp, base, dbs, children);
+    const cpuOf = (r: (typeof rounds)[number], n: string) => (r[n]!.member_cpu_us_per_webhook ?? Number.NaN) + (r[n]!.postgres_cpu_us_per_webhook ?? 0);
     return {
       delivered_per_s_median: Object.fromEntries(names.map((n) => [n, median(rounds.map((r) => r[n]!.delivered_per_s))])),
+      // On a machine whose CPU is the limit (a loaded 2-core one), these move far less than webhooks/s.
+      cpu_us_per_webhook_median: Object.fromEntries(names.map((n) => [n, Math.round(median(rounds.map((r) => cpuOf(r, n)))!)])),
+      statements_per_webhook_median: Object.fromEntries(names.filter((n) => n !== "sqlite_1").map((n) => [n, median(rounds.map((r) => r[n]!.statements_per_webhook ?? Number.NaN))])),
       p99_ms_median: Object.fromEntries(names.map((n) => [n, median(rounds.map((r) => r[n]!.p99_ms ?? Number.NaN))])),
       postgres_1_vs_sqlite_1: ratio(pgVsSqlite, 1),
       target_postgres_1_vs_sqlite_1: ">= 0.5",
@@ -79,6 +95,37 @@ export async function clusterSection(tmp: string, seconds: number): Promise<Reco
     for (const c of children.reverse()) await c.stop();
     for (const d of dbs) await d.drop().catch(() => undefined);
   }
+}
+
+/** The members of one setup, and its database (null for SQLite). */
+interface Setup {
+  urls: string[];
+  pids: number[];
+  db: Database | null;
+}
+
+function setup(members: { c: Child; url: string }[], db: Database | null): Setup {
+  return { urls: members.map((m) => m.url), pids: members.map((m) => m.c.proc.pid!), db };
+}
+
+/**
+ * CPU ms of a setup's members and of the PostgreSQL backends serving its database (when the
+ * server is on this machine: /proc of the pids in pg_stat_activity), and statements run in it
+ * (transactions committed, every statement being its own). Nulls where it cannot be read.
+ */
+async function cost(set: Setup): Promise<{ memberMs: number | null; postgresMs: number | null; statements: number | null }> {
+  const memberMs = sum(set.pids.map((pid) => processCost(pid).cpuMs));
+  if (!set.db) return { memberMs, postgresMs: null, statements: null };
+  const backends = await set.db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  const postgresMs = sum(backends.map((r) => processCost(Number(r.pid)).cpuMs));
+  // A backend reports its counts at most once a second (PostgreSQL 15): wait for the last ones.
+  await new Promise((r) => setTimeout(r, 1100));
+  const statements = Number((await set.db.query("SELECT xact_commit AS x FROM pg_stat_database WHERE datname = current_database()"))[0]?.x ?? Number.NaN);
+  return { memberMs, postgresMs, statements };
+}
+
+function sum(values: (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : values.reduce<number>((n, v) => n + v!, 0);
 }
 
 function fanoutConfig(hook: string): string {
@@ -155,6 +202,7 @@ function postgresUrl(): string | null {
 
 interface Database {
   url: string;
+  query(sql: string): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
 }
 
@@ -167,9 +215,18 @@ async function createDatabase(base: string): Promise<Database> {
   await admin.end();
   const u = new URL(base);
   u.pathname = `/${name}`;
+  let client: pg.Client | null = null;
   return {
     url: u.toString(),
+    async query(sql) {
+      if (!client) {
+        client = new pg.Client({ connectionString: u.toString() });
+        await client.connect();
+      }
+      return (await client.query(sql)).rows as Record<string, unknown>[];
+    },
     async drop() {
+      await client?.end().catch(() => undefined);
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
