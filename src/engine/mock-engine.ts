@@ -5,6 +5,7 @@ import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { FaultDecision as FullFaultDecision } from "../scenarios/fault-controller.js";
 import type { CompiledRoute, RenderedResponse, RouteExtension } from "./compiled-route.js";
+import { requestView, type Exchange } from "./exchange.js";
 import type { JournalRecorder } from "./journal-recorder.js";
 import type { MockRequest, MockResponse } from "./mock-request.js";
 import type { RouteTable } from "./route-table.js";
@@ -16,19 +17,8 @@ import { bodyValue, serializeBody } from "./serialize-body.js";
 /** What chaos asks of one request (SPEC §5); `scenarios/fault-controller.ts` decides it. */
 export type FaultDecision = Pick<FullFaultDecision, "latencyMs" | "errorStatus" | "drop">;
 
-/** A served exchange, as webhooks and rules see it after the response went out. */
-export interface Exchange {
-  request: MockRequest;
-  route: CompiledRoute | null;
-  params: Record<string, string>;
-  response: { status: number; headers: Record<string, string>; body: unknown };
-  /** The request's trace, or a new one (depth 0) for a request from outside: what its outbound calls carry. */
-  trace: TraceContext;
-  /** What `env.*` is for the route's templates (`MockEngine.envOf`): its webhooks read the same view as its response. */
-  env: EnvRecord;
-  /** Webhooks queued for this exchange so far (route webhooks, rule webhooks): counted by who queues them, for the access log. */
-  queued?: number;
-}
+// The exchange has a file of its own; importers of this module keep finding it here.
+export type { Exchange } from "./exchange.js";
 
 /** One access log line: what `EngineOptions.accessLog` is given per request served. */
 export interface AccessLogEntry {
@@ -189,7 +179,7 @@ export class MockEngine {
   /** The template scope of a request: `request.*`, `env.*`, `base_url`. */
   scope(req: MockRequest, params: Record<string, string>, route: CompiledRoute): Record<string, unknown> {
     return {
-      request: { method: req.method, path: req.path, params, query: req.query, headers: req.headers, body: req.body },
+      request: requestView(req, params),
       env: this.envOf(route),
       base_url: this.o.baseUrl(),
     };

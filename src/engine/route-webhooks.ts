@@ -4,7 +4,8 @@ import { describeError } from "../core/errors.js";
 import type { DeliveryEngine } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import type { CompiledRoute } from "./compiled-route.js";
-import type { AfterResponse, BeforeResponse, Exchange } from "./mock-engine.js";
+import { exchangeScope, type Exchange } from "./exchange.js";
+import type { AfterResponse, BeforeResponse } from "./mock-engine.js";
 
 export interface RouteWebhookDeps {
   deliveries: DeliveryEngine;
@@ -33,12 +34,7 @@ export function routeWebhookFirer(o: RouteWebhookDeps): BeforeResponse {
     const env: EvalEnv = { clock: deps.clock, random: deps.random, warn: (msg) => warnings.push(msg) };
     const req = ex.request;
     const stored: Promise<unknown>[] = [];
-    const scope = {
-      request: { method: req.method, path: req.path, params: ex.params, query: req.query, headers: req.headers, body: req.body },
-      response: ex.response,
-      env: ex.env,
-      base_url: o.baseUrl(),
-    };
+    const scope = exchangeScope(ex, o.baseUrl());
     const origin = { source: { kind: "route", id: route.id }, trace: ex.trace };
     route.webhooks.forEach((w, i) => {
       const where = { route: route.id, webhook: i, request: req.id };

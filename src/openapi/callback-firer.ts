@@ -6,7 +6,8 @@
 import type { Deps } from "../core/deps.js";
 import { describeError } from "../core/errors.js";
 import type { CompiledRoute } from "../engine/compiled-route.js";
-import type { AfterResponse, Exchange } from "../engine/mock-engine.js";
+import { exchangeScope, type Exchange } from "../engine/exchange.js";
+import type { AfterResponse } from "../engine/mock-engine.js";
 import { compileCall, queueCall, type CompiledCall, type Outbox } from "./outbound-call.js";
 import { renderEmbedded, type ExpressionContext, type ExpressionPart } from "./runtime-expression.js";
 import type { OpenApiSpecConfig } from "../config/index.js";
@@ -57,12 +58,7 @@ export function callbackFirer(o: CallbackFirerDeps): AfterResponse {
         request: { headers: req.headers, query: req.query, path: ex.params, body: req.body },
         response: { headers: ex.response.headers, body: ex.response.body },
       };
-      const scope = {
-        request: { method: req.method, path: req.path, params: ex.params, query: req.query, headers: req.headers, body: req.body },
-        response: ex.response,
-        env: o.deps.env,
-        base_url: o.baseUrl(),
-      };
+      const scope = exchangeScope(ex, o.baseUrl());
       for (const cb of callbacks) {
         const where = { route: ex.route!.id, callback: cb.name, request: req.id };
         try {

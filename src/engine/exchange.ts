@@ -1,0 +1,50 @@
+/**
+ * The exchange: one served request with its route and answer, made once per request (by
+ * `MockEngine`, only when some work before or after the answer wants it) and read by every such
+ * work: route webhooks, consistency rules, OpenAPI callbacks. `exchangeScope` is the one template
+ * scope built from it; a route's response templates read `requestView` of the same request.
+ */
+import type { EnvRecord } from "../core/env-access.js";
+import type { TraceContext } from "../delivery/index.js";
+import type { CompiledRoute } from "./compiled-route.js";
+import type { MockRequest } from "./mock-request.js";
+
+/** A served exchange, as webhooks, rules and callbacks see it. */
+export interface Exchange {
+  request: MockRequest;
+  route: CompiledRoute | null;
+  params: Record<string, string>;
+  response: { status: number; headers: Record<string, string>; body: unknown };
+  /** The request's trace, or a new one (depth 0) for a request from outside: what its outbound calls carry. */
+  trace: TraceContext;
+  /** What `env.*` is for the route's templates (`MockEngine.envOf`): its webhooks read the same view as its response. */
+  env: EnvRecord;
+  /** Webhooks queued for this exchange so far (route webhooks, rule webhooks): counted by who queues them, for the access log. */
+  queued?: number;
+}
+
+/** `request.*` as templates read it. */
+export interface RequestView {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: MockRequest["query"];
+  headers: MockRequest["headers"];
+  body: unknown;
+}
+
+/** `request.*` of a request routed with `params`. */
+export function requestView(req: MockRequest, params: Record<string, string>): RequestView {
+  return { method: req.method, path: req.path, params, query: req.query, headers: req.headers, body: req.body };
+}
+
+/**
+ * The scope of what follows an answer (a route webhook, an OpenAPI callback's templates):
+ * `request.*`, `response.*`, `env.*` (the route's view) and `base_url`.
+ *
+ * @example
+ * exchangeScope(ex, "http://127.0.0.1:3000") // { request: { method, path, params, query, headers, body }, response: { status, headers, body }, env, base_url }
+ */
+export function exchangeScope(ex: Exchange, baseUrl: string): Record<string, unknown> {
+  return { request: requestView(ex.request, ex.params), response: ex.response, env: ex.env, base_url: baseUrl };
+}
