@@ -67,10 +67,7 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
     async insertFinished(d, list) {
       assertDistinctAttempts(d.id, list);
       try {
-        await db.transaction(async (query) => {
-          await query(`INSERT INTO ${D} (${COLS}, ${DELIVERY_URL_COLUMN}) VALUES (${marks(DELIVERY_COLUMNS.length + 1)})`, [...toParams(d, DELIVERY_COLUMNS, DIALECT), POSTGRES_PARAMS.prepare(d.request.url)]);
-          for (const a of list) await query(`INSERT INTO ${A} (${ATT_COLS}) VALUES (${marks(ATTEMPT_COLUMNS.length)})`, toParams(a, ATTEMPT_COLUMNS, DIALECT));
-        });
+        await batch.writeFinished(d, list);
       } catch (e) {
         throw isPgUniqueViolation(e) ? duplicateDelivery(d.id) : e;
       }

@@ -108,6 +108,23 @@ export class PgOutboxBatcher {
     });
   }
 
+  /**
+   * A finished delivery and its attempts (an awaited call's record), now and outside the
+   * batches: one statement, so all or nothing without a transaction's four round trips.
+   */
+  async writeFinished(d: DeliveryRecord, attempts: readonly AttemptRecord[]): Promise<void> {
+    await this.db.query(this.sql, this.params([d], attempts, []), this.name);
+  }
+
+  private params(inserts: readonly DeliveryRecord[], attempts: readonly AttemptRecord[], outcomes: readonly { id: string; patch: Outcome }[]): string[] {
+    const d = this.dialect;
+    return [
+      JSON.stringify(inserts.map((r) => jsonRow(r, DELIVERY_COLUMNS, d, { [DELIVERY_URL_COLUMN]: encodeValue(r.request.url, "text", d) }))),
+      JSON.stringify(attempts.map((a) => jsonRow(a, ATTEMPT_COLUMNS, d))),
+      JSON.stringify(outcomes.map((o) => jsonRow({ id: o.id, ...o.patch } as DeliveryRecord, OUTCOME_COLUMNS, d))),
+    ];
+  }
+
   private async flush(): Promise<void> {
     const inserts = this.inserts.splice(0, MAX_BATCH);
     const attempts = this.attempts.splice(0, MAX_BATCH);
@@ -130,12 +147,11 @@ export class PgOutboxBatcher {
       await settle(all[0]!, () => (inserts[0] ? this.single.insert(inserts[0].value) : attempts[0] ? this.single.addAttempt(attempts[0].value) : this.single.update(outcomes[0]!.value.id, outcomes[0]!.value.patch)));
       return;
     }
-    const d = this.dialect;
-    const params = [
-      JSON.stringify(inserts.map(({ value }) => jsonRow(value, DELIVERY_COLUMNS, d, { [DELIVERY_URL_COLUMN]: encodeValue(value.request.url, "text", d) }))),
-      JSON.stringify(attempts.map(({ value }) => jsonRow(value, ATTEMPT_COLUMNS, d))),
-      JSON.stringify(outcomes.map(({ value }) => jsonRow({ id: value.id, ...value.patch } as DeliveryRecord, OUTCOME_COLUMNS, d))),
-    ];
+    const params = this.params(
+      inserts.map((q) => q.value),
+      attempts.map((q) => q.value),
+      outcomes.map((q) => q.value),
+    );
     try {
       await this.db.query(this.sql, params, this.name);
     } catch (e) {
