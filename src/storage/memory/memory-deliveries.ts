@@ -2,119 +2,191 @@ import type { AttemptRecord, DeliveryFilter, DeliveryRecord, DeliveryStore } fro
 import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
 import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
 
+/**
+ * Text the finished deliveries and their attempts may take at most (about one byte a
+ * character), on top of `webhooks.retention`: past it the oldest finished ones go. See
+ * memory-journal.ts for why the memory store counts bytes.
+ */
+export const MEMORY_DELIVERIES_MAX_BYTES = 24 * 1024 * 1024;
+
+/**
+ * One delivery. An unfinished one is kept as the record (it changes with every attempt); a
+ * finished one as its JSON text, which takes a fraction of the memory of the object and is
+ * read only when someone asks. `url`, `createdAt`, `sourceKind` and `sourceId` stay beside it
+ * for the filters.
+ */
 interface Slot {
   seq: number;
-  record: DeliveryRecord;
+  id: string;
+  createdAt: number;
+  url: string;
+  sourceKind: string;
+  sourceId: string | null;
+  status: DeliveryRecord["status"];
+  live: DeliveryRecord | null;
+  text: string | null;
 }
 
-const isFinished = (d: DeliveryRecord): boolean =>
-  (FINISHED_DELIVERY_STATUSES as readonly string[]).includes(d.status);
+interface Attempts {
+  numbers: number[];
+  texts: string[];
+}
+
+const isFinished = (status: string): boolean => (FINISHED_DELIVERY_STATUSES as readonly string[]).includes(status);
 
 /**
  * Deliveries and attempts in maps. Every method runs synchronously inside one tick, so
- * `claimDue` is atomic by construction: two concurrent calls can never see the same
- * pending record.
+ * `claimDue` is atomic by construction: two concurrent calls can never see the same pending
+ * record. Pending deliveries are also in a set of their own, so claiming and "when is the
+ * next one due" read only those, not the whole retained history.
  */
-export function createMemoryDeliveries(): DeliveryStore {
+export function createMemoryDeliveries(opts: { maxBytes?: number } = {}): DeliveryStore {
+  const maxBytes = opts.maxBytes ?? MEMORY_DELIVERIES_MAX_BYTES;
   const deliveries = new Map<string, Slot>();
-  const attempts = new Map<string, AttemptRecord[]>();
+  const pending = new Set<Slot>();
+  const attempts = new Map<string, Attempts>();
   let seq = 0;
+  let bytes = 0;
 
+  const record = (s: Slot): DeliveryRecord => (s.live ? structuredClone(s.live) : (JSON.parse(s.text!) as DeliveryRecord));
+  /** Puts `r` in its slot: as text once finished, and in the pending set while pending. */
+  const store = (s: Slot, r: DeliveryRecord): void => {
+    s.status = r.status;
+    s.url = r.request.url;
+    if (isFinished(r.status)) {
+      s.live = null;
+      s.text = JSON.stringify(r);
+      bytes += s.text.length;
+    } else s.live = r;
+    if (r.status === "pending") pending.add(s);
+    else pending.delete(s);
+  };
+  /** The current record of `s`, to change: a finished one's text stops counting. */
+  const take = (s: Slot): DeliveryRecord => {
+    if (s.live) return s.live;
+    bytes -= s.text!.length;
+    const r = JSON.parse(s.text!) as DeliveryRecord;
+    s.text = null;
+    return r;
+  };
+  const newSlot = (d: DeliveryRecord): Slot => ({ seq: ++seq, id: d.id, createdAt: d.createdAt, url: d.request.url, sourceKind: d.sourceKind, sourceId: d.sourceId, status: d.status, live: null, text: null });
   // Newest first: createdAt, then insertion order (the SQL backends' sequence column).
-  const newestFirst = (): Slot[] =>
-    [...deliveries.values()].sort((a, b) => b.record.createdAt - a.record.createdAt || b.seq - a.seq);
-
-  const matches = (d: DeliveryRecord, f: DeliveryFilter): boolean =>
-    (f.status === undefined || d.status === f.status) &&
-    (f.url === undefined || d.request.url.includes(f.url)) &&
-    (f.sourceKind === undefined || d.sourceKind === f.sourceKind) &&
-    (f.sourceId === undefined || d.sourceId === f.sourceId) &&
-    (f.since === undefined || d.createdAt >= f.since);
-
+  const newestFirst = (): Slot[] => [...deliveries.values()].sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
+  const matches = (s: Slot, f: DeliveryFilter): boolean =>
+    (f.status === undefined || s.status === f.status) &&
+    (f.url === undefined || s.url.includes(f.url)) &&
+    (f.sourceKind === undefined || s.sourceKind === f.sourceKind) &&
+    (f.sourceId === undefined || s.sourceId === f.sourceId) &&
+    (f.since === undefined || s.createdAt >= f.since);
+  const patchRecord = (s: Slot, patch: Partial<DeliveryRecord>): void => store(s, Object.assign(take(s), patch));
   const requeue = (now: number, pick: (r: DeliveryRecord) => boolean): number => {
     let n = 0;
     for (const s of deliveries.values()) {
-      if (s.record.status !== "in_flight" || !pick(s.record)) continue;
-      s.record = { ...s.record, status: "pending", nextAttemptAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null };
+      if (s.status !== "in_flight" || !pick(s.live!)) continue;
+      patchRecord(s, { status: "pending", nextAttemptAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null });
       n++;
     }
     return n;
   };
-
   const remove = (id: string): boolean => {
+    const s = deliveries.get(id);
+    if (!s) return false;
+    if (s.text) bytes -= s.text.length;
+    for (const t of attempts.get(id)?.texts ?? []) bytes -= t.length;
+    pending.delete(s);
     attempts.delete(id);
     return deliveries.delete(id);
+  };
+  /** Past the byte budget: the oldest finished deliveries go, down to 90% of it. */
+  const dropPastBytes = (): void => {
+    if (bytes <= maxBytes) return;
+    for (const s of deliveries.values()) {
+      if (bytes <= maxBytes * 0.9) break;
+      if (isFinished(s.status)) remove(s.id);
+    }
+  };
+  const insertSlot = (d: DeliveryRecord): void => {
+    if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
+    const s = newSlot(d);
+    deliveries.set(d.id, s);
+    store(s, structuredClone(d));
   };
 
   return {
     readsSeeIssuedWrites: true,
     async insert(d) {
-      if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
-      deliveries.set(d.id, { seq: ++seq, record: structuredClone(d) });
+      insertSlot(d);
+      dropPastBytes();
     },
     async update(id, patch) {
-      const slot = deliveries.get(id);
+      const s = deliveries.get(id);
       // Updating a deleted delivery is a no-op: an admin may delete one while it is in flight.
-      if (!slot) return;
+      if (!s) return;
       // Keys given as undefined leave the field alone, as the SQL backends do.
-      const copy = structuredClone(patch) as Partial<DeliveryRecord>;
-      const next = { ...slot.record } as Record<string, unknown>;
-      for (const [k, v] of Object.entries(copy)) if (k !== "id" && v !== undefined) next[k] = v;
-      slot.record = next as unknown as DeliveryRecord;
+      const copy = structuredClone(patch) as Record<string, unknown>;
+      const next = take(s) as unknown as Record<string, unknown>;
+      for (const k of Object.keys(copy)) if (k !== "id" && copy[k] !== undefined) next[k] = copy[k];
+      store(s, next as unknown as DeliveryRecord);
+      dropPastBytes();
     },
     async get(id) {
-      const slot = deliveries.get(id);
-      return slot ? structuredClone(slot.record) : undefined;
+      const s = deliveries.get(id);
+      return s ? record(s) : undefined;
     },
     async list(filter = {}) {
       const limit = listLimit(filter.limit);
       const out: DeliveryRecord[] = [];
-      for (const { record } of newestFirst()) {
+      for (const s of newestFirst()) {
         if (out.length >= limit) break;
-        if (matches(record, filter)) out.push(structuredClone(record));
+        if (matches(s, filter)) out.push(record(s));
       }
       return out;
     },
     async count(filter = {}) {
       let n = 0;
-      for (const { record } of deliveries.values()) if (filter.status === undefined || record.status === filter.status) n++;
+      for (const s of deliveries.values()) if (filter.status === undefined || s.status === filter.status) n++;
       return n;
     },
     async insertFinished(d, list) {
       assertDistinctAttempts(d.id, list);
-      if (deliveries.has(d.id)) throw duplicateDelivery(d.id);
-      deliveries.set(d.id, { seq: ++seq, record: structuredClone(d) });
-      attempts.set(d.id, structuredClone(list));
+      insertSlot(d);
+      const texts = list.map((a) => JSON.stringify(a));
+      for (const t of texts) bytes += t.length;
+      attempts.set(d.id, { numbers: list.map((a) => a.number), texts });
+      dropPastBytes();
     },
     async addAttempt(a) {
-      const list = attempts.get(a.deliveryId) ?? [];
+      const kept = attempts.get(a.deliveryId) ?? { numbers: [], texts: [] };
       // The same rule as the SQL backends' UNIQUE (delivery_id, number).
-      if (list.some((x) => x.number === a.number)) throw duplicateAttempt(a.deliveryId, a.number);
-      list.push(structuredClone(a));
-      attempts.set(a.deliveryId, list);
+      if (kept.numbers.includes(a.number)) throw duplicateAttempt(a.deliveryId, a.number);
+      const text = JSON.stringify(a);
+      kept.numbers.push(a.number);
+      kept.texts.push(text);
+      bytes += text.length;
+      attempts.set(a.deliveryId, kept);
     },
     async attempts(deliveryId) {
-      const list = attempts.get(deliveryId) ?? [];
-      return structuredClone([...list].sort((a, b) => a.number - b.number || a.startedAt - b.startedAt));
+      const list = (attempts.get(deliveryId)?.texts ?? []).map((t) => JSON.parse(t) as AttemptRecord);
+      return list.sort((a, b) => a.number - b.number || a.startedAt - b.startedAt);
     },
     async claimDue(now, limit, lease) {
-      const due = [...deliveries.values()]
-        .filter((s) => s.record.status === "pending" && s.record.nextAttemptAt !== null && s.record.nextAttemptAt <= now)
-        .sort((a, b) => a.record.nextAttemptAt! - b.record.nextAttemptAt! || a.seq - b.seq)
+      const due = [...pending]
+        .filter((s) => s.live!.nextAttemptAt !== null && s.live!.nextAttemptAt <= now)
+        .sort((a, b) => a.live!.nextAttemptAt! - b.live!.nextAttemptAt! || a.seq - b.seq)
         .slice(0, listLimit(limit));
       for (const s of due) {
         // The count comes from the stored attempts, as on the SQL backends (see sqlite-deliveries.ts).
-        const attemptCount = Math.max(s.record.attemptCount, ...(attempts.get(s.record.id) ?? []).map((a) => a.number));
-        s.record = { ...s.record, status: "in_flight", nextAttemptAt: null, updatedAt: now, leaseOwner: lease.owner, leaseUntil: lease.until, attemptCount };
+        const attemptCount = Math.max(s.live!.attemptCount, ...(attempts.get(s.id)?.numbers ?? []));
+        patchRecord(s, { status: "in_flight", nextAttemptAt: null, updatedAt: now, leaseOwner: lease.owner, leaseUntil: lease.until, attemptCount });
       }
-      return due.map((s) => structuredClone(s.record));
+      return due.map(record);
     },
     async renewLeases(ids, lease) {
       let n = 0;
       for (const id of ids) {
         const s = deliveries.get(id);
-        if (!s || s.record.status !== "in_flight" || s.record.leaseOwner !== lease.owner) continue;
-        s.record = { ...s.record, leaseUntil: lease.until };
+        if (!s || s.status !== "in_flight" || s.live!.leaseOwner !== lease.owner) continue;
+        s.live!.leaseUntil = lease.until;
         n++;
       }
       return n;
@@ -124,8 +196,9 @@ export function createMemoryDeliveries(): DeliveryStore {
     },
     async leasesByOwner() {
       const by = new Map<string | null, { owner: string | null; count: number; earliestUntil: number | null }>();
-      for (const { record: r } of deliveries.values()) {
-        if (r.status !== "in_flight") continue;
+      for (const s of deliveries.values()) {
+        if (s.status !== "in_flight") continue;
+        const r = s.live!;
         const e = by.get(r.leaseOwner) ?? { owner: r.leaseOwner, count: 0, earliestUntil: null };
         e.count++;
         if (r.leaseUntil !== null && (e.earliestUntil === null || r.leaseUntil < e.earliestUntil)) e.earliestUntil = r.leaseUntil;
@@ -135,9 +208,9 @@ export function createMemoryDeliveries(): DeliveryStore {
     },
     async nextDueAt() {
       let min: number | null = null;
-      for (const { record } of deliveries.values()) {
-        if (record.status !== "pending" || record.nextAttemptAt === null) continue;
-        if (min === null || record.nextAttemptAt < min) min = record.nextAttemptAt;
+      for (const s of pending) {
+        const at = s.live!.nextAttemptAt;
+        if (at !== null && (min === null || at < min)) min = at;
       }
       return min;
     },
@@ -148,9 +221,9 @@ export function createMemoryDeliveries(): DeliveryStore {
       return remove(id);
     },
     async prune(max) {
-      const finished = newestFirst().filter((s) => isFinished(s.record));
+      const finished = newestFirst().filter((s) => isFinished(s.status));
       const doomed = finished.slice(pruneKeep(max));
-      for (const s of doomed) remove(s.record.id);
+      for (const s of doomed) remove(s.id);
       return doomed.length;
     },
   };

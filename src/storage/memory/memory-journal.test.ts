@@ -24,4 +24,21 @@ describe("memory journal order", () => {
     expect(await j.get(reference[100]!)).toBeUndefined();
     expect((await j.get(reference[99]!))?.id).toBe(reference[99]);
   });
+
+  it("keeps at most its byte budget of entry text, dropping the oldest, and reads entries back whole", async () => {
+    const j = createMemoryJournal({ maxBytes: 100_000 });
+    const body = "x".repeat(9_000);
+    const appended = Array.from({ length: 40 }, (_, i) => journalEntry({ time: T0 + i, rawBody: body, body: null, notes: [`n${i}`] }));
+    for (const e of appended) await j.append(e);
+    const kept = await j.list({ limit: 100 });
+    // 40 entries of ~9 kB do not fit in 100 kB: the newest ones are kept, within the budget.
+    expect(kept.length).toBeGreaterThanOrEqual(9);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.map((e) => e.id)).toEqual(appended.slice(-kept.length).reverse().map((e) => e.id));
+    expect(await j.get(appended[0]!.id)).toBeUndefined();
+    expect(kept[0]).toEqual(appended[39]);
+    // A copy: changing what was read changes nothing stored.
+    kept[0]!.notes.push("changed");
+    expect((await j.get(appended[39]!.id))!.notes).toEqual(["n39"]);
+  });
 });

@@ -6,7 +6,7 @@ import { SqliteDatabase } from "./sqlite-database.js";
 import { T0, journalEntry } from "../test-support/storage-fixtures.js";
 import { JournalFile } from "./journal-file.js";
 import { journalPathFor } from "./journal-schema.js";
-import { journalPageInput } from "./journal-page-codec.js";
+import { journalPageInput } from "../journal-codec.js";
 import { BODY_IS_PARSED_RAW } from "../ports.js";
 import { newId } from "../../core/ids.js";
 import { seededRandom } from "../../core/random.js";

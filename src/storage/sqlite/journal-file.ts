@@ -5,7 +5,7 @@ import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
 import { JOURNAL_MIGRATIONS } from "./journal-schema.js";
 import { nextNewest, withoutStoredIds, type NewestIds } from "./journal-resend.js";
-import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from "./journal-page-codec.js";
+import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from "../journal-codec.js";
 
 /**
  * Entries per stored page at most. Reads parse whole pages, and a page leaves the file only

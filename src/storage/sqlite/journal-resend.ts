@@ -6,7 +6,7 @@
  * millisecond the last one ended) are checked against the ids kept for that time (`NewestIds`);
  * anything older, a rare resend, reads the pages it overlaps (`storedIdsSince`).
  */
-import type { JournalPageInput } from "./journal-page-codec.js";
+import type { JournalPageInput } from "../journal-codec.js";
 
 /** The ids stored at the newest stored time: what a new batch's entries at that time are checked against. */
 export interface NewestIds {

@@ -4,7 +4,7 @@
  * thread's outbox writes for the one SQLite write lock.
  *
  * Entries are stored in pages: one row holds a JSON array of the entries appended together
- * (a few hundred on a busy server, packed: see journal-page-codec.ts), with their ids and times
+ * (a few hundred on a busy server, packed: see ../journal-codec.ts), with their ids and times
  * beside it. A served request costs one JSON.stringify instead of a row insert into five
  * b-trees, which is what lets the journal keep up with the HTTP server. Reads parse pages
  * newest first and stop as soon as no older page can change the answer; the journal is

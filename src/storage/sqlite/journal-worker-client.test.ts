@@ -7,7 +7,7 @@ import { ManualClock } from "../../core/clock.js";
 import { isMockForgeError } from "../../core/errors.js";
 import { memoryLogger, silentLogger } from "../../core/logger.js";
 import { T0, journalEntry } from "../test-support/storage-fixtures.js";
-import { journalPageInput } from "./journal-page-codec.js";
+import { journalPageInput } from "../journal-codec.js";
 import { JournalWorkerClient } from "./journal-worker-client.js";
 import { createSqliteJournal } from "./sqlite-journal.js";
 import { createSqliteStorage } from "./sqlite-storage.js";

@@ -1,5 +1,5 @@
 import type { JournalFilter } from "../ports.js";
-import type { JournalPageInput } from "./journal-page-codec.js";
+import type { JournalPageInput } from "../journal-codec.js";
 
 /** What the journal worker is started with. */
 export interface JournalWorkerData {

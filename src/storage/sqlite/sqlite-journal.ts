@@ -1,7 +1,7 @@
 import type { JournalEntry, JournalFilter, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
 import { prepareJournalFile } from "./journal-recover.js";
-import { journalPageInput } from "./journal-page-codec.js";
+import { journalPageInput } from "../journal-codec.js";
 import { JournalWorkerClient } from "./journal-worker-client.js";
 import type { JournalWorkerData } from "./journal-worker-protocol.js";
 

@@ -1,4 +1,4 @@
-import { BODY_IS_PARSED_RAW, type JournalEntry } from "../ports.js";
+import { BODY_IS_PARSED_RAW, type JournalEntry } from "./ports.js";
 
 /**
  * A batch of journal entries as the main thread sends it to the journal worker and a page
@@ -38,7 +38,7 @@ export function journalPageInput(entries: readonly JournalEntry[]): JournalPageI
  * encoding: a time is a number past 2^31, which JSON.stringify writes the slow way (measured
  * under load at 15k requests/s: 1.6 → 1.2 µs per request for the page text).
  */
-type PackedEntry =
+export type PackedEntry =
   | [method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number]
   | [method: string, path: string, headers: JournalEntry["headers"], routeId: string | null, status: number, durationMs: number, rest: Rest];
 
@@ -57,7 +57,7 @@ export type StoredEntry = PackedEntry | PackedEntryWithId | Partial<JournalEntry
 /** The fields not at their usual value; `bodyIsRawJson` stands for a body that is `JSON.parse(rawBody)`. */
 type Rest = Partial<Omit<JournalEntry, typeof BODY_IS_PARSED_RAW>> & { bodyIsRawJson?: 1 };
 
-function packEntry(e: JournalEntry): PackedEntry {
+export function packEntry(e: JournalEntry): PackedEntry {
   let rest: Rest | undefined;
   if (e.url !== e.path) (rest ??= {}).url = e.url;
   if (!isEmptyObject(e.query)) (rest ??= {}).query = e.query;
