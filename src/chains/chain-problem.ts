@@ -18,3 +18,17 @@ export interface ChainProblem {
 export function formatChainPath(segments: readonly (string | number)[]): string {
   return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
+
+/** The inverse of `formatChainPath` for paths that template errors carry as text. */
+export function parseChainPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+/** A problem at `segments` (MFG_ERR_CHAIN_INVALID unless `extra.code` says otherwise). */
+export function problem(segments: (string | number)[], message: string, extra: { code?: ChainProblem["code"]; offset?: number } = {}): ChainProblem {
+  const p: ChainProblem = { code: extra.code ?? "MFG_ERR_CHAIN_INVALID", path: formatChainPath(segments), segments, message };
+  if (extra.offset !== undefined) p.offset = extra.offset;
+  return p;
+}

@@ -9,25 +9,12 @@ import { checkScriptSyntax } from "../scripting/index.js";
 import { compileCondition, compileTemplate } from "../template/index.js";
 import { findCycles, formatCycle, transitiveDependencies } from "./dependency-graph.js";
 import { parseExtractPath, type ExtractPath } from "./extract-path.js";
-import { formatChainPath, type ChainProblem } from "./chain-problem.js";
+import { formatChainPath, parseChainPath, problem, type ChainProblem } from "./chain-problem.js";
 import { inferDependencies } from "./infer-dependencies.js";
 import { linkProblems } from "./link-checks.js";
 import type { LinkCondition, LinkTemplate, PreparedChain, PreparedLink } from "./prepared-chain.js";
 
 export { formatChainPath, type ChainProblem } from "./chain-problem.js";
-
-/** The inverse of `formatChainPath` for paths that template errors carry as text. */
-function parseChainPath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
-  return out;
-}
-
-function problem(segments: (string | number)[], message: string, extra: { code?: ChainProblem["code"]; offset?: number } = {}): ChainProblem {
-  const p: ChainProblem = { code: extra.code ?? "MFG_ERR_CHAIN_INVALID", path: formatChainPath(segments), segments, message };
-  if (extra.offset !== undefined) p.offset = extra.offset;
-  return p;
-}
 
 export interface ValidateChainOptions {
   /** Used when the chain has no `id` (a chain file's name without extension). */
@@ -67,8 +54,41 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
   if (links.length > maxLinks) {
     errors.push(problem(["links"], `the chain has ${links.length} links, more than config.max_links (${maxLinks}); raise max_links or split the chain`));
   }
+  const names = checkIdsAndNames(links, errors);
+  const declared = declaredDependencies(links, names, errors);
+  // Templates, conditions, extract paths, scripts.
+  const compiled = links.map((l, i) => compileLink(l, i, errors, options));
+  const inference = inferDependencies(
+    links.map((l, i) => ({ id: l.request.id, name: l.store_as ?? l.request.id, extractNames: Object.keys(l.extract ?? {}), references: compiled[i]!.references })),
+  );
+  for (const w of inference.warnings) warnings.push(problem(["links"], w));
+  const graph: LinkGraph = { firstIndexOfId: names.firstIndexOfId, declared, inferred: inference.dependsOn, all: new Map() };
+  for (const id of names.firstIndexOfId.keys()) {
+    const merged = new Set([...(declared.get(id) ?? []), ...(inference.dependsOn.get(id) ?? [])]);
+    graph.all.set(id, [...merged].sort((a, b) => names.firstIndexOfId.get(a)! - names.firstIndexOfId.get(b)!));
+  }
+  const cycles = findCycles(graph.all);
+  for (const c of cycles) errors.push(cycleProblem(c, graph));
+  if (errors.length > 0) return { chainId, errors, warnings, cycles, prepared: null };
+  return { chainId, errors, warnings, cycles, prepared: preparedChain(chain, chainId, compiled, graph, inference.readsRequest, warnings) };
+}
 
-  // Ids and names: duplicates make `depends_on` and `chain.<name>` ambiguous.
+/** Where each link id first stands, and which link each other `store_as` name belongs to. */
+interface LinkNames {
+  firstIndexOfId: Map<string, number>;
+  nameOwner: Map<string, string>;
+}
+
+/** The dependencies of each link: declared, inferred from `{{chain.<name>}}`, and both merged in link order. */
+interface LinkGraph {
+  firstIndexOfId: Map<string, number>;
+  declared: Map<string, string[]>;
+  inferred: Map<string, string[]>;
+  all: Map<string, string[]>;
+}
+
+/** Ids and names: duplicates make `depends_on` and `chain.<name>` ambiguous. */
+function checkIdsAndNames(links: readonly ChainLinkConfig[], errors: ChainProblem[]): LinkNames {
   const firstIndexOfId = new Map<string, number>();
   const nameOwner = new Map<string, string>();
   links.forEach((l, i) => {
@@ -84,10 +104,12 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
       errors.push(problem(["links", i, "store_as"], `store_as '${l.store_as}' of link '${l.request.id}' is already the name of link '${owner}'; chain.${l.store_as} would be ambiguous`));
     } else nameOwner.set(l.store_as, l.request.id);
   });
-  const ids = links.map((l) => l.request.id);
-  const knownIds = [...new Set(ids)].join(", ");
+  return { firstIndexOfId, nameOwner };
+}
 
-  // Declared dependencies.
+/** Each link's declared dependencies that exist; a missing or self dependency is an error. */
+function declaredDependencies(links: readonly ChainLinkConfig[], { firstIndexOfId, nameOwner }: LinkNames, errors: ChainProblem[]): Map<string, string[]> {
+  const knownIds = [...new Set(links.map((l) => l.request.id))].join(", ");
   const declared = new Map<string, string[]>();
   links.forEach((l, i) => {
     const deps: string[] = [];
@@ -103,34 +125,22 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
     }
     if (!declared.has(l.request.id)) declared.set(l.request.id, deps);
   });
+  return declared;
+}
 
-  // Templates, conditions, extract paths, scripts.
-  const compiled = links.map((l, i) => compileLink(l, i, errors, options));
+function cycleProblem(c: string[], g: LinkGraph): ChainProblem {
+  const where = [...new Set(c)].map((id) => `links[${g.firstIndexOfId.get(id)}] ${id}`).join(", ");
+  const inferredNote = c.slice(0, -1).some((id, k) => (g.inferred.get(id) ?? []).includes(c[k + 1]!) && !(g.declared.get(id) ?? []).includes(c[k + 1]!))
+    ? " (some of these dependencies are inferred from {{chain.<name>}} references)"
+    : "";
+  return problem(["links", g.firstIndexOfId.get(c[0]!)!], `dependency cycle ${formatCycle(c)} (${where})${inferredNote}; a link cannot wait for itself`, { code: "MFG_ERR_CHAIN_CYCLE" });
+}
 
-  const inference = inferDependencies(
-    links.map((l, i) => ({ id: l.request.id, name: l.store_as ?? l.request.id, extractNames: Object.keys(l.extract ?? {}), references: compiled[i]!.references })),
-  );
-  for (const w of inference.warnings) warnings.push(problem(["links"], w));
-
-  const allDeps = new Map<string, string[]>();
-  for (const id of firstIndexOfId.keys()) {
-    const merged = new Set([...(declared.get(id) ?? []), ...(inference.dependsOn.get(id) ?? [])]);
-    allDeps.set(id, [...merged].sort((a, b) => firstIndexOfId.get(a)! - firstIndexOfId.get(b)!));
-  }
-  const cycles = findCycles(allDeps);
-  for (const c of cycles) {
-    const where = [...new Set(c)].map((id) => `links[${firstIndexOfId.get(id)}] ${id}`).join(", ");
-    const inferredNote = c.slice(0, -1).some((id, k) => (inference.dependsOn.get(id) ?? []).includes(c[k + 1]!) && !(declared.get(id) ?? []).includes(c[k + 1]!))
-      ? " (some of these dependencies are inferred from {{chain.<name>}} references)"
-      : "";
-    errors.push(problem(["links", firstIndexOfId.get(c[0]!)!], `dependency cycle ${formatCycle(c)} (${where})${inferredNote}; a link cannot wait for itself`, { code: "MFG_ERR_CHAIN_CYCLE" }));
-  }
-
-  if (errors.length > 0) return { chainId, errors, warnings, cycles, prepared: null };
-
-  const first = links[0]!.request.id;
-  const firstDeps = transitiveDependencies(allDeps, first);
-  const prepared: PreparedChain = {
+/** The runnable chain, once nothing is wrong with it. */
+function preparedChain(chain: ChainConfig, chainId: string, compiled: CompiledLink[], g: LinkGraph, readsRequest: ReadonlySet<string>, warnings: ChainProblem[]): PreparedChain {
+  const links = chain.links;
+  const firstDeps = transitiveDependencies(g.all, links[0]!.request.id);
+  return {
     id: chainId,
     name: chain.name ?? chainId,
     description: chain.description ?? null,
@@ -143,15 +153,15 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
         id,
         name: l.store_as ?? id,
         config: l,
-        dependsOn: allDeps.get(id) ?? [],
-        inferredDependsOn: (inference.dependsOn.get(id) ?? []).filter((d) => !(declared.get(id) ?? []).includes(d)),
+        dependsOn: g.all.get(id) ?? [],
+        inferredDependsOn: (g.inferred.get(id) ?? []).filter((d) => !(g.declared.get(id) ?? []).includes(d)),
         method: c.method!,
         url: c.url!,
         headers: c.headers,
         body: c.body,
         condition: c.condition,
         extract: c.extract,
-        waitsForFirstRequest: i > 0 && inference.readsRequest.has(id) && !firstDeps.has(id),
+        waitsForFirstRequest: i > 0 && readsRequest.has(id) && !firstDeps.has(id),
       };
     }),
     warnings: warnings.map((w) => w.message),
@@ -159,7 +169,6 @@ export function validateChain(chain: ChainConfig, options: ValidateChainOptions 
     maxConcurrency: chain.config?.max_concurrency ?? Math.max(1, links.length),
     timeoutMs: chain.config?.timeout_ms ?? null,
   };
-  return { chainId, errors, warnings, cycles, prepared };
 }
 
 interface CompiledLink {
