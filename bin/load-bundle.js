@@ -20,22 +20,8 @@ export async function runBundle(file, argv) {
   // folder, old caches included).
   const { size, mtimeMs } = statSync(file);
   const cacheFile = `${file}.${argv[2] === "serve" ? "serve" : "cli"}-${size}-${Math.floor(mtimeMs)}.cache`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const source = readFileSync(file, "utf8");
-  // CommonJS's own wrapper, on the first line so the bundle's line numbers stay as they are.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));
-  let saved = cachedData !== undefined && !script.cachedDataRejected;
+  const { script, exports, cached } = compile(file, cacheFile);
+  let saved = cached;
   const save = () => {
     if (saved) return;
     saved = true;
@@ -48,6 +34,29 @@ export async function runBundle(file, argv) {
     }
   };
   process.once("exit", save);
-  await mod.exports.runCli(argv);
+  await exports.runCli(argv);
   save();
+}
+
+/**
+ * Compiles and runs the bundle's top level. Apart from runBundle so the source text and the
+ * cache bytes are garbage once this returns (V8 keeps only its own copy of the source).
+ */
+function compile(file, cacheFile) {
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // CommonJS's own wrapper, on the first line so the bundle's line numbers stay as they are.
+  // Read as latin1: the build makes it ASCII, and V8 then keeps it one byte a character.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "latin1")}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));
+  return { script, exports: mod.exports, cached: cachedData !== undefined && !script.cachedDataRejected };
 }
