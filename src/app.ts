@@ -134,26 +134,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     for (const route of routes.list()) if (route.config.chaos_config) services.faults.setForRoute(route.id, route.config.chaos_config);
     const engine = buildEngine(base, services, openapi, baseUrl, options.accessLog === true);
     const shared = (opened.shared = createSharedState({ storage, clock: deps.clock, logger: deps.logger }));
-    const running: RunningApp = {
-      ...base,
-      get url() {
-        return url;
-      },
-      get port() {
-        return port;
-      },
-      services,
-      // Membership registers once the port is known (below); start() resolves only after that.
-      get membership() {
-        // The admin API listens a moment before the member registers (it needs the port).
-        if (!opened.membership) throw new MockForgeError("MFG_ERR_STARTING", "This member is still registering in the cluster", { hint: "Ask again in a moment." });
-        return opened.membership;
-      },
-      shared,
-      openapi,
-      baseUrl,
-      close,
-    };
+    const running = runningApp(base, { services, shared, openapi, baseUrl, close, opened, address: () => ({ url, port }) });
     const admin = createAdminApi({ ports: adminPorts(running), token: adminToken, host });
     opened.closeStreams = admin.closeStreams;
     // The admin handlers registered how each kind of change applies: catch up on the
@@ -172,6 +153,33 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
   };
 
   return { ...base, start, close };
+}
+
+/** The started app as its caller and the admin API see it; `address` is known once it listens. */
+function runningApp(
+  base: AppBase,
+  o: { services: Services; shared: SharedState; openapi: OpenApiService | null; baseUrl: () => string; close: () => Promise<void>; opened: Opened; address: () => { url: string; port: number } },
+): RunningApp {
+  return {
+    ...base,
+    get url() {
+      return o.address().url;
+    },
+    get port() {
+      return o.address().port;
+    },
+    services: o.services,
+    // Membership registers once the port is known; start() resolves only after that.
+    get membership() {
+      // The admin API listens a moment before the member registers (it needs the port).
+      if (!o.opened.membership) throw new MockForgeError("MFG_ERR_STARTING", "This member is still registering in the cluster", { hint: "Ask again in a moment." });
+      return o.opened.membership;
+    },
+    shared: o.shared,
+    openapi: o.openapi,
+    baseUrl: o.baseUrl,
+    close: o.close,
+  };
 }
 
 /** What `start()` opened so far, for `close()`: private to one app, never handed out half made. */
