@@ -28,6 +28,9 @@ export async function createTestDatabase(baseUrl: string): Promise<TestDatabase>
   u.pathname = `/${name}`;
   const url = u.toString();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // `drop()` ends the pool, then DROP DATABASE … WITH (FORCE) terminates what is left of its
+  // connections (57P01): an idle client's error with no listener would be an uncaught exception.
+  pool.on("error", () => undefined);
   return {
     url,
     async query(sql, params = []) {
