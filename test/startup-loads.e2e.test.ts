@@ -21,9 +21,9 @@ function packagesIn(out: string): Set<string> {
  * Serves `config` with the recorder, and returns the packages it loaded until it answered its
  * first request; `then` runs against the live server afterwards.
  */
-async function packagesLoadedBy(config: string, name: string, then: (url: string) => Promise<void> = async () => {}): Promise<Set<string>> {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, config);
+async function packagesLoadedBy(config: string, name: string, then: (url: string) => Promise<void> = async () => {}, path = "/a"): Promise<Set<string>> {
+  const file = config.endsWith(".yaml") ? config : join(dir, `${name}.yaml`);
+  if (file !== config) writeFileSync(file, config);
   const out = join(dir, `${name}.loads`);
   writeFileSync(out, "");
   const { proc, url } = await startCliServer(["--config", file, "--state", join(dir, `${name}.db`), "--port", "0"], {
@@ -31,7 +31,7 @@ async function packagesLoadedBy(config: string, name: string, then: (url: string
     startTimeoutMs: 60_000,
   });
   try {
-    expect((await fetch(`${url}/a`)).status).toBe(200);
+    expect((await fetch(`${url}${path}`)).status).toBe(200);
     const loaded = packagesIn(out);
     await then(url);
     return loaded;
@@ -55,6 +55,12 @@ describe("what `serve` loads", () => {
     const loaded = await packagesLoadedBy("routes:\n  - path: /a\n    response:\n      body: { ok: true }\n", "plain");
     expect(loaded.has("libsql")).toBe(true); // the recorder saw the SQLite store being opened
     expect(loaded.has("pg")).toBe(false);
+    expect(loaded.has("yaml")).toBe(false);
+  }, 90_000);
+
+  it("the bundled example places its one warning (a route shadowing a request log) without the yaml document parser", async () => {
+    const example = join(import.meta.dirname, "..", "examples", "mockforge.yaml");
+    const loaded = await packagesLoadedBy(example, "example", async () => {}, "/api/orders/1");
     expect(loaded.has("yaml")).toBe(false);
   }, 90_000);
 

@@ -7,6 +7,7 @@ import type { Document, Node } from "yaml";
 import type { ConfigPath } from "./config-path.js";
 import { ConfigError } from "./config-error.js";
 import { fastYaml } from "./fast-yaml.js";
+import { quickLocate } from "./quick-locate.js";
 
 const require = createRequire(import.meta.url);
 /** yaml, loaded only when the fast reader leaves a text to it or a problem must be located. */
@@ -53,7 +54,8 @@ export function parseSource(text: string, file: string): SourceDocument {
     data: fast.value,
     // What `yaml` warns about (tags, directives) is what sends a text to it instead.
     warnings: [],
-    locate: (path, at) => located().locate(path, at),
+    // Placing a plain scalar needs no document: `yaml` is loaded only when the lines cannot say.
+    locate: (path, at = "value") => (positioned === null ? quickLocate(text, fast.value, path, at) : null) ?? located().locate(path, at),
     locateInScalar: (path, offset) => located().locateInScalar(path, offset),
   };
 }
