@@ -22,25 +22,37 @@ const CHAIN_TYPES: readonly string[] = [...JSON_ONLY, "application/yaml", "appli
  * environment variables in `env_allowlist` (MFG_ERR_ENV_NOT_ALLOWED otherwise).
  */
 export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: SharedState, envAllowlist: readonly string[]): AdminRoute[] {
-  const registry = () => chains.registry;
   // In a cluster, a chain changed on another member arrives here as its config (null: removed).
   shared.register("chain", (id, body) => {
-    if (body === null) registry().remove(id);
-    else registry().put(body as ChainConfig);
+    if (body === null) chains.registry.remove(id);
+    else chains.registry.put(body as ChainConfig);
   });
-  const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
-  const parse = async (body: unknown, label: string, defaultId?: string): Promise<LoadedChain> => {
+  return [...registryRoutes(chains, shared, chainParser(envAllowlist)), ...runRoutes(chains, runs)];
+}
+
+type ParseChain = (body: unknown, label: string, defaultId?: string) => Promise<LoadedChain>;
+
+/** Reads a chain body (YAML text or JSON) as a chain file is read, scripts checked, env names refused outside `envAllowlist`. */
+function chainParser(envAllowlist: readonly string[]): ParseChain {
+  const parseBody = (body: unknown, label: string, defaultId?: string): LoadedChain => {
+    if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
+    if (body && typeof body === "object") return parseChainValue(body, label, defaultId ? { defaultId } : {});
+    throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Send the chain as a JSON or YAML body", { hint: "content-type: application/json or application/yaml" });
+  };
+  return async (body, label, defaultId) => {
     // Every chain written here is checked like a file, scripts too: QuickJS loads on the first.
     await loadScriptSyntaxChecker();
     const loaded = parseBody(body, label, defaultId);
     refuseUnlisted(loaded.chain.config, envAllowlist, label);
     return loaded;
   };
-  const parseBody = (body: unknown, label: string, defaultId?: string): LoadedChain => {
-    if (typeof body === "string") return parseChainText(body, label, defaultId ? { defaultId } : {});
-    if (body && typeof body === "object") return parseChainValue(body, label, defaultId ? { defaultId } : {});
-    throw new MockForgeError("MFG_ERR_BAD_REQUEST", "Send the chain as a JSON or YAML body", { hint: "content-type: application/json or application/yaml" });
-  };
+}
+
+const view = (c: PreparedChain) => ({ id: c.id, name: c.name, description: c.description, links: c.links.length, has_scripts: c.hasScripts, warnings: c.warnings, config: c.config, graph: graphOf(c) });
+
+/** The registry: list, add, read, replace, remove and validate chains (a change is shared with the cluster). */
+function registryRoutes(chains: AdminChains, shared: SharedState, parse: ParseChain): AdminRoute[] {
+  const registry = () => chains.registry;
   return [
     { method: "GET", path: "/chains", handler: async () => ok(registry().list().map(view)) },
     {
@@ -91,6 +103,12 @@ export function chainsHandlers(chains: AdminChains, runs: RunStore, shared: Shar
         }
       },
     },
+  ];
+}
+
+/** Runs: execute a chain against this server, and read its run history. */
+function runRoutes(chains: AdminChains, runs: RunStore): AdminRoute[] {
+  return [
     {
       method: "POST",
       path: "/chains/:id/execute",

@@ -23,18 +23,7 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
     else routes.put(body as RouteConfig);
     onChange(id, body === null ? null : (body as RouteConfig));
   });
-  const parse = async (input: unknown, label: string): Promise<{ route: RouteConfig; warnings: string[] }> => {
-    const { route, warnings } = checkRouteInput(input, label);
-    refuseUnlisted(route, envAllowlist, label);
-    if (route.script) {
-      await loadScriptSyntaxChecker();
-      const check = checkScriptSyntax(route.script);
-      if (!check.ok) {
-        throw new MockForgeError("MFG_ERR_SCRIPT_SYNTAX", `${label}: script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`, { path: "script" });
-      }
-    }
-    return { route, warnings };
-  };
+  const parse = routeParser(envAllowlist);
   const configs = () => routes.list().map((r) => r.config);
   /** Applies one change and returns the warnings it brought: the input's own, and new logs shadows. */
   const apply = async (id: string, config: RouteConfig | null, local: () => void, label: string, inputWarnings: string[]) => {
@@ -98,6 +87,22 @@ export function routesHandlers(routes: RouteTable, onChange: (id: string, route:
       },
     },
   ];
+}
+
+/** Checks a route body as a config file's route is checked (schema, templates, script syntax), and refuses env names outside `envAllowlist`. */
+function routeParser(envAllowlist: readonly string[]): (input: unknown, label: string) => Promise<{ route: RouteConfig; warnings: string[] }> {
+  return async (input, label) => {
+    const { route, warnings } = checkRouteInput(input, label);
+    refuseUnlisted(route, envAllowlist, label);
+    if (route.script) {
+      await loadScriptSyntaxChecker();
+      const check = checkScriptSyntax(route.script);
+      if (!check.ok) {
+        throw new MockForgeError("MFG_ERR_SCRIPT_SYNTAX", `${label}: script does not compile: ${check.message} (script line ${check.line}, column ${check.column})`, { path: "script" });
+      }
+    }
+    return { route, warnings };
+  };
 }
 
 function notFound(id: string, routes: RouteTable): MockForgeError {
