@@ -52,6 +52,9 @@ describe("wall time", () => {
 
   it("awaits left-running promises until the deadline, then ends without them", async () => {
     const rec = recordingHttp(() => new Promise<ScriptHttpResponse>(() => {}));
+    // The test before this one had its worker replaced; time queued counts toward a run's
+    // deadline, so wait for a worker first (a loaded machine once took over 1 s to start one).
+    expect((await runtime.run({ code: `return 1`, label }, recordingHttp().http)).returnValue).toBe(1);
     const r = await runtime.run(
       { code: `mockforge.http.post("http://127.0.0.1/slow", {}).then(() => console.log("never"));
 setTimeout(() => console.log("never either"), 60000);`, label, limits: { timeout_ms: 1000 } },
