@@ -6,6 +6,16 @@ import { call, startFromText, type TestServer } from "../support/start-app.js";
 const config = `
 routes:
   - { path: /api/orders, method: POST, response: { status: 201, body: { id: ord_1 } } }
+  - { path: /hooks/confirm, method: POST, response: { status: 204 } }
+intelligent_behavior:
+  behavior_model:
+    consistency_rules:
+      - name: confirm_orders
+        condition: "path == '/api/orders' AND status == 201"
+        action:
+          type: http_request
+          url: "{{base_url}}/hooks/confirm"
+          body: { order: "{{response.body.id}}" }
 chaos:
   scenarios:
     - name: load_test
@@ -48,6 +58,23 @@ describe.skipIf(!HAVE_CHROMIUM)("the scenarios view", { timeout: 120_000 }, () =
     await progress.getByRole("listitem").filter({ hasText: "slow" }).getByText("stopped").waitFor();
     await page.getByRole("button", { name: "Run load_test" }).waitFor();
     await b.shot("scenario-stopped");
+    expect(b.errors).toEqual([]);
+  });
+
+  it("lists a rule's recent runs with a link to each delivery its action queued", async () => {
+    const { page } = b;
+    await page.goto(`${s.url}/__mockforge/ui#/scenarios`);
+    const runs = page.getByRole("table", { name: "Recent rule runs" });
+    const before = await runs.getByRole("link").count();
+    expect((await call(`${s.url}/api/orders`, { body: {} })).status).toBe(201);
+    // The panel reloads on the rule.run event, without a page reload.
+    await expect.poll(() => runs.getByRole("link", { name: /^dlv_/ }).count(), { timeout: 10_000 }).toBeGreaterThan(before);
+    const first = runs.getByRole("link", { name: /^dlv_/ }).first();
+    const id = await first.textContent();
+    await first.click();
+    await page.getByText(id!).first().waitFor();
+    expect(page.url()).toContain(`#/deliveries/${id}`);
+    await b.shot("rule-run-delivery");
     expect(b.errors).toEqual([]);
   });
 });

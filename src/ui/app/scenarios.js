@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { onTick } from "./live.js";
-import { Badge, ErrorText, fmtMs, fmtTime, html } from "./util.js";
+import { Badge, ErrorText, fmtMs, fmtTime, html, link } from "./util.js";
 
 function useLoad(path, watch) {
   const [data, setData] = useState(null);
@@ -88,6 +88,14 @@ function Faults() {
   </section>`;
 }
 
+/** What a rule run did: each delivery its action queued and the chain run it started, as links. */
+function RuleRunLinks({ run }) {
+  const deliveries = run.deliveryIds || [];
+  return html`${deliveries.map((id) => html`<a key=${id} class="mono" href=${link("deliveries", id)}>${id}</a> `)}${
+    run.chainRunId && run.chainId ? html`<a class="mono" href=${link("chains", run.chainId, "runs", run.chainRunId)}>${run.chainRunId}</a>` : null
+  }${run.error ? html`<span class="error">${run.error}</span>` : null}`;
+}
+
 function Rules() {
   const [stats, error] = useLoad("/rules", (e) => e.type === "rule.run");
   const [runs] = useLoad("/rules/runs?limit=20", (e) => e.type === "rule.run");
@@ -98,7 +106,7 @@ function Rules() {
       ${(stats || []).map((r) => html`<tr key=${r.name}><td>${r.name}</td><td>${r.matched}</td><td>${r.succeeded}</td><td>${r.failed}</td><td class="error">${r.lastError || ""}</td></tr>`)}
     </tbody></table>
     <h4>Recent runs</h4>
-    <table><tbody>${(runs || []).map((r) => html`<tr key=${r.id}><td class="mono">${fmtTime(r.startedAt)}</td><td>${r.rule}</td><td><${Badge} value=${r.status} /></td></tr>`)}</tbody></table>
+    <table aria-label="Recent rule runs"><tbody>${(runs || []).map((r) => html`<tr key=${r.id}><td class="mono">${fmtTime(r.startedAt)}</td><td>${r.rule}</td><td><${Badge} value=${r.status} /></td><td><${RuleRunLinks} run=${r} /></td></tr>`)}</tbody></table>
   </section>`;
 }
 
