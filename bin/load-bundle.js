@@ -3,23 +3,28 @@
 // ES modules (module.enableCompileCache came in Node 22), so the bundle is CommonJS, compiled
 // here as a vm.Script with the cached data of an earlier run.
 //
-// The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve-….cache)
-// and every other command shares one (main.cjs.cli-….cache). A cache is written once, when the
-// command's action has returned (for `serve`: once it listens) or at exit, and again only when
-// V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
+// The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve-….cache),
+// every other command shares one (main.cjs.cli-….cache), and the small bundle of the command
+// table and the top-level help has its own (help.cjs.help-….cache). A cache is written once,
+// when the command's action has returned (for `serve`: once it listens) or at exit, and again
+// only when V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
 // writable, else not at all: a read-only install runs as it would without a cache.
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Script, constants } from "node:vm";
 
-/** Loads `file` (a CommonJS bundle exporting `runCli`) and runs it on `argv`. */
-export async function runBundle(file, argv) {
+/**
+ * Loads `file`, a CommonJS bundle, from its code cache `<file>.<name>-<size>-<time>.cache`.
+ * `save()` writes that cache when there was none (or V8 refused it): call it once the command
+ * has done its start-up work; it is also called at exit.
+ */
+export function loadBundle(file, name) {
   // V8 checks a cache against the source's length, not its text: the name carries the bundle's
   // size and time, so a rebuilt bundle never runs another build's code (the build empties the
   // folder, old caches included).
   const { size, mtimeMs } = statSync(file);
-  const cacheFile = `${file}.${argv[2] === "serve" ? "serve" : "cli"}-${size}-${Math.floor(mtimeMs)}.cache`;
+  const cacheFile = `${file}.${name}-${size}-${Math.floor(mtimeMs)}.cache`;
   const { script, exports, cached } = compile(file, cacheFile);
   let saved = cached;
   const save = () => {
@@ -34,12 +39,11 @@ export async function runBundle(file, argv) {
     }
   };
   process.once("exit", save);
-  await exports.runCli(argv);
-  save();
+  return { exports, save };
 }
 
 /**
- * Compiles and runs the bundle's top level. Apart from runBundle so the source text and the
+ * Compiles and runs the bundle's top level. Apart from loadBundle so the source text and the
  * cache bytes are garbage once this returns (V8 keeps only its own copy of the source).
  */
 function compile(file, cacheFile) {

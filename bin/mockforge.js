@@ -15,6 +15,18 @@ if (useSources) {
   register();
   await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
 } else {
-  const { runBundle } = await import("./load-bundle.js");
-  await runBundle(join(root, "dist", "bundle", "main.cjs"), process.argv);
+  const { loadBundle } = await import("./load-bundle.js");
+  const bundle = (name) => join(root, "dist", "bundle", name);
+  const help = loadBundle(bundle("help.cjs"), "help");
+  const wanted = help.exports.wantedCommand(process.argv);
+  if (wanted === undefined) {
+    await help.exports.runHelp(process.argv);
+    help.save();
+  } else {
+    // `serve` keeps a cache of its own (not `help serve`: that would leave the server's out of it).
+    const main = loadBundle(bundle("main.cjs"), process.argv[2] === "serve" ? "serve" : "cli");
+    await main.exports.runCli(process.argv);
+    main.save();
+    help.save();
+  }
 }

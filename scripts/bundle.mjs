@@ -32,7 +32,9 @@ const common = {
 // of the one file, so `--help` still runs none of the server's code.
 const cli = await build({
   ...common,
-  entryPoints: { main: "dist/cli/run-cli.js" },
+  // `help` is the command table and the top-level help alone: bin/mockforge.js reads it first,
+  // and the 2.4 MB `main` only for a command line that names a command.
+  entryPoints: { main: "dist/cli/run-cli.js", help: "dist/cli/run-help.js" },
   format: "cjs",
   outdir: out,
   outExtension: { ".js": ".cjs" },
@@ -56,8 +58,10 @@ for (const f of cli.outputFiles) {
 // drops a cached vm.Script's import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazy
 // loads of packages use createRequire; our own modules' import() calls are inlined by esbuild.
 // (esbuild prints string literals with double quotes; a JSDoc `import('…')` type is not code.)
-const dynamicImport = /[^.\w$]import\(\s*"/.exec(readFileSync(join(out, "main.cjs"), "utf8"));
-if (dynamicImport) throw new Error(`dist/bundle/main.cjs has a dynamic import() (at ${dynamicImport.index}): use createRequire for a lazily loaded package`);
+for (const name of ["main.cjs", "help.cjs"]) {
+  const dynamicImport = /[^.\w$]import\(\s*"/.exec(readFileSync(join(out, name), "utf8"));
+  if (dynamicImport) throw new Error(`dist/bundle/${name} has a dynamic import() (at ${dynamicImport.index}): use createRequire for a lazily loaded package`);
+}
 // The workers, spawned by path beside their caller (src/core/spawn-worker.ts): the bundle that
 // spawns them sits in dist/bundle/, so they must too, under the same relative names.
 await build({

@@ -22,6 +22,8 @@ function checkout(name: string): string {
   writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
   writeFileSync(join(root, "src", "cli", "main.ts"), "export {};\n");
   writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async () => {};\n");
+  // The small bundle: which words are commands, and the top-level help.
+  writeFileSync(join(root, "dist", "bundle", "help.cjs"), "exports.wantedCommand = (argv) => (['serve', 'validate'].includes(argv[2]) ? argv[2] : undefined);\nexports.runHelp = async () => console.log('help from dist');\n");
   return root;
 }
 
@@ -56,7 +58,10 @@ describe("npm prepare", () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
     writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async () => console.log('from dist');\n");
-    expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js")], { encoding: "utf8" })).toBe("from dist\n");
+    expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js"), "serve"], { encoding: "utf8" })).toBe("from dist\n");
+    // No command named: the small bundle answers, the main one is not read.
+    writeFileSync(join(root, "dist", "bundle", "main.cjs"), "throw new Error('the main bundle was run');\n");
+    expect(execFileSync(process.execPath, [join(root, "bin", "mockforge.js"), "--help"], { encoding: "utf8" })).toBe("help from dist\n");
   });
 
   it("keeps a V8 code cache of the bundle beside it, one for serve and one for the other commands, and runs from it", () => {
@@ -66,7 +71,7 @@ describe("npm prepare", () => {
     writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async (argv) => console.log('ran', argv[2]);\n");
     const run = (...args: string[]) => execFileSync(process.execPath, [join(root, "bin", "mockforge.js"), ...args], { encoding: "utf8" });
     expect(run("serve")).toBe("ran serve\n");
-    const caches = () => readdirSync(join(root, "dist", "bundle")).filter((f) => f.endsWith(".cache"));
+    const caches = () => readdirSync(join(root, "dist", "bundle")).filter((f) => f.startsWith("main.cjs.") && f.endsWith(".cache"));
     expect(caches()).toEqual([expect.stringMatching(/^main\.cjs\.serve-\d+-\d+\.cache$/)]);
     expect(run("serve")).toBe("ran serve\n"); // from the cache
     expect(run("validate")).toBe("ran validate\n");
