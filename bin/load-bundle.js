@@ -6,8 +6,8 @@
 // The cache holds the functions a run compiled, so `serve` keeps its own (main.cjs.serve-….cache),
 // every other command shares one (main.cjs.cli-….cache), and the small bundle of the command
 // table and the top-level help has its own (help.cjs.help-….cache). A cache is written once,
-// when the command's action has returned (for `serve`: once it listens) or at exit, and again
-// only when V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
+// when the command's action has returned (for `serve`: once it listens) or at an exit with code
+// 0, and again only when V8 rejects it (another Node version or flags). Written beside the bundle when that folder is
 // writable, else not at all: a read-only install runs as it would without a cache.
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -38,7 +38,9 @@ export function loadBundle(file, name) {
       // Not writable (a read-only install): run without a cache.
     }
   };
-  process.once("exit", save);
+  // Not after a failed run (a config refused before it served): its cache would hold too little
+  // of the command, and a cache that V8 accepts is never written again.
+  process.once("exit", (code) => code === 0 && save());
   return { exports, save };
 }
 

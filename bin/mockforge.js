@@ -19,14 +19,17 @@ if (useSources) {
   const bundle = (name) => join(root, "dist", "bundle", name);
   const help = loadBundle(bundle("help.cjs"), "help");
   const wanted = help.exports.wantedCommand(process.argv);
+  // Caches are written after a run that went well (see load-bundle.js).
   if (wanted === undefined) {
     await help.exports.runHelp(process.argv);
-    help.save();
+    if (!process.exitCode) help.save();
   } else {
     // `serve` keeps a cache of its own (not `help serve`: that would leave the server's out of it).
     const main = loadBundle(bundle("main.cjs"), process.argv[2] === "serve" ? "serve" : "cli");
     await main.exports.runCli(process.argv);
-    main.save();
-    help.save();
+    if (!process.exitCode) {
+      main.save();
+      help.save();
+    }
   }
 }

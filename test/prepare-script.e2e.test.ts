@@ -70,6 +70,11 @@ describe("npm prepare", () => {
     utimesSync(join(root, "src", "cli", "main.ts"), old, old);
     writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async (argv) => console.log('ran', argv[2]);\n");
     const run = (...args: string[]) => execFileSync(process.execPath, [join(root, "bin", "mockforge.js"), ...args], { encoding: "utf8" });
+    // A run that fails (a config refused before serving) leaves no cache: it would hold too little.
+    writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async (argv) => { process.exitCode = 1; };\n");
+    expect(spawnSync(process.execPath, [join(root, "bin", "mockforge.js"), "serve"]).status).toBe(1);
+    expect(readdirSync(join(root, "dist", "bundle")).filter((f) => f.endsWith(".cache"))).toEqual([]);
+    writeFileSync(join(root, "dist", "bundle", "main.cjs"), "exports.runCli = async (argv) => console.log('ran', argv[2]);\n");
     expect(run("serve")).toBe("ran serve\n");
     const caches = () => readdirSync(join(root, "dist", "bundle")).filter((f) => f.startsWith("main.cjs.") && f.endsWith(".cache"));
     expect(caches()).toEqual([expect.stringMatching(/^main\.cjs\.serve-\d+-\d+\.cache$/)]);
