@@ -22,8 +22,7 @@ export type { DeliveryDefaults, StoredDeliveryOptions } from "./delivery-options
 export { INTERRUPTED_REASON } from "./restart-recovery.js";
 
 // Rendering templated requests.
-export { compileRequestSpec, prepareRequest, renderBodyThenHeaders } from "./prepare-request.js";
-export type { PreparedRequest, PrepareOptions, RequestSpec, RequestTemplate } from "./prepare-request.js";
+export { renderBodyThenHeaders } from "./prepare-request.js";
 export { assertDeliveryUrl, checkDeliveryUrl, toStoredRequest } from "./outbound-request.js";
 
 // Retry policy.

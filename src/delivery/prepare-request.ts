@@ -7,8 +7,8 @@
  * `http_request`/`webhook` actions): in a HEADER template, `body` is the exact outbound body text
  * (`""` when there is none), whatever `body` means elsewhere in that caller's scope (a rule's
  * scope has the triggering request's body there; templates reach it as `request.body`).
- * `renderBodyThenHeaders` is the one implementation; `compileRequestSpec` builds on it, and
- * callers that compile their own templates (chains, hooks, rules) call it directly.
+ * `renderBodyThenHeaders` is the one implementation; every outbound call renders through it
+ * (actions/outbound-call.ts).
  */
 import { MockForgeError } from "../core/errors.js";
 import type { EvalEnv } from "../expr/index.js";
@@ -100,89 +100,4 @@ export function renderBodyThenHeaders(
   }
   if (body.json && findHeader(headers, "content-type") === undefined) headers["content-type"] = "application/json";
   return { body, headers };
-}
-
-/** A request as a config writes it; every string may hold `{{ }}`. */
-export interface RequestSpec {
-  /** Default POST. */
-  method?: string;
-  url: string;
-  headers?: Record<string, unknown>;
-  /** A string is sent as rendered; any other value as JSON. */
-  body?: unknown;
-}
-
-/** The rendered request: everything text, ready for `DeliveryEngine.enqueue`/`send`. */
-export interface PreparedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  /** The exact text sent; null for no body. */
-  body: string | null;
-}
-
-export interface PrepareOptions {
-  /**
-   * Default true: throw MFG_ERR_DELIVERY_INVALID_URL (with `details.request`, the rendered
-   * request) when the URL is not absolute http(s). Pass false to hand it to the engine
-   * anyway, which records it as a failed delivery (what route webhooks and hooks want).
-   */
-  validateUrl?: boolean;
-}
-
-export interface RequestTemplate {
-  render(scope: Record<string, unknown>, env: EvalEnv, options?: PrepareOptions): PreparedRequest;
-}
-
-function text(v: unknown): string {
-  return headerText(v);
-}
-
-/**
- * Compiles once (at load time, with the config path for error messages), renders per call.
- *
- * @example
- * const t = compileRequestSpec({ url: "{{env.HOOK_URL}}/orders", body: { id: "{{response.body.id}}" },
- *   headers: { "X-Signature": "{{hmac_sha256(env.SECRET, body)}}" } }, "routes[0].webhooks[0]");
- * const req = t.render({ env, response: { body: { id: "o-1" } } }, evalEnv);
- * // { method: "POST", url: "…/orders", headers: { "X-Signature": "9f2c…", "content-type": "application/json" }, body: '{"id":"o-1"}' }
- */
-export function compileRequestSpec(spec: RequestSpec, path = ""): RequestTemplate {
-  const at = (k: string) => (path ? `${path}.${k}` : k);
-  const method: Template = compileTemplate(spec.method ?? "POST", at("method"));
-  const url: Template = compileTemplate(spec.url, at("url"));
-  const body: Template | null = spec.body === undefined ? null : compileBodyTemplate(spec.body, at("body"));
-  const headers: Template | null = spec.headers ? compileTemplate(spec.headers, at("headers")) : null;
-  return {
-    render(scope, env, options = {}) {
-      const m = text(method.render(scope, env)).trim().toUpperCase() || "POST";
-      const u = text(url.render(scope, env)).trim();
-      const r = renderBodyThenHeaders({ body, headers }, scope, env);
-      const prepared: PreparedRequest = { method: m, url: u, headers: r.headers, body: r.body.text };
-      if (options.validateUrl !== false) {
-        const e = checkDeliveryUrl(u);
-        if (e) throw new MockForgeError(e.code, e.message, { ...e.details, path: at("url"), request: prepared });
-      }
-      return prepared;
-    },
-  };
-}
-
-const cache = new WeakMap<RequestSpec, RequestTemplate>();
-
-/**
- * Renders `spec` over `scope` in one call (compiled once per spec object).
- *
- * @example
- * prepareRequest({ url: "http://127.0.0.1:4000/hooks", body: { order: "{{request.body.id}}" } },
- *   { request: { body: { id: 7 } } }, env)
- * // { method: "POST", url: "http://127.0.0.1:4000/hooks", headers: { "content-type": "application/json" }, body: '{"order":7}' }
- */
-export function prepareRequest(spec: RequestSpec, scope: Record<string, unknown>, env: EvalEnv, options?: PrepareOptions): PreparedRequest {
-  let t = cache.get(spec);
-  if (!t) {
-    t = compileRequestSpec(spec);
-    cache.set(spec, t);
-  }
-  return t.render(scope, env, options);
 }
