@@ -36,6 +36,8 @@ export function onTick(fn) {
 let tickEvents = [];
 /** Served requests the server counted but did not send this tick (`stream.skipped`). */
 let tickSkipped = 0;
+/** Events per tick over the last second (rate). */
+const recent = [];
 let timer = null;
 let quietTicks = 0;
 
@@ -81,7 +83,11 @@ function tick() {
   const skipped = tickSkipped;
   tickEvents = [];
   tickSkipped = 0;
-  live.rate = Math.round(((events.length + skipped) * 1000) / TICK_MS);
+  // Over the last second, not the last tick: the server counts what a capped stream skips
+  // once a second, so a tick-long window would swing between the cap and ten times it.
+  recent.push(events.length + skipped);
+  if (recent.length > 1000 / TICK_MS) recent.shift();
+  live.rate = Math.round((recent.reduce((a, b) => a + b, 0) * 1000) / (recent.length * TICK_MS));
   const rows = events.filter((e) => e.type === "request.served" || e.delivery).map(rowOf);
   const dedup = new Map();
   for (const r of rows) dedup.set(r.key, { ...dedup.get(r.key), ...r });
