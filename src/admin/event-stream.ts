@@ -132,7 +132,7 @@ function attach(ctx: StreamContext, res: ServerResponse, types: readonly EventTy
     else flushTimer ??= o.clock.setTimeout(flush, 0);
   };
   const off = o.bus.subscribe((e: MockForgeEvent) => {
-    if (cap && e.type === "request.served" && !cap.take(e.time)) return;
+    if (cap && e.type === "request.served" && !cap.take()) return;
     push(`id: ${e.seq}\nevent: ${e.type}\ndata: ${redactedJson(e, { reveal })}\n\n`);
   }, types);
   open.add(shutdown);
@@ -157,13 +157,15 @@ export function parseTypes(spec: string | undefined): EventType[] {
 }
 
 /**
- * The `max_rate` counter of one client: `take(time)` says whether one more `request.served`
- * event fits in the current one-second window (windows start at the first event after the
- * last one ended). What does not fit is counted, and `skipped(n)` is called once when the
- * window ends, so a client learns how many it missed within a second.
+ * The `max_rate` counter of one client: `take()` says whether one more `request.served` event
+ * fits in the current one-second window (windows start at the first event after the last one
+ * ended). What does not fit is counted, and `skipped(n)` is called once when the window ends,
+ * so a client learns how many it missed within a second. Windows run on the monotonic clock:
+ * on the wall clock, a step back (an NTP correction) held a client in one window, its feed
+ * stopped, for as long as the step.
  */
 function servedRateCap(max: number, skipped: (n: number) => void, clock: Clock) {
-  let windowEnd = 0;
+  let windowEnd = Number.NEGATIVE_INFINITY;
   let sent = 0;
   let missed = 0;
   let timer: TimerHandle | undefined;
@@ -174,7 +176,8 @@ function servedRateCap(max: number, skipped: (n: number) => void, clock: Clock) 
     if (n > 0) skipped(n);
   };
   return {
-    take(time: number): boolean {
+    take(): boolean {
+      const time = clock.monotonic();
       if (time >= windowEnd) {
         windowEnd = time + 1000;
         sent = 0;
