@@ -36,4 +36,19 @@ describe("memory deliveries' byte budget", () => {
     expect(await store.nextDueAt()).toBe(T0);
     expect((await store.get(d.id))!.status).toBe("pending");
   });
+
+  it("keeps no attempt of a delivery deleted while it ran, so the budget never counts bytes it cannot give back", async () => {
+    const store = createMemoryDeliveries({ maxBytes: 20_000 });
+    const big = { status: 200, headers: {}, body: "z".repeat(600), truncated: false };
+    for (let i = 0; i < 40; i++) {
+      const d = delivery({ status: "in_flight", nextAttemptAt: null });
+      await store.insert(d);
+      await store.delete(d.id);
+      await store.addAttempt(attempt(d.id, { number: 1, response: big }));
+      expect(await store.attempts(d.id)).toEqual([]);
+    }
+    const done = delivery({ status: "succeeded", nextAttemptAt: null });
+    await store.insert(done);
+    expect(await store.get(done.id)).toEqual(done);
+  });
 });

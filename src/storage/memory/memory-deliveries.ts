@@ -156,6 +156,9 @@ export function createMemoryDeliveries(opts: { maxBytes?: number } = {}): Delive
       dropPastBytes();
     },
     async addAttempt(a) {
+      // The attempt of a delivery deleted while it ran (an admin may) is not kept: nothing lists
+      // it, and its bytes could never be given back to the budget.
+      if (!deliveries.has(a.deliveryId)) return;
       const kept = attempts.get(a.deliveryId) ?? { numbers: [], texts: [] };
       // The same rule as the SQL backends' UNIQUE (delivery_id, number).
       if (kept.numbers.includes(a.number)) throw duplicateAttempt(a.deliveryId, a.number);
