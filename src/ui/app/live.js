@@ -38,6 +38,7 @@ let tickEvents = [];
 let tickSkipped = 0;
 /** Events per tick over the last second (rate). */
 const recent = [];
+let lastTickAt = 0;
 let timer = null;
 let quietTicks = 0;
 
@@ -85,6 +86,10 @@ function tick() {
   tickSkipped = 0;
   // Over the last second, not the last tick: the server counts what a capped stream skips
   // once a second, so a tick-long window would swing between the cap and ten times it.
+  // Ticks run only while events come: after a quiet spell the old ones no longer count.
+  const now = Date.now();
+  if (now - lastTickAt > 2 * TICK_MS) recent.length = 0;
+  lastTickAt = now;
   recent.push(events.length + skipped);
   if (recent.length > 1000 / TICK_MS) recent.shift();
   live.rate = Math.round((recent.reduce((a, b) => a + b, 0) * 1000) / (recent.length * TICK_MS));
