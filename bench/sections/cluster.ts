@@ -3,12 +3,13 @@ import { writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import pg from "pg";
 import { load, ratio } from "../lib/load.js";
 import { freePort, startChild, type Child } from "../lib/processes.js";
 import { median } from "./bench-stats.js";
 import { processCost } from "../lib/timed-child.js";
 import { drainReceiver as drain } from "../lib/receiver-stats.js";
+// The tests' helper: a database of its own, dropped afterwards (its pool ignores the connections DROP … FORCE ends).
+import { createTestDatabase, type TestDatabase } from "../../test/support/cluster.js";
 
 const ROUNDS = 3;
 const LEASE_MS = 2000;
@@ -28,13 +29,13 @@ export async function clusterSection(tmp: string, seconds: number): Promise<Reco
   const rxPort = await freePort();
   const rx = `http://127.0.0.1:${rxPort}`;
   children.push(await startChild(process.execPath, ["bench/servers/receiver.mjs", String(rxPort)], /READY/));
-  const dbs: Database[] = [];
+  const dbs: TestDatabase[] = [];
   try {
     const cfg = join(tmp, "cluster.yaml");
     writeFileSync(cfg, fanoutConfig(`${rx}/hook`));
     const serve = (storage: string) => startMember(cfg, storage, children);
-    const one = await createDatabase(base);
-    const two = await createDatabase(base);
+    const one = await createTestDatabase(base);
+    const two = await createTestDatabase(base);
     dbs.push(one, two);
     const setups: Record<string, Setup> = {
       sqlite_1: setup([await serve(`sqlite:${join(tmp, "cluster.db")}`)], null),
@@ -101,10 +102,10 @@ export async function clusterSection(tmp: string, seconds: number): Promise<Reco
 interface Setup {
   urls: string[];
   pids: number[];
-  db: Database | null;
+  db: TestDatabase | null;
 }
 
-function setup(members: { c: Child; url: string }[], db: Database | null): Setup {
+function setup(members: { c: Child; url: string }[], db: TestDatabase | null): Setup {
   return { urls: members.map((m) => m.url), pids: members.map((m) => m.c.proc.pid!), db };
 }
 
@@ -152,8 +153,8 @@ async function startMember(cfg: string, storage: string, children: Child[]): Pro
  * first, which leases and sends them; `kill -9` of it; the time until the other member sends
  * the first of them again (it has free slots, so only the lease stands in the way).
  */
-async function measureFailover(tmp: string, base: string, dbs: Database[], children: Child[]): Promise<Record<string, unknown>> {
-  const db = await createDatabase(base);
+async function measureFailover(tmp: string, base: string, dbs: TestDatabase[], children: Child[]): Promise<Record<string, unknown>> {
+  const db = await createTestDatabase(base);
   dbs.push(db);
   const arrivals: { id: string; at: number }[] = [];
   const held: ServerResponse[] = [];
@@ -198,39 +199,4 @@ function postgresUrl(): string | null {
   } catch {
     return null;
   }
-}
-
-interface Database {
-  url: string;
-  query(sql: string): Promise<Record<string, unknown>[]>;
-  drop(): Promise<void>;
-}
-
-/** A database of its own on the server `base` points at. */
-async function createDatabase(base: string): Promise<Database> {
-  const name = `mf_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  let client: pg.Client | null = null;
-  return {
-    url: u.toString(),
-    async query(sql) {
-      if (!client) {
-        client = new pg.Client({ connectionString: u.toString() });
-        await client.connect();
-      }
-      return (await client.query(sql)).rows as Record<string, unknown>[];
-    },
-    async drop() {
-      await client?.end().catch(() => undefined);
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
