@@ -49,23 +49,9 @@ export function createSharedState(o: SharedStateOptions): SharedState {
   let timer: TimerHandle | undefined;
   let running = false;
   let unlisten: () => void = () => {};
-  const id = (kind: string, key: string) => `${kind}\u0000${key}`;
 
-  function apply(c: SharedChange): void {
-    const known = versions.get(id(c.kind, c.key)) ?? 0;
-    versions.set(id(c.kind, c.key), Math.max(known, c.version));
-    // This member's own changes are applied by `change` itself; the signal of one can arrive
-    // (and a sync run) before `change` has noted its version, so origin decides, not version.
-    if (c.version <= known || c.origin === storage.instanceId) return;
-    const fn = appliers.get(c.kind);
-    if (!fn) return logger.warn({ kind: c.kind, key: c.key }, "shared state: a change of a kind this version does not know is ignored");
-    try {
-      fn(c.key, c.body);
-    } catch (e) {
-      // Checked by the member that made it; failing here means this member's config differs.
-      logger.error({ err: e, kind: c.kind, key: c.key, seq: c.seq }, "shared state: could not apply a change made by another member");
-    }
-  }
+  const known: KnownChanges = { versions, appliers, instanceId: storage.instanceId, logger };
+  const apply = (c: SharedChange) => applyChange(known, c);
 
   async function syncOnce(): Promise<void> {
     if (!store) return;
@@ -126,4 +112,31 @@ export function createSharedState(o: SharedStateOptions): SharedState {
     },
   };
   return shared;
+}
+
+const id = (kind: string, key: string) => `${kind}\u0000${key}`;
+
+/** What a member knows of the changes: the version it applied per key, and how to apply each kind. */
+interface KnownChanges {
+  versions: Map<string, number>;
+  appliers: Map<string, ApplyChange>;
+  instanceId: string;
+  logger: Logger;
+}
+
+/** Notes the version of `c` and applies it here if it is newer and was made by another member. */
+function applyChange(k: KnownChanges, c: SharedChange): void {
+  const known = k.versions.get(id(c.kind, c.key)) ?? 0;
+  k.versions.set(id(c.kind, c.key), Math.max(known, c.version));
+  // This member's own changes are applied by `change` itself; the signal of one can arrive
+  // (and a sync run) before `change` has noted its version, so origin decides, not version.
+  if (c.version <= known || c.origin === k.instanceId) return;
+  const fn = k.appliers.get(c.kind);
+  if (!fn) return k.logger.warn({ kind: c.kind, key: c.key }, "shared state: a change of a kind this version does not know is ignored");
+  try {
+    fn(c.key, c.body);
+  } catch (e) {
+    // Checked by the member that made it; failing here means this member's config differs.
+    k.logger.error({ err: e, kind: c.kind, key: c.key, seq: c.seq }, "shared state: could not apply a change made by another member");
+  }
 }

@@ -144,3 +144,9 @@ export interface DeliveryStore {
   /** Keeps the newest `max` finished deliveries (pending and in_flight are never pruned). */
   prune(max: number): Promise<number>;
 }
+
+/**
+ * The claim-and-lease part of a DeliveryStore: what the outbox's sender loop calls. Each backend
+ * writes it in a file of its own (`*-delivery-leases.ts`), beside its reads and writes.
+ */
+export type DeliveryLeases = Pick<DeliveryStore, "claimDue" | "renewLeases" | "requeueExpired" | "requeueInFlight" | "leasesByOwner" | "nextDueAt">;

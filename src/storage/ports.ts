@@ -9,7 +9,7 @@ import type { JournalStore } from "./journal-ports.js";
 
 // The journal and outbox ports have files of their own; this file stays the one place to import any port from.
 export { BODY_IS_PARSED_RAW, type Headers, type JournalEntry, type JournalFilter, type JournalSignature, type JournalStore } from "./journal-ports.js";
-export type { AttemptRecord, DeliveryFilter, DeliveryLease, DeliveryRecord, DeliveryStatus, DeliveryStore, StoredRequest } from "./delivery-ports.js";
+export type { AttemptRecord, DeliveryFilter, DeliveryLease, DeliveryLeases, DeliveryRecord, DeliveryStatus, DeliveryStore, StoredRequest } from "./delivery-ports.js";
 
 /** A run of something: a chain, a scenario, a rule, a script. Domain data is opaque JSON. */
 export interface RunRecord {

@@ -4,6 +4,7 @@ import type { JournalEntry, JournalFilter } from "../ports.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { applyMigrations } from "./sqlite-schema.js";
 import { JOURNAL_MIGRATIONS } from "./journal-schema.js";
+import { markOldestDead, timeRange, type PageMeta } from "./journal-prune.js";
 import { nextNewest, withoutStoredIds, type NewestIds } from "./journal-resend.js";
 import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from "../journal-codec.js";
 
@@ -12,15 +13,6 @@ import { expandEntry, pageIds, type JournalPageInput, type StoredEntry } from ".
  * once pruning has marked all its entries dead, so pages stay a few hundred entries long.
  */
 const MAX_PAGE_ENTRIES = 500;
-
-/** What the file keeps in memory about one stored page: enough to prune without reading it. */
-interface PageMeta {
-  times: number[];
-  /** The oldest and newest of `times`. */
-  minTime: number;
-  maxTime: number;
-  dead: Set<number>;
-}
 
 /** Where an entry sits: its time, its page and its index there (the append order). */
 type Slot = { time: number; seq: number; idx: number };
@@ -127,46 +119,18 @@ export class JournalFile {
 
   /**
    * Keeps the newest `max` entries (by time, then append order); returns how many were
-   * removed. It runs every thousand requests on a busy server, so it works from the page
-   * times in memory: one numeric sort finds the boundary, the pages wholly before it are
-   * deleted and the page it cuts through gets its dropped entries marked dead.
+   * removed. It works from the page times in memory (see journal-prune.ts): the pages wholly
+   * before the boundary are deleted and the page it cuts through gets its dropped entries
+   * marked dead.
    */
   prune(max: number): number {
     const keep = pruneKeep(max);
     if (keep === 0) return this.clear();
     return this.inTransaction(() => {
       this.syncPages();
-      let total = 0;
-      for (const p of this.pages.values()) total += p.times.length - p.dead.size;
-      const drop = total - keep;
-      if (drop <= 0) return 0;
-      // The newest time to drop is among the oldest pages: read times from pages in order of
-      // their oldest entry until `drop` are in hand and no later page starts before the newest
-      // of them (usually a page or two, not the whole journal).
-      const byOldest = [...this.pages.values()].sort((a, b) => a.minTime - b.minTime);
-      const candidates: number[] = [];
-      let newestCandidate = -Infinity;
-      for (const p of byOldest) {
-        if (candidates.length >= drop && p.minTime >= newestCandidate) break;
-        p.times.forEach((t, idx) => {
-          if (p.dead.has(idx)) return;
-          candidates.push(t);
-          if (t > newestCandidate) newestCandidate = t;
-        });
-      }
-      // The newest dropped time; ties at it go oldest first (page order, then index).
-      const edge = Float64Array.from(candidates).sort()[drop - 1]!;
-      let tiesToDrop = drop - candidates.filter((t) => t < edge).length;
-      for (const [seq, p] of [...this.pages].sort((a, b) => a[0] - b[0])) {
-        if (p.minTime > edge) continue;
-        let newlyDead = 0;
-        p.times.forEach((t, idx) => {
-          if (p.dead.has(idx) || t > edge || (t === edge && tiesToDrop === 0)) return;
-          if (t === edge) tiesToDrop--;
-          p.dead.add(idx);
-          newlyDead++;
-        });
-        if (newlyDead === 0) continue;
+      const { drop, changed } = markOldestDead(this.pages, keep);
+      for (const seq of changed) {
+        const p = this.pages.get(seq)!;
         if (p.dead.size === p.times.length) {
           this.db.run("DELETE FROM journal_pages WHERE seq = ?", [seq]);
           this.forget(seq);
@@ -278,16 +242,6 @@ export class JournalFile {
     // Its ids may no longer be stored: stop answering "stored" for them from memory.
     if (this.newest !== null && meta.maxTime >= this.newest.time) this.newest = null;
   }
-}
-
-function timeRange(times: readonly number[]): { minTime: number; maxTime: number } {
-  let minTime = Infinity;
-  let maxTime = -Infinity;
-  for (const t of times) {
-    if (t < minTime) minTime = t;
-    if (t > maxTime) maxTime = t;
-  }
-  return { minTime, maxTime };
 }
 
 function matches(e: JournalEntry, f: JournalFilter): boolean {
