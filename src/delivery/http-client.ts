@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { Agent } from "undici";
-import type { Clock } from "../core/clock.js";
+import type { Clock, TimerHandle } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import type { Headers, StoredRequest } from "../storage/ports.js";
 
@@ -147,43 +147,38 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return a;
   }
 
-  async function send(request: StoredRequest, opts: SendOptions): Promise<HttpResponse> {
-    if (closed) throw new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "the HTTP client is closed");
-    const url = new URL(request.url);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(request.headers)) if (!FRAMING_HEADERS.has(k.toLowerCase())) headers[k] = v;
-
-    const controller = new AbortController();
-    const timer = clock.setTimeout(() => {
-      controller.abort(new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `no complete answer within ${opts.timeoutMs} ms`, {
-        hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
-      }));
-    }, opts.timeoutMs);
-    const onCallerAbort = forwardAbort(opts.signal, controller);
-    let phase: "connect" | "response" = "connect";
+  function send(request: StoredRequest, opts: SendOptions): Promise<HttpResponse> {
+    if (closed) return Promise.reject(new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "the HTTP client is closed"));
+    let target: Target;
     try {
-      const res = await agentFor(opts.connectTimeoutMs).request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: request.method.toUpperCase() as "POST",
-        headers,
-        body: request.body ?? undefined,
-        signal: controller.signal,
-      });
-      phase = "response";
-      // Handle the answer after the writes queued in this turn: undici sends a request on a
-      // reused keep-alive socket from the check phase, so every µs spent here in the poll
-      // phase would hold back the webhooks other requests of this turn just triggered.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const { body, truncated } = await readCapped(res.body, cap);
-      return { status: res.statusCode, headers: res.headers as Headers, body, truncated };
+      target = targetOf(request.url);
     } catch (e) {
-      if (controller.signal.aborted && controller.signal.reason instanceof MockForgeError) throw controller.signal.reason;
-      throw mapSendError(e, request.url, phase);
-    } finally {
-      clock.clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onCallerAbort);
+      return Promise.reject(mapSendError(e, request.url, "connect"));
     }
+    const headers: Record<string, string> = {};
+    for (const k in request.headers) if (!FRAMING_HEADERS.has(k.toLowerCase())) headers[k] = request.headers[k]!;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const call = new Exchange(cap, request.url, resolve, reject);
+      call.timer = clock.setTimeout(() => {
+        call.fail(new MockForgeError("MFG_ERR_DELIVERY_TIMEOUT", `no complete answer within ${opts.timeoutMs} ms`, {
+          hint: "The receiver accepted the connection but did not answer in time; raise `timeout_ms` or check the receiver.",
+        }));
+      }, opts.timeoutMs);
+      call.clearTimer = () => clock.clearTimeout(call.timer);
+      const signal = opts.signal;
+      if (signal) {
+        // A caller may abort with its own coded reason (the engine says "stopped"); keep it.
+        const onAbort = () =>
+          call.fail(signal.reason instanceof MockForgeError ? signal.reason : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller"));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener("abort", onAbort, { once: true });
+        call.unlisten = () => signal.removeEventListener("abort", onAbort);
+      }
+      agentFor(opts.connectTimeoutMs).dispatch(
+        { origin: target.origin, path: target.path, method: request.method.toUpperCase(), headers, body: request.body ?? null },
+        call,
+      );
+    });
   }
 
   async function close(): Promise<void> {
@@ -197,30 +192,130 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return { send, close };
 }
 
-/** Follows the caller's signal into `controller`; returns the listener to remove afterwards. */
-function forwardAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
-  // A caller may abort with its own coded reason (the engine says "stopped"); keep it.
-  const onCallerAbort = () =>
-    controller.abort(signal?.reason instanceof MockForgeError ? signal.reason : new MockForgeError("MFG_ERR_DELIVERY_ABORTED", "cancelled by the caller"));
-  if (signal?.aborted) onCallerAbort();
-  else signal?.addEventListener("abort", onCallerAbort, { once: true });
-  return onCallerAbort;
+interface Target {
+  origin: string;
+  path: string;
 }
 
-/** A response body as text, at most `cap` bytes of it. */
-async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<{ body: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const room = cap - size;
-    if (chunk.length > room) {
-      if (room > 0) chunks.push(chunk.subarray(0, room));
-      // Stop reading: the record keeps only the cap, and the socket is not worth saving.
-      stream.destroy();
-      return { body: Buffer.concat(chunks).toString("utf8"), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
+/**
+ * Parsed webhook URLs, by their text: a server sends to the same few receivers again and
+ * again, and `new URL` showed in the delivery profile. Bounded: cleared when full.
+ */
+const targets = new Map<string, Target>();
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (!t) {
+    const u = new URL(url);
+    t = { origin: u.origin, path: u.pathname + u.search };
+    if (targets.size >= 256) targets.clear();
+    targets.set(url, t);
   }
-  return { body: Buffer.concat(chunks).toString("utf8"), truncated: false };
+  return t;
+}
+
+/**
+ * One call, as undici's low-level dispatch handler (`onConnect` … `onComplete`). The
+ * `request()` API built a body stream, an async iterator over it and an AbortController per
+ * call; a webhook's answer is a few bytes, so that machinery cost more than the answer.
+ * The call settles once: by its answer, its error, the caller's abort or the timeout.
+ */
+class Exchange {
+  timer: TimerHandle | undefined = undefined;
+  clearTimer: () => void = () => undefined;
+  unlisten: () => void = () => undefined;
+  private abort: ((reason: Error) => void) | null = null;
+  private pending: Error | null = null;
+  private settled = false;
+  private status = 0;
+  private headers: Headers = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private responded = false;
+
+  constructor(
+    private readonly cap: number,
+    private readonly url: string,
+    private readonly resolve: (r: HttpResponse) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {}
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.settled) return abort(this.pending ?? new Error("settled"));
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: the final answer follows
+    this.status = statusCode;
+    this.headers = parseRawHeaders(rawHeaders);
+    this.responded = true;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return false;
+    const room = this.cap - this.size;
+    if (chunk.length > room) {
+      if (room > 0) this.chunks.push(chunk.subarray(0, room));
+      // Stop reading: the record keeps only the cap, and the socket is not worth saving.
+      this.done(true);
+      this.abort?.(new Error("response body over the cap"));
+      return false;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.done(false);
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    this.finish();
+    this.reject(mapSendError(err, this.url, this.responded ? "response" : "connect"));
+  }
+
+  /** Timeout or the caller's abort. */
+  fail(reason: MockForgeError): void {
+    if (this.settled) return;
+    this.pending = reason;
+    this.finish();
+    this.abort?.(reason);
+    this.reject(reason);
+  }
+
+  private done(truncated: boolean): void {
+    if (this.settled) return;
+    this.finish();
+    const body = this.chunks.length === 1 ? this.chunks[0]!.toString("utf8") : Buffer.concat(this.chunks).toString("utf8");
+    const response: HttpResponse = { status: this.status, headers: this.headers, body, truncated };
+    // Handle the answer after the writes queued in this turn: undici sends a request on a
+    // reused keep-alive socket from the check phase, so every µs spent here in the poll
+    // phase would hold back the webhooks other requests of this turn just triggered.
+    setImmediate(this.resolve, response);
+  }
+
+  private finish(): void {
+    this.settled = true;
+    this.clearTimer();
+    this.unlisten();
+  }
+}
+
+/** Response headers as undici's `request()` gave them: lower-case names, latin1 values, repeats as arrays. */
+function parseRawHeaders(raw: Buffer[]): Headers {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!.toString("latin1").toLowerCase();
+    const value = raw[i + 1]!.toString("latin1");
+    const seen = Object.hasOwn(out, key) ? out[key] : undefined;
+    if (seen === undefined) {
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+      else out[key] = value;
+    } else if (typeof seen === "string") out[key] = [seen, value];
+    else seen.push(value);
+  }
+  return out as Headers;
 }
