@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const BUNDLED_DEPENDENCIES = new Set(["zod", "commander", "find-my-way", "js-yaml", "jsep", "re2js", "pino"]);
+const BUNDLED_DEPENDENCIES = new Set(["zod", "commander", "js-yaml", "jsep", "re2js", "pino"]);
 const out = join(root, "dist", "bundle");
 
 rmSync(out, { recursive: true, force: true });

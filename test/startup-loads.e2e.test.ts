@@ -56,6 +56,8 @@ describe("what `serve` loads", () => {
     expect(loaded.has("libsql")).toBe(true); // the recorder saw the SQLite store being opened
     expect(loaded.has("pg")).toBe(false);
     expect(loaded.has("yaml")).toBe(false);
+    // Routes and the admin API are matched by our segment router (engine/segment-router.ts).
+    expect(loaded.has("find-my-way")).toBe(false);
   }, 90_000);
 
   it("the bundled example places its one warning (a route shadowing a request log) without the yaml document parser", async () => {

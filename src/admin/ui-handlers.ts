@@ -86,7 +86,7 @@ export function uiHandlers(dir = UI_DIR): AdminRoute[] {
         const rel = params["*"] ?? "";
         if (rel === "") return page();
         const file = normalize(join(dir, rel));
-        // find-my-way decodes the wildcard: refuse anything that climbs out of the folder.
+        // The router decodes the wildcard: refuse anything that climbs out of the folder.
         if (!file.startsWith(dir + sep)) throw new MockForgeError("MFG_ERR_NOT_FOUND", `No dashboard file ${rel}`);
         return reply(load(file, false));
       },

@@ -78,6 +78,23 @@ describe("route table", () => {
   });
 });
 
+describe("route table paths our segment router does not serve", () => {
+  it("serves them with find-my-way, as before, beside the other parameter routes", () => {
+    const t = new RouteTable([route({ id: "prefix", path: "/files/a*", method: "GET" }), route({ id: "user", path: "/u/{id}", method: "GET" }), route({ id: "any", path: "/any/:x", method: "ANY" })]);
+    expect(named(t.match("GET", "/files/abc/d"))).toEqual({ id: "prefix", params: { "*": "bc/d" } });
+    expect(named(t.match("GET", "/u/7"))).toEqual({ id: "user", params: { id: "7" } });
+    expect(named(t.match("PATCH", "/any/1"))).toEqual({ id: "any", params: { x: "1" } });
+    expect(named(t.match("POST", "/u/7"))).toEqual({ allow: ["GET"] });
+  });
+
+  it("refuses a path neither can serve with the router's reason", () => {
+    expect(() => new RouteTable([route({ path: "/files/*.png", method: "GET" })])).toThrow(/cannot be served: Wildcard must be the last character/);
+    expect(() => new RouteTable([route({ path: "/a/:id", method: "GET" }), route({ id: "b", path: "/a/:id/", method: "GET" })])).toThrow(
+      "Route GET /a/:id/ cannot be served: Method 'GET' already declared for route '/a/:' with constraints '{}'",
+    );
+  });
+});
+
 describe("route table at scale", () => {
   const many = (n: number) => Array.from({ length: n }, (_, i) => route({ id: `r${i}`, method: "GET", path: i % 2 ? `/api/res${i}/items` : `/api/res${i}/{id}` }));
 

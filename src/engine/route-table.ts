@@ -1,9 +1,9 @@
-import FindMyWay from "find-my-way";
 import { MockForgeError } from "../core/errors.js";
 import { ClosestIndex } from "./closest-paths.js";
 import { compileRoute, type CompiledRoute, type RouteExtension } from "./compiled-route.js";
 import type { RouteConfig } from "../config/index.js";
 import { isLiteralPath, literalForm } from "./literal-path.js";
+import { routerMaker, type PathRouter } from "./path-router.js";
 import { ANY_METHODS, routeShapeKey, toRouterPath } from "./route-path.js";
 
 export type RouteMatch =
@@ -11,22 +11,18 @@ export type RouteMatch =
   | { kind: "method_not_allowed"; allow: string[] }
   | { kind: "not_found" };
 
-type Router = ReturnType<typeof FindMyWay>;
-
 /**
  * The live route table. Routes can be added, replaced and removed at run time; each change
- * rebuilds the two routers (changes are rare, so matching stays a single radix-tree lookup).
+ * rebuilds the two routers (changes are rare, so matching stays a single tree lookup).
  * Specific methods win over `ANY` on the same path, and a literal path over a parameter.
  */
 export class RouteTable {
   private routes: CompiledRoute[] = [];
-  private specific: Router = newRouter();
-  private any: Router = newRouter();
+  private specific: PathRouter<CompiledRoute> | null = null;
+  private any: PathRouter<CompiledRoute> | null = null;
   /**
    * Method-specific routes whose path has no parameter, by exact path then method. They are
-   * not in the router at all: find-my-way compiles functions for every route it holds (about
-   * 40 µs a route here, most of the start of a config of 20k routes), and a map lookup also
-   * skips its path sanitizing on every such request. A request path that is not found as it is
+   * not in the router at all: a map lookup skips its path reading on every such request. A request path that is not found as it is
    * is looked up again in the router's normal form (`literalForm`) before the router is asked,
    * so a literal path still wins over a parameter for `/users/me/` as for `/users/me`.
    */
@@ -120,7 +116,7 @@ export class RouteTable {
   match(method: string, path: string): RouteMatch {
     const literal = this.exact.get(path)?.get(method) ?? this.literal(path)?.get(method);
     if (literal) return { kind: "route", route: literal, params: {} };
-    const found = this.specific.find(method as FindMyWay.HTTPMethod, path) ?? this.any.find(method as FindMyWay.HTTPMethod, path);
+    const found = this.specific?.find(method, path) ?? this.any?.find(method, path);
     if (found) return { kind: "route", route: found.store as CompiledRoute, params: found.params as Record<string, string> };
     const allow = this.allowedMethods(path);
     return allow.length > 0 ? { kind: "method_not_allowed", allow } : { kind: "not_found" };
@@ -131,7 +127,7 @@ export class RouteTable {
     const seen = new Set<CompiledRoute>();
     const literal = this.literal(path);
     for (const m of ANY_METHODS) {
-      const f = literal?.get(m) ?? (this.specific.find(m, path)?.store as CompiledRoute | undefined) ?? (this.any.find(m, path)?.store as CompiledRoute | undefined);
+      const f = literal?.get(m) ?? this.specific?.find(m, path)?.store ?? this.any?.find(m, path)?.store;
       if (f) seen.add(f);
     }
     return [...seen];
@@ -152,7 +148,7 @@ export class RouteTable {
   private allowedMethods(path: string): string[] {
     const allow: string[] = [];
     const literal = this.literal(path);
-    for (const m of ANY_METHODS) if (literal?.has(m) || this.specific.find(m, path) || this.any.find(m, path)) allow.push(m);
+    for (const m of ANY_METHODS) if (literal?.has(m) || this.specific?.find(m, path) || this.any?.find(m, path)) allow.push(m);
     return allow;
   }
 
@@ -187,20 +183,25 @@ export class RouteTable {
       this.byId = new Map(this.routes.map((r, i) => [r.id, i]));
       this.byShape = new Map(this.routes.map((r) => [routeShapeKey(r.method, r.path), r]));
     }
-    const specific = newRouter();
-    const any = newRouter();
     const exact = new Map<string, Map<string, CompiledRoute>>();
+    const routed: { route: CompiledRoute; path: string }[] = [];
     for (const r of this.routes) {
       const path = toRouterPath(r.path);
+      if (r.method !== "ANY" && isLiteralPath(path)) {
+        // Stored in the form requests are looked up in (`/dir/` is `/dir`, as in the router).
+        const key = literalForm(path)!;
+        const byMethod = exact.get(key) ?? new Map<string, CompiledRoute>();
+        byMethod.set(r.method, r);
+        exact.set(key, byMethod);
+      } else routed.push({ route: r, path });
+    }
+    const newRouter = routerMaker<CompiledRoute>(routed.map((r) => r.path));
+    const specific = routed.some((r) => r.route.method !== "ANY") ? newRouter() : null;
+    const any = routed.some((r) => r.route.method === "ANY") ? newRouter() : null;
+    for (const { route: r, path } of routed) {
       try {
-        if (r.method === "ANY") any.on([...ANY_METHODS], path, noop, r);
-        else if (isLiteralPath(path)) {
-          // Stored in the form requests are looked up in (`/dir/` is `/dir`, as in the router).
-          const key = literalForm(path)!;
-          const byMethod = exact.get(key) ?? new Map<string, CompiledRoute>();
-          byMethod.set(r.method, r);
-          exact.set(key, byMethod);
-        } else specific.on(r.method as FindMyWay.HTTPMethod, path, noop, r);
+        if (r.method === "ANY") any!.on(ANY_METHODS, path, r);
+        else specific!.on([r.method], path, r);
       } catch (e) {
         throw new MockForgeError("MFG_ERR_ROUTE_INVALID", `Route ${r.method} ${r.path} cannot be served: ${(e as Error).message}`, {
           hint: "Paths use literal segments, `:name` or `{name}` parameters, and `*` as a last segment",
@@ -212,9 +213,3 @@ export class RouteTable {
     this.exact = exact;
   }
 }
-
-function newRouter(): Router {
-  return FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
-}
-
-function noop(): void {}
