@@ -1,8 +1,9 @@
-import type { AttemptRecord, DeliveryRecord, JournalEntry, RunRecord } from "./ports.js";
+import type { AttemptRecord, DeliveryFilter, DeliveryRecord, JournalEntry, JournalFilter, MemberRecord, RunFilter, RunRecord, SharedChange } from "./ports.js";
 import { col, type Column } from "./row-mapping.js";
+import type { FilterConditions } from "./sql-where.js";
 
 /**
- * Column layouts of the four tables, shared by the SQL backends. Fields that filters and
+ * Column layouts of the tables, shared by the SQL backends. Fields that filters and
  * indexes use are real columns; nested values are JSON text. `rawBody` is JSON text too,
  * because postgres TEXT cannot hold the NUL characters a request body may carry.
  */
@@ -73,9 +74,43 @@ export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   col("data", "json"),
 ];
 
+/** The cluster's member list (postgres only: a single-owner store has no cluster). */
+export const MEMBER_COLUMNS: readonly Column<MemberRecord>[] = [
+  col("id", "text"),
+  col("host", "text"),
+  col("port", "num"),
+  col("version", "text"),
+  col("pid", "num"),
+  col("startedAt", "num"),
+  col("heartbeatAt", "num"),
+  col("stoppedAt", "num"),
+];
+
+/** Shared run-time state, one row per (kind, key) (postgres only, as members). */
+export const STATE_COLUMNS: readonly Column<SharedChange>[] = [
+  col("kind", "text"),
+  col("key", "text"),
+  col("version", "num"),
+  col("seq", "num"),
+  col("body", "json"),
+  col("origin", "text"),
+  col("at", "num"),
+];
+
 /**
  * Deliveries also keep `request.url` in a plain `url` column, kept in step on insert and on
  * every update that replaces `request`: the URL filter needs it, and postgres cannot read a
  * field out of JSON text that holds an escaped NUL anywhere else (a body may).
  */
 export const DELIVERY_URL_COLUMN = "url";
+
+/** How each kind's list filter maps to SQL (see listQuery in sql-where.ts). */
+export const JOURNAL_FILTER: FilterConditions<JournalFilter> = { method: "method = {}", path: "path = {}", routeId: "route_id = {}", since: "time >= {}" };
+export const DELIVERY_FILTER: FilterConditions<DeliveryFilter> = {
+  status: "status = {}",
+  url: { contains: DELIVERY_URL_COLUMN },
+  sourceKind: "source_kind = {}",
+  sourceId: "source_id = {}",
+  since: "created_at >= {}",
+};
+export const RUN_FILTER: FilterConditions<RunFilter> = { kind: "kind = {}", refId: "ref_id = {}", status: "status = {}", since: "started_at >= {}" };

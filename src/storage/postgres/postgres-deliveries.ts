@@ -1,9 +1,9 @@
 import type { DeliveryRecord, DeliveryStore } from "../ports.js";
-import { FINISHED_DELIVERY_STATUSES, listLimit, pruneKeep } from "../limits.js";
+import { FINISHED_DELIVERY_STATUSES, pruneKeep } from "../limits.js";
 import { columnList, encodeValue, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
+import { listQuery, SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
 import { assertDistinctAttempts, duplicateAttempt, duplicateDelivery } from "../storage-errors.js";
-import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
+import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, DELIVERY_FILTER, DELIVERY_URL_COLUMN } from "../tables.js";
 import { isPgUniqueViolation, type PgDatabase, type PgTables } from "./postgres-database.js";
 import { createPostgresDeliveryLeases } from "./postgres-delivery-leases.js";
 import { OUTCOME_FIELDS, PgOutboxBatcher, type SingleWrites } from "./postgres-outbox-batch.js";
@@ -38,15 +38,8 @@ export function createPostgresDeliveries(db: PgDatabase, t: PgTables): DeliveryS
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(POSTGRES_PARAMS)
-        .when(filter.status, "status = {}")
-        .when(filter.url, `strpos(${DELIVERY_URL_COLUMN}, {}) > 0`)
-        .when(filter.sourceKind, "source_kind = {}")
-        .when(filter.sourceId, "source_id = {}")
-        .when(filter.since, "created_at >= {}");
-      const limit = where.bind(listLimit(filter.limit));
-      const { rows } = await db.query(`SELECT ${COLS} FROM ${D} ${where} ORDER BY created_at DESC, seq DESC LIMIT ${limit}`, where.params);
-      return rows.map(toRecord);
+      const q = listQuery(POSTGRES_PARAMS, { columns: COLS, table: D, order: "created_at DESC, seq DESC" }, DELIVERY_FILTER, filter);
+      return (await db.query(q.sql, q.params)).rows.map(toRecord);
     },
     async count(filter = {}) {
       const where = new SqlWhere(POSTGRES_PARAMS).when(filter.status, "status = {}");

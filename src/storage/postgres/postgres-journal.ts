@@ -1,9 +1,9 @@
 import type { JournalEntry, JournalStore } from "../ports.js";
 import { JournalBuffer, type JournalBufferOptions } from "../journal-buffer.js";
-import { listLimit, pruneKeep } from "../limits.js";
+import { pruneKeep } from "../limits.js";
 import { columnList, fromRow } from "../row-mapping.js";
-import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
-import { JOURNAL_COLUMNS } from "../tables.js";
+import { listQuery, POSTGRES_PARAMS } from "../sql-where.js";
+import { JOURNAL_COLUMNS, JOURNAL_FILTER } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 import { jsonRow, recordset, statementName } from "./postgres-json-rows.js";
 
@@ -38,14 +38,8 @@ export function createPostgresJournal(db: PgDatabase, t: PgTables, opts: Omit<Jo
     },
     list: (filter = {}) =>
       read(async () => {
-        const where = new SqlWhere(POSTGRES_PARAMS)
-          .when(filter.method, "method = {}")
-          .when(filter.path, "path = {}")
-          .when(filter.routeId, "route_id = {}")
-          .when(filter.since, "time >= {}");
-        const limit = where.bind(listLimit(filter.limit));
-        const { rows } = await db.query(`SELECT ${COLS} FROM ${t.journal} ${where} ORDER BY time DESC, seq DESC LIMIT ${limit}`, where.params);
-        return rows.map(journalRow);
+        const q = listQuery(POSTGRES_PARAMS, { columns: COLS, table: t.journal, order: "time DESC, seq DESC" }, JOURNAL_FILTER, filter);
+        return (await db.query(q.sql, q.params)).rows.map(journalRow);
       }),
     get: (id) =>
       read(async () => {

@@ -1,28 +1,22 @@
-import type { MemberRecord, MemberStore } from "../ports.js";
+import type { MemberStore } from "../ports.js";
+import { columnList, fromRow, toParams } from "../row-mapping.js";
+import { MEMBER_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
-const COLS = "id, host, port, version, pid, started_at, heartbeat_at, stopped_at";
+const COLS = columnList(MEMBER_COLUMNS);
+const DIALECT = { boolAsInt: false, replaceNul: true };
 
 /** The cluster's member list on postgres: one row per process, moved by its heartbeat. */
 export function createPostgresMembers(db: PgDatabase, t: PgTables): MemberStore {
   const M = t.members;
-  const toMember = (r: Record<string, unknown>): MemberRecord => ({
-    id: String(r.id),
-    host: String(r.host),
-    port: Number(r.port),
-    version: String(r.version),
-    pid: Number(r.pid),
-    startedAt: Number(r.started_at),
-    heartbeatAt: Number(r.heartbeat_at),
-    stoppedAt: r.stopped_at === null ? null : Number(r.stopped_at),
-  });
+  const toMember = (r: Record<string, unknown>) => fromRow(r, MEMBER_COLUMNS);
   return {
     async register(m) {
       await db.query(
         `INSERT INTO ${M} (${COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, version = excluded.version, pid = excluded.pid,
            started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at`,
-        [m.id, m.host, m.port, m.version, m.pid, m.startedAt, m.heartbeatAt, m.stoppedAt],
+        toParams(m, MEMBER_COLUMNS, DIALECT),
       );
     },
     async heartbeat(id, now) {

@@ -1,8 +1,8 @@
 import type { RunStore } from "../ports.js";
-import { listLimit, pruneKeep } from "../limits.js";
+import { pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, POSTGRES_PARAMS } from "../sql-where.js";
-import { RUN_COLUMNS } from "../tables.js";
+import { listQuery, POSTGRES_PARAMS } from "../sql-where.js";
+import { RUN_COLUMNS, RUN_FILTER } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
 const DIALECT = { boolAsInt: false, replaceNul: true };
@@ -25,14 +25,8 @@ export function createPostgresRuns(db: PgDatabase, t: PgTables, owner: string): 
       return rows[0] ? fromRow(rows[0], RUN_COLUMNS) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(POSTGRES_PARAMS)
-        .when(filter.kind, "kind = {}")
-        .when(filter.refId, "ref_id = {}")
-        .when(filter.status, "status = {}")
-        .when(filter.since, "started_at >= {}");
-      const limit = where.bind(listLimit(filter.limit));
-      const { rows } = await db.query(`SELECT ${COLS} FROM ${t.runs} ${where} ORDER BY started_at DESC, seq DESC LIMIT ${limit}`, where.params);
-      return rows.map((r) => fromRow(r, RUN_COLUMNS));
+      const q = listQuery(POSTGRES_PARAMS, { columns: COLS, table: t.runs, order: "started_at DESC, seq DESC" }, RUN_FILTER, filter);
+      return (await db.query(q.sql, q.params)).rows.map((r) => fromRow(r, RUN_COLUMNS));
     },
     async prune(kind, max) {
       const sql = `DELETE FROM ${t.runs} WHERE seq IN (SELECT seq FROM ${t.runs} WHERE kind = $1 ORDER BY started_at DESC, seq DESC OFFSET $2)`;

@@ -1,5 +1,16 @@
 import type { PgDatabase, PgTables } from "./postgres-database.js";
+import { firstSchema, leaseColumns, type SchemaDialect } from "../sql-schema.js";
 import { schemaTooNew } from "../storage-errors.js";
+
+/** postgres's column types (see MIGRATIONS), tables by their prefixed, schema-qualified names. */
+const pgDdl = (t: PgTables): SchemaDialect => ({
+  seqKey: "BIGSERIAL PRIMARY KEY",
+  ms: "DOUBLE PRECISION",
+  real: "DOUBLE PRECISION",
+  bool: "BOOLEAN",
+  table: (name) => t[name],
+  index: (name) => `${t.indexPrefix}${name}`,
+});
 
 /**
  * Schema migrations for postgres, applied in order at open. Numbers are DOUBLE PRECISION
@@ -7,88 +18,10 @@ import { schemaTooNew } from "../storage-errors.js";
  * values are JSON text, so every value round-trips exactly as in sqlite.
  */
 const MIGRATIONS: readonly ((t: PgTables) => string)[] = [
-  (t) => `
-  CREATE TABLE ${t.journal} (
-    seq BIGSERIAL PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    time DOUBLE PRECISION NOT NULL,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    url TEXT NOT NULL,
-    query TEXT NOT NULL,
-    params TEXT NOT NULL,
-    headers TEXT NOT NULL,
-    raw_body TEXT NOT NULL,
-    raw_body_encoding TEXT NOT NULL,
-    body TEXT NOT NULL,
-    route_id TEXT,
-    status INTEGER NOT NULL,
-    duration_ms DOUBLE PRECISION NOT NULL,
-    notes TEXT NOT NULL,
-    trace_id TEXT
-  );
-  CREATE INDEX ${t.indexPrefix}journal_time ON ${t.journal} (time, seq);
-  CREATE INDEX ${t.indexPrefix}journal_path ON ${t.journal} (path, time);
-  CREATE INDEX ${t.indexPrefix}journal_method ON ${t.journal} (method, time);
-  CREATE INDEX ${t.indexPrefix}journal_route ON ${t.journal} (route_id, time);
-
-  CREATE TABLE ${t.deliveries} (
-    seq BIGSERIAL PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    webhook_id TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    source_kind TEXT NOT NULL,
-    source_id TEXT,
-    request TEXT NOT NULL,
-    url TEXT NOT NULL,
-    options TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempt_count INTEGER NOT NULL,
-    next_attempt_at DOUBLE PRECISION,
-    created_at DOUBLE PRECISION NOT NULL,
-    updated_at DOUBLE PRECISION NOT NULL,
-    last_status INTEGER,
-    last_error TEXT NOT NULL,
-    trace_id TEXT,
-    replay_of TEXT
-  );
-  CREATE INDEX ${t.indexPrefix}deliveries_due ON ${t.deliveries} (status, next_attempt_at);
-  CREATE INDEX ${t.indexPrefix}deliveries_created ON ${t.deliveries} (created_at, seq);
-
-  CREATE TABLE ${t.attempts} (
-    id TEXT PRIMARY KEY,
-    delivery_id TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    started_at DOUBLE PRECISION NOT NULL,
-    duration_ms DOUBLE PRECISION NOT NULL,
-    request TEXT NOT NULL,
-    response TEXT NOT NULL,
-    error TEXT NOT NULL,
-    retryable BOOLEAN NOT NULL,
-    next_delay_ms DOUBLE PRECISION
-  );
-  CREATE INDEX ${t.indexPrefix}attempts_delivery ON ${t.attempts} (delivery_id, number);
-
-  CREATE TABLE ${t.runs} (
-    seq BIGSERIAL PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    ref_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    started_at DOUBLE PRECISION NOT NULL,
-    finished_at DOUBLE PRECISION,
-    data TEXT NOT NULL
-  );
-  CREATE INDEX ${t.indexPrefix}runs_kind_ref ON ${t.runs} (kind, ref_id, started_at);
-  CREATE INDEX ${t.indexPrefix}runs_started ON ${t.runs} (started_at, seq);
-  `,
+  (t) => firstSchema(pgDdl(t)),
   // 2: leases (an in-flight delivery names the member sending it and until when; a run names
   // the member running it) and the member list. Rows written before this have no lease: expired.
-  (t) => `
-  ALTER TABLE ${t.deliveries} ADD COLUMN lease_owner TEXT;
-  ALTER TABLE ${t.deliveries} ADD COLUMN lease_until DOUBLE PRECISION;
-  CREATE INDEX ${t.indexPrefix}deliveries_lease ON ${t.deliveries} (status, lease_until);
-  ALTER TABLE ${t.runs} ADD COLUMN owner TEXT;
+  (t) => `${leaseColumns(pgDdl(t))}
   CREATE TABLE ${t.members} (
     id TEXT PRIMARY KEY,
     host TEXT NOT NULL,

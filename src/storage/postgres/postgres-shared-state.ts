@@ -1,7 +1,9 @@
-import type { SharedChange, SharedStateStore } from "../ports.js";
+import type { SharedStateStore } from "../ports.js";
+import { columnList, fromRow } from "../row-mapping.js";
+import { STATE_COLUMNS } from "../tables.js";
 import type { PgDatabase, PgTables } from "./postgres-database.js";
 
-const COLS = "kind, key, version, seq, body, origin, at";
+const COLS = columnList(STATE_COLUMNS);
 
 /**
  * Shared run-time state on postgres: one row per (kind, key) holding its latest value and
@@ -11,15 +13,7 @@ const COLS = "kind, key, version, seq, body, origin, at";
  */
 export function createPostgresSharedState(db: PgDatabase, t: PgTables): SharedStateStore {
   const S = t.state;
-  const toChange = (r: Record<string, unknown>): SharedChange => ({
-    kind: String(r.kind),
-    key: String(r.key),
-    version: Number(r.version),
-    seq: Number(r.seq),
-    body: JSON.parse(String(r.body)),
-    origin: String(r.origin),
-    at: Number(r.at),
-  });
+  const toChange = (r: Record<string, unknown>) => fromRow(r, STATE_COLUMNS);
   const lockKey = `mockforge-state:${t.schema}.${t.state}`;
   return {
     async write(c, expected) {

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isMockForgeError } from "../../core/errors.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { T0, attempt, delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { T0, delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { checkTwinAttemptsUpgrade } from "../test-support/upgrade-checks.js";
 import { createPostgresStorage, redactPassword } from "./postgres-storage.js";
 import { TRACE_COUNT_KEEP_MS } from "./postgres-trace-counts.js";
 
@@ -34,30 +35,40 @@ async function open(prefix = `t${++n}_`): Promise<Storage> {
   return s;
 }
 
+/** Runs `fn` with a plain client on the test database, ended after. */
+async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `fn` with `count` handles opened at once on one fresh prefix (as members starting together), all closed after. */
+async function withHandles(count: number, fn: (handles: [Storage, Storage, ...Storage[]], prefix: string) => Promise<void>): Promise<void> {
+  const prefix = `t${++n}_`;
+  const handles = await Promise.all(Array.from({ length: Math.max(2, count) }, () => open(prefix)));
+  try {
+    await fn(handles as [Storage, Storage, ...Storage[]], prefix);
+  } finally {
+    await Promise.all(handles.map((s) => s.close()));
+  }
+}
+
 describe.skipIf(!url)("postgres", () => {
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)));
 
   describeStorageConformance("postgres", () => open(), { reopen: (s) => open(prefixes.get(s)) });
 
   describe("postgres storage specifics", () => {
     it("several instances starting at once on a new prefix all open (one creates the tables)", async () => {
-      const prefix = `t${++n}_`;
-      const stores = await Promise.all([open(prefix), open(prefix), open(prefix)]);
-      try {
+      await withHandles(3, async (stores) => {
         const d = delivery();
         await stores[0]!.deliveries.insert(d);
         expect((await stores[2]!.deliveries.get(d.id))!.id).toBe(d.id);
-      } finally {
-        await Promise.all(stores.map((s) => s.close()));
-      }
+      });
     });
 
     it("stores NUL in text columns as U+FFFD instead of failing the journal batch", async () => {
@@ -89,109 +100,77 @@ describe.skipIf(!url)("postgres", () => {
     });
 
     it("signals 'due' to every handle when a delivery becomes pending (LISTEN/NOTIFY), not when one is claimed in flight", async () => {
-      const prefix = `t${++n}_`;
-      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
-      try {
-        const heard: string[] = [];
-        let got!: () => void;
-        const first = new Promise<void>((r) => (got = r));
-        await b.signals!.listen("due", (p) => {
-          heard.push(p);
-          got();
-        });
-        await a.deliveries.insert(delivery({ status: "in_flight", nextAttemptAt: null, leaseOwner: a.instanceId, leaseUntil: 1 }));
-        const due = delivery({ nextAttemptAt: 1_700_000_000_123 });
-        await a.deliveries.insert(due);
-        await first;
-        expect(heard).toEqual(["1700000000123"]);
-      } finally {
-        await Promise.all([a.close(), b.close()]);
-      }
+      await withHandles(2, async ([a, b], prefix) => {
+      const heard: string[] = [];
+      let got!: () => void;
+      const first = new Promise<void>((r) => (got = r));
+      await b.signals!.listen("due", (p) => {
+        heard.push(p);
+        got();
+      });
+      await a.deliveries.insert(delivery({ status: "in_flight", nextAttemptAt: null, leaseOwner: a.instanceId, leaseUntil: 1 }));
+      const due = delivery({ nextAttemptAt: 1_700_000_000_123 });
+      await a.deliveries.insert(due);
+      await first;
+      expect(heard).toEqual(["1700000000123"]);
+      });
     });
 
     it("shared state: a write on a stale version is refused (null), changes come back in one global order", async () => {
-      const prefix = `t${++n}_`;
-      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
-      try {
-        const change = (origin: string, body: unknown) => ({ kind: "route", key: "r1", body, origin, at: 1 });
-        const one = await a.sharedState!.write(change(a.instanceId, { v: 1 }), 0);
-        expect(one).toMatchObject({ version: 1, body: { v: 1 } });
-        // b has not seen version 1: its change is a conflict.
-        expect(await b.sharedState!.write(change(b.instanceId, { v: "b" }), 0)).toBeNull();
-        const two = await b.sharedState!.write(change(b.instanceId, { v: 2 }), 1);
-        expect(two).toMatchObject({ version: 2, origin: b.instanceId });
-        await b.sharedState!.write({ kind: "chain", key: "c1", body: null, origin: b.instanceId, at: 2 }, 0);
-        const all = await a.sharedState!.since(0);
-        expect(all.map((c) => [c.kind, c.key, c.version, c.body])).toEqual([
-          ["route", "r1", 2, { v: 2 }],
-          ["chain", "c1", 1, null],
-        ]);
-        expect(all[0]!.seq).toBeLessThan(all[1]!.seq);
-        expect(await a.sharedState!.since(all[1]!.seq)).toEqual([]);
-      } finally {
-        await Promise.all([a.close(), b.close()]);
-      }
+      await withHandles(2, async ([a, b], prefix) => {
+      const change = (origin: string, body: unknown) => ({ kind: "route", key: "r1", body, origin, at: 1 });
+      const one = await a.sharedState!.write(change(a.instanceId, { v: 1 }), 0);
+      expect(one).toMatchObject({ version: 1, body: { v: 1 } });
+      // b has not seen version 1: its change is a conflict.
+      expect(await b.sharedState!.write(change(b.instanceId, { v: "b" }), 0)).toBeNull();
+      const two = await b.sharedState!.write(change(b.instanceId, { v: 2 }), 1);
+      expect(two).toMatchObject({ version: 2, origin: b.instanceId });
+      await b.sharedState!.write({ kind: "chain", key: "c1", body: null, origin: b.instanceId, at: 2 }, 0);
+      const all = await a.sharedState!.since(0);
+      expect(all.map((c) => [c.kind, c.key, c.version, c.body])).toEqual([
+        ["route", "r1", 2, { v: 2 }],
+        ["chain", "c1", 1, null],
+      ]);
+      expect(all[0]!.seq).toBeLessThan(all[1]!.seq);
+      expect(await a.sharedState!.since(all[1]!.seq)).toEqual([]);
+      });
     });
 
     it("upgrades schema-3 tables holding twin attempt numbers: renumbered in the order they ran, counted, then unique", async () => {
       const prefix = `t${++n}_`;
-      const before = await open(prefix);
-      const d = delivery({ status: "pending", attemptCount: 1 });
-      await before.deliveries.insert(d);
-      const first = attempt(d.id, { number: 1, startedAt: T0 });
-      const twin = attempt(d.id, { number: 2, startedAt: T0 + 1000 });
-      await before.deliveries.addAttempt(first);
-      await before.deliveries.addAttempt(twin);
-      await before.close();
-      // What a kill -9 left in schema 3: no constraint, and two attempts numbered 1.
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP INDEX "${schema}".${prefix}attempts_delivery_number`);
-        await client.query(`CREATE INDEX ${prefix}attempts_delivery ON "${schema}"."${prefix}attempts" (delivery_id, number)`);
-        await client.query(`DELETE FROM "${schema}"."${prefix}schema_version" WHERE version >= 4`);
-        await client.query(`UPDATE "${schema}"."${prefix}attempts" SET number = 1 WHERE id = $1`, [twin.id]);
-      } finally {
-        await client.end();
-      }
-      const after = await open(prefix);
-      try {
-        expect((await after.deliveries.attempts(d.id)).map((a) => [a.id, a.number])).toEqual([[first.id, 1], [twin.id, 2]]);
-        expect((await after.deliveries.get(d.id))!.attemptCount).toBe(2);
-        const err = await after.deliveries.addAttempt(attempt(d.id, { number: 2 })).catch((e: unknown) => e);
-        expect(isMockForgeError(err, "MFG_ERR_ATTEMPT_EXISTS")).toBe(true);
-      } finally {
-        await after.close();
-      }
+      await checkTwinAttemptsUpgrade(
+        () => open(prefix),
+        async (twinId) => {
+          // What a kill -9 left in schema 3: no constraint, and two attempts numbered 1.
+          await withClient(async (client) => {
+            await client.query(`DROP INDEX "${schema}".${prefix}attempts_delivery_number`);
+            await client.query(`CREATE INDEX ${prefix}attempts_delivery ON "${schema}"."${prefix}attempts" (delivery_id, number)`);
+            await client.query(`DELETE FROM "${schema}"."${prefix}schema_version" WHERE version >= 4`);
+            await client.query(`UPDATE "${schema}"."${prefix}attempts" SET number = 1 WHERE id = $1`, [twinId]);
+          });
+        },
+      );
     });
 
     it("counts a trace's calls atomically across handles (the fan-out budget) and forgets traces idle for long", async () => {
-      const prefix = `t${++n}_`;
-      const [a, b] = await Promise.all([open(prefix), open(prefix)]);
+      await withHandles(2, async ([a, b], prefix) => {
+      const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).traceCounts!.add("trc_x", T0)));
+      expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(await a.traceCounts!.add("trc_y", T0)).toBe(1);
+      // A handle that counts again long after prunes what is older than the keep time (in the background).
+      const c = await open(prefix);
       try {
-        const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).traceCounts!.add("trc_x", T0)));
-        expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-        expect(await a.traceCounts!.add("trc_y", T0)).toBe(1);
-        // A handle that counts again long after prunes what is older than the keep time (in the background).
-        const c = await open(prefix);
-        try {
-          await c.traceCounts!.add("trc_z", T0 + TRACE_COUNT_KEEP_MS + 1);
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          try {
-            const left = async () => (await client.query(`SELECT trace_id FROM "${schema}"."${prefix}trace_counts" ORDER BY trace_id`)).rows.map((r) => r.trace_id);
-            await eventuallyTrue(async () => (await left()).length === 1);
-            expect(await left()).toEqual(["trc_z"]);
-          } finally {
-            await client.end();
-          }
-          expect(await c.traceCounts!.add("trc_x", T0 + TRACE_COUNT_KEEP_MS + 2)).toBe(1);
-        } finally {
-          await c.close();
-        }
+        await c.traceCounts!.add("trc_z", T0 + TRACE_COUNT_KEEP_MS + 1);
+        await withClient(async (client) => {
+          const left = async () => (await client.query(`SELECT trace_id FROM "${schema}"."${prefix}trace_counts" ORDER BY trace_id`)).rows.map((r) => r.trace_id);
+          await eventuallyTrue(async () => (await left()).length === 1);
+          expect(await left()).toEqual(["trc_z"]);
+        });
+        expect(await c.traceCounts!.add("trc_x", T0 + TRACE_COUNT_KEEP_MS + 2)).toBe(1);
       } finally {
-        await Promise.all([a.close(), b.close()]);
+        await c.close();
       }
+      });
     });
 
     it("answers MFG_ERR_STORAGE_UNAVAILABLE (503) when the database cannot be reached", async () => {

@@ -1,8 +1,7 @@
 import type { DeliveryStore } from "../ports.js";
-import { listLimit } from "../limits.js";
 import { fromRow } from "../row-mapping.js";
-import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
-import { ATTEMPT_COLUMNS, DELIVERY_URL_COLUMN } from "../tables.js";
+import { listQuery, SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
+import { ATTEMPT_COLUMNS, DELIVERY_FILTER } from "../tables.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { ATT_COLS, COLS, toRecord } from "./sqlite-delivery-rows.js";
 import type { WriteBatcher } from "./write-batcher.js";
@@ -17,14 +16,8 @@ export function createSqliteDeliveryReads(db: SqliteDatabase, writes: WriteBatch
     },
     async list(filter = {}) {
       writes.flush();
-      const where = new SqlWhere(SQLITE_PARAMS)
-        .when(filter.status, "status = {}")
-        .when(filter.url, `instr(${DELIVERY_URL_COLUMN}, {}) > 0`)
-        .when(filter.sourceKind, "source_kind = {}")
-        .when(filter.sourceId, "source_id = {}")
-        .when(filter.since, "created_at >= {}");
-      const sql = `SELECT ${COLS} FROM deliveries ${where} ORDER BY created_at DESC, seq DESC LIMIT ${where.bind(listLimit(filter.limit))}`;
-      return db.all(sql, where.params).map(toRecord);
+      const q = listQuery(SQLITE_PARAMS, { columns: COLS, table: "deliveries", order: "created_at DESC, seq DESC" }, DELIVERY_FILTER, filter);
+      return db.all(q.sql, q.params).map(toRecord);
     },
     async count(filter = {}) {
       writes.flush();

@@ -1,8 +1,8 @@
 import type { RunStore } from "../ports.js";
-import { listLimit, pruneKeep } from "../limits.js";
+import { pruneKeep } from "../limits.js";
 import { columnList, fromRow, toParams } from "../row-mapping.js";
-import { SqlWhere, SQLITE_PARAMS } from "../sql-where.js";
-import { RUN_COLUMNS } from "../tables.js";
+import { listQuery, SQLITE_PARAMS } from "../sql-where.js";
+import { RUN_COLUMNS, RUN_FILTER } from "../tables.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 const DIALECT = { boolAsInt: true, replaceNul: false };
@@ -24,13 +24,8 @@ export function createSqliteRuns(db: SqliteDatabase, owner: string): RunStore {
       return row ? fromRow(row, RUN_COLUMNS) : undefined;
     },
     async list(filter = {}) {
-      const where = new SqlWhere(SQLITE_PARAMS)
-        .when(filter.kind, "kind = {}")
-        .when(filter.refId, "ref_id = {}")
-        .when(filter.status, "status = {}")
-        .when(filter.since, "started_at >= {}");
-      const sql = `SELECT ${COLS} FROM runs ${where} ORDER BY started_at DESC, seq DESC LIMIT ${where.bind(listLimit(filter.limit))}`;
-      return db.all(sql, where.params).map((r) => fromRow(r, RUN_COLUMNS));
+      const q = listQuery(SQLITE_PARAMS, { columns: COLS, table: "runs", order: "started_at DESC, seq DESC" }, RUN_FILTER, filter);
+      return db.all(q.sql, q.params).map((r) => fromRow(r, RUN_COLUMNS));
     },
     async prune(kind, max) {
       return db.run(

@@ -1,98 +1,22 @@
 import { schemaTooNew } from "../storage-errors.js";
+import { firstSchema, leaseColumns, type SchemaDialect } from "../sql-schema.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+
+/** sqlite's column types: integers for epoch ms and booleans; tables and indexes by their plain names. */
+const SQLITE_DDL: SchemaDialect = { seqKey: "INTEGER PRIMARY KEY", ms: "INTEGER", real: "REAL", bool: "INTEGER", table: (name) => name, index: (name) => name };
 
 /**
  * Schema migrations, applied in order at open. Each entry moves the schema from version
  * i to i+1; never edit a shipped entry, append a new one.
  */
 const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE journal (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    time INTEGER NOT NULL,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    url TEXT NOT NULL,
-    query TEXT NOT NULL,
-    params TEXT NOT NULL,
-    headers TEXT NOT NULL,
-    raw_body TEXT NOT NULL,
-    raw_body_encoding TEXT NOT NULL,
-    body TEXT NOT NULL,
-    route_id TEXT,
-    status INTEGER NOT NULL,
-    duration_ms REAL NOT NULL,
-    notes TEXT NOT NULL,
-    trace_id TEXT
-  );
-  CREATE INDEX journal_time ON journal (time, seq);
-  CREATE INDEX journal_path ON journal (path, time);
-  CREATE INDEX journal_method ON journal (method, time);
-  CREATE INDEX journal_route ON journal (route_id, time);
-
-  CREATE TABLE deliveries (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    webhook_id TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    source_kind TEXT NOT NULL,
-    source_id TEXT,
-    request TEXT NOT NULL,
-    url TEXT NOT NULL,
-    options TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempt_count INTEGER NOT NULL,
-    next_attempt_at INTEGER,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    last_status INTEGER,
-    last_error TEXT NOT NULL,
-    trace_id TEXT,
-    replay_of TEXT
-  );
-  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
-  CREATE INDEX deliveries_created ON deliveries (created_at, seq);
-
-  CREATE TABLE attempts (
-    id TEXT PRIMARY KEY,
-    delivery_id TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    started_at INTEGER NOT NULL,
-    duration_ms REAL NOT NULL,
-    request TEXT NOT NULL,
-    response TEXT NOT NULL,
-    error TEXT NOT NULL,
-    retryable INTEGER NOT NULL,
-    next_delay_ms INTEGER
-  );
-  CREATE INDEX attempts_delivery ON attempts (delivery_id, number);
-
-  CREATE TABLE runs (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    ref_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    started_at INTEGER NOT NULL,
-    finished_at INTEGER,
-    data TEXT NOT NULL
-  );
-  CREATE INDEX runs_kind_ref ON runs (kind, ref_id, started_at);
-  CREATE INDEX runs_started ON runs (started_at, seq);
-  `,
+  firstSchema(SQLITE_DDL),
   // 2: the journal moved to a file of its own, written by a worker thread (journal-file.ts).
   `
   DROP TABLE IF EXISTS journal;
   `,
-  // 3: leases. An in-flight delivery names the instance sending it and until when; a run
-  // names the instance running it. Rows written before this have no lease: expired.
-  `
-  ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
-  ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
-  CREATE INDEX deliveries_lease ON deliveries (status, lease_until);
-  ALTER TABLE runs ADD COLUMN owner TEXT;
-  `,
+  // 3: leases (see leaseColumns).
+  leaseColumns(SQLITE_DDL),
   // 4: attempt numbers unique per delivery. A kill -9 between recording an attempt and
   // counting it on the delivery let the resumed delivery reuse the number; files written
   // before this may hold such twins: renumbered in the order they ran, and every delivery's

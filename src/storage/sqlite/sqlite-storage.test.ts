@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../core/clock.js";
-import { isMockForgeError } from "../../core/errors.js";
+import { mockForgeErrorOf } from "../../core/test-support/thrown.js";
 import { describeStorageConformance } from "../conformance.js";
 import type { Storage } from "../ports.js";
-import { T0, attempt, delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { T0, delivery, journalEntry } from "../test-support/storage-fixtures.js";
+import { checkTwinAttemptsUpgrade } from "../test-support/upgrade-checks.js";
 import { createSqliteStorage } from "./sqlite-storage.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
@@ -99,30 +100,17 @@ describe("sqlite storage specifics", () => {
 
   it("upgrades a version-3 file holding twin attempt numbers: renumbered in the order they ran, counted, then unique", async () => {
     const path = freshPath();
-    const before = createSqliteStorage(path);
-    const d = delivery({ status: "pending", attemptCount: 1 });
-    await before.deliveries.insert(d);
-    const first = attempt(d.id, { number: 1, startedAt: T0 });
-    const twin = attempt(d.id, { number: 2, startedAt: T0 + 1000 });
-    await before.deliveries.addAttempt(first);
-    await before.deliveries.addAttempt(twin);
-    await before.close();
-    // What a kill -9 left in a file of schema 3: no constraint, and two attempts numbered 1.
-    const db = new SqliteDatabase(path, 1000);
-    db.exec("DROP INDEX attempts_delivery_number; CREATE INDEX attempts_delivery ON attempts (delivery_id, number)");
-    db.run("DELETE FROM schema_version WHERE version = 4");
-    db.run("UPDATE attempts SET number = 1 WHERE id = ?", [twin.id]);
-    db.close();
-
-    const after = createSqliteStorage(path);
-    try {
-      expect((await after.deliveries.attempts(d.id)).map((a) => [a.id, a.number])).toEqual([[first.id, 1], [twin.id, 2]]);
-      expect((await after.deliveries.get(d.id))!.attemptCount).toBe(2);
-      const err = await after.deliveries.addAttempt(attempt(d.id, { number: 2 })).catch((e: unknown) => e);
-      expect(isMockForgeError(err, "MFG_ERR_ATTEMPT_EXISTS")).toBe(true);
-    } finally {
-      await after.close();
-    }
+    await checkTwinAttemptsUpgrade(
+      async () => createSqliteStorage(path),
+      async (twinId) => {
+        // What a kill -9 left in a file of schema 3: no constraint, and two attempts numbered 1.
+        const db = new SqliteDatabase(path, 1000);
+        db.exec("DROP INDEX attempts_delivery_number; CREATE INDEX attempts_delivery ON attempts (delivery_id, number)");
+        db.run("DELETE FROM schema_version WHERE version = 4");
+        db.run("UPDATE attempts SET number = 1 WHERE id = ?", [twinId]);
+        db.close();
+      },
+    );
   });
 
   it("refuses a file written by a newer schema with a coded error", async () => {
@@ -131,13 +119,8 @@ describe("sqlite storage specifics", () => {
     const db = new SqliteDatabase(path, 1000);
     db.run("INSERT INTO schema_version (version) VALUES (?)", [SQLITE_SCHEMA_VERSION + 1]);
     db.close();
-    let err: unknown;
-    try {
-      createSqliteStorage(path);
-    } catch (e) {
-      err = e;
-    }
-    expect(isMockForgeError(err, "MFG_ERR_STORAGE")).toBe(true);
-    expect(String((err as Error).message)).toMatch(/schema version/);
+    const err = mockForgeErrorOf(() => createSqliteStorage(path), "opening a newer file");
+    expect(err.code).toBe("MFG_ERR_STORAGE");
+    expect(err.message).toMatch(/schema version/);
   });
 });
