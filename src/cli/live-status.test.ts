@@ -28,11 +28,16 @@ function fakeStream(isTTY: boolean, columns?: number) {
   };
 }
 
+/** Live output on a fake stream (see fakeStream), with a clock the test moves. */
+function liveOn(isTTY: boolean, columns?: number) {
+  const clock = new ManualClock();
+  const out = fakeStream(isTTY, columns);
+  return { clock, out, live: createLiveOutput(out, clock) };
+}
+
 describe("live output on a terminal", () => {
   it("keeps one status line at the bottom, rewritten in place with the time spent, under the lines that stay", async () => {
-    const clock = new ManualClock();
-    const out = fakeStream(true);
-    const live = createLiveOutput(out, clock);
+    const { clock, out, live } = liveOn(true);
     live.status("step first (1/2)");
     expect(out.screen()).toEqual([expect.stringMatching(/^. step first \(1\/2\)  0\.0 s$/)]);
     await clock.advance(1000);
@@ -48,9 +53,7 @@ describe("live output on a terminal", () => {
   });
 
   it("stop() leaves nothing drawn, stops its clock, and later status calls draw nothing (Ctrl-C, the report)", async () => {
-    const clock = new ManualClock();
-    const out = fakeStream(true);
-    const live = createLiveOutput(out, clock);
+    const { clock, out, live } = liveOn(true);
     live.status("running");
     live.stop();
     expect(clock.pending).toBe(0);
@@ -65,9 +68,7 @@ describe("live output on a terminal", () => {
   });
 
   it("status(null) erases the line and its clock; a long status is cut to the terminal's width", async () => {
-    const clock = new ManualClock();
-    const out = fakeStream(true, 20);
-    const live = createLiveOutput(out, clock);
+    const { clock, out, live } = liveOn(true, 20);
     live.status("waiting for what the run started, up to 30000 ms");
     const drawn = out.screen().at(-1)!;
     expect([...drawn]).toHaveLength(19);
@@ -80,9 +81,7 @@ describe("live output on a terminal", () => {
 
 describe("live output when piped", () => {
   it("writes each event as one plain line, with no status line, colours or carriage returns", async () => {
-    const clock = new ManualClock();
-    const out = fakeStream(false);
-    const live = createLiveOutput(out, clock);
+    const { clock, out, live } = liveOn(false);
     live.status("step first (1/2)");
     live.line("  step first: succeeded", "step second (2/2)");
     await clock.advance(1000);

@@ -26,22 +26,17 @@ export function drainDeliveries(input: DrainInput): Promise<number> {
     let done = false;
     let checking = false;
     let recheck = false;
-    const finish = (n: number) => {
+    // Settles once: stops listening and the timer first, whichever way it ends.
+    const settle = (then: () => void) => {
       if (done) return;
       done = true;
       unsubscribe();
       uncancel();
       clock.clearTimeout(timer);
-      resolve(n);
+      then();
     };
-    const fail = (e: unknown) => {
-      if (done) return;
-      done = true;
-      unsubscribe();
-      uncancel();
-      clock.clearTimeout(timer);
-      reject(e);
-    };
+    const finish = (n: number) => settle(() => resolve(n));
+    const fail = (e: unknown) => settle(() => reject(e));
     const check = async (): Promise<void> => {
       if (done) return;
       if (checking) {

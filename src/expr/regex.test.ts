@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMockForgeError } from "../core/errors.js";
+import { mockForgeErrorOf } from "../core/test-support/thrown.js";
 import { compileCondition } from "../template/index.js";
 import { compilePattern, matchesPattern, MAX_MATCH_INPUT } from "./regex.js";
 
@@ -19,27 +19,16 @@ describe("matches: a linear-time engine", () => {
       ["x(?!y)", "(?!", 2],
       ["(?<=a)b", "(?<", 1],
     ] as const) {
-      let err: unknown;
-      try {
-        compilePattern(pattern);
-      } catch (e) {
-        err = e;
-      }
-      expect(isMockForgeError(err, "MFG_ERR_EXPR_EVAL")).toBe(true);
-      expect((err as Error).message).toContain(part);
-      expect((err as Error).message).toContain(`at pattern character ${at}`);
+      const err = mockForgeErrorOf(() => compilePattern(pattern), pattern);
+      expect(err.code).toBe("MFG_ERR_EXPR_EVAL");
+      expect(err.message).toContain(part);
+      expect(err.message).toContain(`at pattern character ${at}`);
     }
   });
 
   it("is a load-time error in a condition, at the 'matches' of the expression", () => {
-    let err: unknown;
-    try {
-      compileCondition("path matches '^/(a)\\\\1'");
-    } catch (e) {
-      err = e;
-    }
-    expect(isMockForgeError(err)).toBe(true);
-    expect((err as Error).message).toMatch(/backreference|escape/);
+    const err = mockForgeErrorOf(() => compileCondition("path matches '^/(a)\\\\1'"), "a backreference in a condition");
+    expect(err.message).toMatch(/backreference|escape/);
   });
 
   it("gives what a JavaScript RegExp gives on ordinary patterns, literal ones included", () => {

@@ -5,10 +5,9 @@
  * timing: the runaway scripts here would run far longer than the test.
  */
 import { describe, expect, it } from "vitest";
-import { systemClock } from "../core/clock.js";
-import { ScriptRuntime } from "./script-runtime.js";
 import type { ScriptHttpResponse, ScriptResult } from "./script-types.js";
 import { recordingHttp } from "./test-support/recording-http.js";
+import { withRuntime } from "./test-support/with-runtime.js";
 
 const runaway = (group: string, timeout_ms = 60_000) => ({ code: "while (true) {}", label: `${group} script`, group, limits: { timeout_ms } });
 
@@ -21,8 +20,7 @@ function settledFlags(runs: Promise<ScriptResult>[]): boolean[] {
 
 describe("script pool fairness", () => {
   it("20 runaway scripts of one route hold half the pool; another route's script completes meanwhile", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 2 });
-    try {
+    await withRuntime({ poolSize: 2 }, async (runtime) => {
       await runtime.warmUp();
       const { http } = recordingHttp();
       const stuck = Array.from({ length: 20 }, () => runtime.run(runaway("route:GET /spin"), http));
@@ -33,14 +31,11 @@ describe("script pool fairness", () => {
       expect(normal.returnValue).toBe(42);
       expect(stuckDone.some(Boolean)).toBe(false);
       expect(runtime.stats()).toMatchObject({ queued: 19 });
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("time spent waiting for a worker counts toward a run's time limit", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 1, maxPoolShare: 1 });
-    try {
+    await withRuntime({ poolSize: 1, maxPoolShare: 1 }, async (runtime) => {
       const { http } = recordingHttp();
       const hog = runtime.run(runaway("route:GET /spin"), http);
       const [hogDone] = settledFlags([hog]);
@@ -48,14 +43,11 @@ describe("script pool fairness", () => {
       expect(late.error).toMatchObject({ code: "MFG_ERR_SCRIPT_TIMEOUT" });
       expect(late.error!.message).toMatch(/waited \d+ ms for a free script worker and reached its time limit of 200 ms before it started/);
       expect(hogDone).toBe(false);
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("a waiting run whose caller went away is dropped; a started one finishes", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 1 });
-    try {
+    await withRuntime({ poolSize: 1 }, async (runtime) => {
       let open: () => void = () => {};
       const gate = new Promise<void>((r) => (open = r));
       let called: () => void = () => {};
@@ -75,21 +67,16 @@ describe("script pool fairness", () => {
       expect((await b).error).toMatchObject({ code: "MFG_ERR_SCRIPT_STOPPED", message: "Script b was dropped before it started: its caller went away" });
       open();
       expect((await a).returnValue).toBe("a");
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("max_pool_share 1 lets one group take every worker", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 2, maxPoolShare: 1 });
-    try {
+    await withRuntime({ poolSize: 2, maxPoolShare: 1 }, async (runtime) => {
       await runtime.warmUp();
       const { http } = recordingHttp();
       const runs = [runtime.run(runaway("route:GET /spin"), http), runtime.run(runaway("route:GET /spin"), http)];
       expect(runtime.stats()).toMatchObject({ busy: 2, queued: 0 });
       settledFlags(runs);
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 });

@@ -7,6 +7,7 @@ import { isMockForgeError } from "../core/errors.js";
 import { ScriptRuntime } from "./script-runtime.js";
 import type { ScriptHttpResponse } from "./script-types.js";
 import { recordingHttp } from "./test-support/recording-http.js";
+import { withRuntime } from "./test-support/with-runtime.js";
 
 const label = "pool test";
 
@@ -29,8 +30,7 @@ function gatedHttp() {
 
 describe("ScriptRuntime pool", () => {
   it("runs scripts on every worker at once and queues the rest", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 2 });
-    try {
+    await withRuntime({ poolSize: 2 }, async (runtime) => {
       const gate = gatedHttp();
       const runs = Array.from({ length: 6 }, (_, i) =>
         runtime.run({ code: `await mockforge.http.get("http://127.0.0.1/${i}"); return ${i};`, label }, gate.http),
@@ -42,27 +42,21 @@ describe("ScriptRuntime pool", () => {
       const results = await Promise.all(runs);
       expect(results.map((r) => r.returnValue)).toEqual([0, 1, 2, 3, 4, 5]);
       expect(runtime.stats()).toEqual({ workers: 2, busy: 0, queued: 0 });
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("completes many short runs across the pool", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 2 });
-    try {
+    await withRuntime({ poolSize: 2 }, async (runtime) => {
       await runtime.warmUp();
       const results = await Promise.all(
         Array.from({ length: 100 }, (_, i) => runtime.run({ code: `mockforge.chain_context.set("i", ${i})`, label }, recordingHttp().http)),
       );
       expect(results.every((r, i) => r.ok && r.chainContext.i === i)).toBe(true);
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("answers MFG_ERR_SCRIPT_LIMIT when the queue is full", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 1, maxQueue: 1 });
-    try {
+    await withRuntime({ poolSize: 1, maxQueue: 1 }, async (runtime) => {
       // Started workers: the first run goes straight to one instead of waiting in the queue.
       await runtime.warmUp();
       const gate = gatedHttp();
@@ -75,14 +69,11 @@ describe("ScriptRuntime pool", () => {
       gate.release();
       expect((await first).ok).toBe(true);
       expect((await second).returnValue).toBe(2);
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("cancels a queued run and a spinning run through their signals", async () => {
-    const runtime = new ScriptRuntime({ clock: systemClock, poolSize: 1 });
-    try {
+    await withRuntime({ poolSize: 1 }, async (runtime) => {
       const spinning = new AbortController();
       const queued = new AbortController();
       // The marker call reaches the host right before the loop starts.
@@ -100,9 +91,7 @@ describe("ScriptRuntime pool", () => {
       const pre = new AbortController();
       pre.abort();
       expect((await runtime.run({ code: `return 1`, label }, http, { signal: pre.signal })).error!.code).toBe("MFG_ERR_SCRIPT_STOPPED");
-    } finally {
-      await runtime.close();
-    }
+    });
   });
 
   it("close() ends running and queued scripts, and later runs reject", async () => {
