@@ -8,6 +8,7 @@ import type { Agent } from "undici";
 import type { Clock, TimerHandle } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import type { Headers, StoredRequest } from "../storage/ports.js";
+import { parseUrl } from "./parsed-url.js";
 
 const require = createRequire(import.meta.url);
 /** undici, loaded on the first outbound call: a server that sends nothing never pays its ~60 ms import. */
@@ -111,6 +112,11 @@ export function mapSendError(e: unknown, url: string, phase: "connect" | "respon
   }, { cause: e });
 }
 
+/** What `new URL` would have thrown for `url`, mapped as every send error is. */
+function invalidUrl(url: string): MockForgeError {
+  return mapSendError(Object.assign(new TypeError("Invalid URL"), { code: "ERR_INVALID_URL" }), url, "connect");
+}
+
 function safeHost(url: string): string {
   try {
     return new URL(url).host;
@@ -149,12 +155,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   function send(request: StoredRequest, opts: SendOptions): Promise<HttpResponse> {
     if (closed) return Promise.reject(new MockForgeError("MFG_ERR_DELIVERY_STOPPED", "the HTTP client is closed"));
-    let target: Target;
-    try {
-      target = targetOf(request.url);
-    } catch (e) {
-      return Promise.reject(mapSendError(e, request.url, "connect"));
-    }
+    const target = parseUrl(request.url);
+    if (!target) return Promise.reject(invalidUrl(request.url));
     const headers: Record<string, string> = {};
     for (const k in request.headers) if (!FRAMING_HEADERS.has(k.toLowerCase())) headers[k] = request.headers[k]!;
     return new Promise<HttpResponse>((resolve, reject) => {
@@ -175,7 +177,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         call.unlisten = () => signal.removeEventListener("abort", onAbort);
       }
       agentFor(opts.connectTimeoutMs).dispatch(
-        { origin: target.origin, path: target.path, method: request.method.toUpperCase(), headers, body: request.body ?? null },
+        { origin: target.origin, path: target.pathname + target.search, method: request.method.toUpperCase(), headers, body: request.body ?? null },
         call,
       );
     });
@@ -190,27 +192,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return { send, close };
-}
-
-interface Target {
-  origin: string;
-  path: string;
-}
-
-/**
- * Parsed webhook URLs, by their text: a server sends to the same few receivers again and
- * again, and `new URL` showed in the delivery profile. Bounded: cleared when full.
- */
-const targets = new Map<string, Target>();
-function targetOf(url: string): Target {
-  let t = targets.get(url);
-  if (!t) {
-    const u = new URL(url);
-    t = { origin: u.origin, path: u.pathname + u.search };
-    if (targets.size >= 256) targets.clear();
-    targets.set(url, t);
-  }
-  return t;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { MockForgeError } from "../core/errors.js";
 import type { StoredRequest } from "../storage/ports.js";
 import type { OutboundRequest } from "./types.js";
+import { parseUrl } from "./parsed-url.js";
 
 /** The body as the exact text that goes on the wire, and whether it was made from a value (JSON). */
 export function serializeBody(body: unknown): { text: string | null; json: boolean } {
@@ -60,12 +61,8 @@ export function checkDeliveryUrl(url: string): MockForgeError | null {
   if (url.trim() === "") {
     return new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", "Delivery URL is empty after templating", { hint, url });
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `Delivery URL '${url}' is not a valid absolute URL`, { hint, url });
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `Delivery URL '${url}' is not a valid absolute URL`, { hint, url });
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     return new MockForgeError("MFG_ERR_DELIVERY_INVALID_URL", `Delivery URL '${url}' uses ${parsed.protocol} but only http: and https: are sent`, {
       hint,

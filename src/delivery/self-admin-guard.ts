@@ -1,5 +1,6 @@
 import { networkInterfaces } from "node:os";
 import { MockForgeError } from "../core/errors.js";
+import { parseUrl } from "./parsed-url.js";
 
 /** The admin prefix, as the server matches it (after percent-decoding the path). */
 const ADMIN_PREFIX = "/__mockforge";
@@ -25,12 +26,8 @@ export interface SelfAddress {
  */
 export function selfAdminGuard(self: SelfAddress): (url: string) => MockForgeError | null {
   return (url) => {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      return null;
-    }
+    const u = parseUrl(url);
+    if (!u) return null;
     if (!isAdminPath(u.pathname)) return null;
     if (!targetsSelf(u, self)) return null;
     return new MockForgeError("MFG_ERR_SELF_ADMIN_CALL", `Refused a call to this server's own admin API: ${u.origin}${u.pathname}`, {
@@ -50,7 +47,7 @@ function isAdminPath(pathname: string): boolean {
   return p === ADMIN_PREFIX || p.startsWith(`${ADMIN_PREFIX}/`);
 }
 
-function targetsSelf(u: URL, self: SelfAddress): boolean {
+function targetsSelf(u: Readonly<URL>, self: SelfAddress): boolean {
   const base = self.baseUrl?.();
   if (base) {
     try {
