@@ -45,10 +45,26 @@ export function renderSecrets(signing: { secret?: string | undefined; secrets?: 
  */
 export function attemptHeaders(signing: SigningOptions | undefined, id: string, nowMs: number, body: string, e: AttemptSigningEnv): SchemeHeaders {
   if (!signing) return { signed: { "webhook-id": id, "webhook-timestamp": String(Math.floor(nowMs / 1000)) }, extra: {} };
-  const parsed = signingSchema.safeParse(signing);
-  if (!parsed.success) {
-    throw new MockForgeError("MFG_ERR_CONFIG_INVALID", `Signing block is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "signing"}: ${i.message}`).join("; ")}`);
-  }
-  const block = parsed.data;
+  const block = parsedBlock(signing);
   return signScheme(schemeOf(block), { id, nowMs, body, secrets: renderSecrets(block, e), fields: blockFields(block) });
+}
+
+/**
+ * Signing blocks checked once per object: a route's webhook hands the same block to every
+ * delivery it starts, and a zod parse per attempt showed in the delivery profile. A block read
+ * back from storage is a new object and is checked again. Secrets are still rendered per
+ * attempt (they read the environment then).
+ */
+const checkedBlocks = new WeakMap<SigningOptions, ReturnType<typeof signingSchema.parse>>();
+function parsedBlock(signing: SigningOptions): ReturnType<typeof signingSchema.parse> {
+  let block = checkedBlocks.get(signing);
+  if (!block) {
+    const parsed = signingSchema.safeParse(signing);
+    if (!parsed.success) {
+      throw new MockForgeError("MFG_ERR_CONFIG_INVALID", `Signing block is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "signing"}: ${i.message}`).join("; ")}`);
+    }
+    block = parsed.data;
+    checkedBlocks.set(signing, block);
+  }
+  return block;
 }
