@@ -6,7 +6,7 @@ import type { DeliveryStore } from "../ports.js";
 import { AWKWARD_JSON, T0, attempt, delivery } from "../test-support/storage-fixtures.js";
 import { PgDatabase, pgTables } from "./postgres-database.js";
 import { createPostgresDeliveries } from "./postgres-deliveries.js";
-import { PgOutboxBatcher } from "./postgres-outbox-batch.js";
+import { batchSql, PgOutboxBatcher } from "./postgres-outbox-batch.js";
 import { migratePostgres } from "./postgres-schema.js";
 
 const url = process.env.MOCKFORGE_TEST_POSTGRES_URL;
@@ -94,6 +94,28 @@ describe.skipIf(!url)("postgres outbox batches", () => {
     await store.insert(d);
     await Promise.all([store.update(d.id, { status: "failed", lastError: "stopped" }), store.insert(delivery())]);
     expect(await store.get(d.id)).toEqual({ ...d, status: "failed", lastError: "stopped" });
+  });
+
+  it("finds a batch's outcome rows through the id index, not a scan of every delivery stored", async () => {
+    // Thousands of stored deliveries: the usual state of a server that kept its retention's worth.
+    const t = pgTables(schema, "b_");
+    await db.query(`INSERT INTO ${t.deliveries} (id, webhook_id, mode, source_kind, status, request, url, options, attempt_count, created_at, updated_at, last_error)
+      SELECT 'dlv_bulk_' || i, 'msg_' || i, 'async', 'route', 'succeeded', '{}', 'http://x', '{}', 1, i, i, '' FROM generate_series(1, 5000) AS i`);
+    await db.query(`ANALYZE ${t.deliveries}`);
+    const client = await db.pool.connect();
+    try {
+      await client.query(`PREPARE outbox_plan(json, json, json) AS ${batchSql(t)}`);
+      // Both plans a prepared statement can run: its first executions' and the generic one it settles on.
+      for (const mode of ["force_custom_plan", "force_generic_plan"]) {
+        await client.query(`SET plan_cache_mode = ${mode}`);
+        const plan = (await client.query(`EXPLAIN EXECUTE outbox_plan('[]', '[]', '[{"id": "dlv_bulk_7", "status": "succeeded"}]')`)).rows.map((r) => String(r["QUERY PLAN"])).join("\n");
+        expect(plan, mode).toMatch(/Index (Only )?Scan (using|on) b_deliveries_id_key/);
+        expect(plan, mode).not.toMatch(/Seq Scan on b_deliveries/);
+      }
+    } finally {
+      await client.query("DEALLOCATE ALL; RESET plan_cache_mode").catch(() => undefined);
+      client.release();
+    }
   });
 
   it("rejects every write of a batch when the database is away, without retrying them one by one", async () => {

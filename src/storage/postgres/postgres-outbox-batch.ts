@@ -182,8 +182,17 @@ async function settle(q: Queued<unknown>, write: () => Promise<void>): Promise<v
 
 const OUTCOME_COLUMNS = DELIVERY_COLUMNS.filter((c) => c.field === "id" || (OUTCOME_FIELDS as readonly string[]).includes(c.field));
 
-/** The one statement of a batch: new deliveries, attempts, outcomes (any of them empty). */
-function batchSql(t: PgTables): string {
+/**
+ * The one statement of a batch: new deliveries, attempts, outcomes (any of them empty).
+ *
+ * The outcomes' rows are found through `id = ANY(ARRAY(…))`, not by the join alone: the
+ * planner takes a function's rows for 100 whatever the JSON holds, and against a deliveries
+ * table of up to some 30,000 rows it then chose a hash join over a sequential scan of the whole
+ * table, in every batch. The work of a batch grew with the table, not with the batch, and two
+ * members (twice the batches, each half as full) spent twice the database CPU per webhook.
+ * `ARRAY(…)` is computed once; `= ANY` of it is an index condition on the unique `id` index.
+ */
+export function batchSql(t: PgTables): string {
   const names = (cols: readonly Column<never>[]) => cols.map((c) => c.column).join(", ");
   const dCols = names(DELIVERY_COLUMNS as readonly Column<never>[]);
   const aCols = names(ATTEMPT_COLUMNS as readonly Column<never>[]);
@@ -194,7 +203,8 @@ function batchSql(t: PgTables): string {
     ), new_attempts AS (
       INSERT INTO ${t.attempts} (${aCols}) SELECT ${aCols} FROM ${recordset(2, ATTEMPT_COLUMNS)}
     ), outcomes AS (
-      UPDATE ${t.deliveries} AS d SET ${sets} FROM ${recordset(3, OUTCOME_COLUMNS)} WHERE d.id = r.id
+      UPDATE ${t.deliveries} AS d SET ${sets} FROM ${recordset(3, OUTCOME_COLUMNS)}
+      WHERE d.id = r.id AND d.id = ANY(ARRAY(SELECT o.id FROM json_to_recordset($3::json) AS o(id text)))
     )
     SELECT 1`;
 }
