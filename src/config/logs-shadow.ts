@@ -19,7 +19,7 @@ export interface LogsShadow {
   hint: string;
 }
 
-const isParam = (s: string) => s.startsWith(":") || /^\{.*\}$/.test(s);
+const isParam = (s: string) => s.startsWith(":") || (s.startsWith("{") && /^\{.*\}$/.test(s));
 /** The path with parameter names erased: `/a/{id}` and `/a/:x` are the same place. */
 const shapeOf = (segments: readonly string[]) => segments.map((s) => (isParam(s) ? ":" : s)).join("/");
 
@@ -28,15 +28,17 @@ export function logsShadows(routes: readonly RouteConfig[]): LogsShadow[] {
   const bases = new Map<string, RouteConfig>();
   const literalLogs = new Set<string>();
   for (const r of routes) {
-    const segments = r.path.split("/");
-    if (!bases.has(shapeOf(segments))) bases.set(shapeOf(segments), r);
-    if (segments.at(-1) === "logs" && answersGet(r)) literalLogs.add(shapeOf(segments));
+    // Without a parameter a path is its own shape: no split and join for most routes.
+    const shape = r.path.includes(":") || r.path.includes("{") ? shapeOf(r.path.split("/")) : r.path;
+    if (!bases.has(shape)) bases.set(shape, r);
+    if (answersGet(r) && (r.path.endsWith("/logs") || r.path === "logs")) literalLogs.add(shape);
   }
   const out: LogsShadow[] = [];
   routes.forEach((route, index) => {
     if (!answersGet(route)) return;
+    const last = route.path.slice(route.path.lastIndexOf("/") + 1);
+    if (last !== "*" && !isParam(last)) return;
     const segments = route.path.split("/");
-    const last = segments.at(-1)!;
     const owner =
       last === "*" ? wildcardBase(segments, bases) : isParam(last) ? bases.get(shapeOf(segments.slice(0, -1)) || "/") : undefined;
     if (!owner) return;

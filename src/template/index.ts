@@ -11,5 +11,5 @@ export { scanTemplate } from "./scan-template.js";
 export type { TemplatePart, TemplateSlot } from "./scan-template.js";
 export { compileBodyTemplate, jsonTextAsValue } from "./json-text.js";
 export { pinClock } from "./pin-clock.js";
-export { unknownConditionRoots, unknownTemplateRoots, withNames } from "./template-roots.js";
+export { unknownConditionRoots, unknownRootsInParts, unknownTemplateRoots, withNames } from "./template-roots.js";
 export type { RootProblem, TemplateRoots } from "./template-roots.js";
