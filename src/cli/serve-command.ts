@@ -47,7 +47,11 @@ export function serveCommand(): Command {
       });
       try {
         const { url, services } = await app.start();
-        for (const r of app.routes.list()) logger.info(`route ${r.method.padEnd(6)} ${url}${r.path}${r.webhooks.length ? `  (+${r.webhooks.length} webhook${r.webhooks.length > 1 ? "s" : ""})` : ""}`);
+        // From the config, not the compiled webhooks: a route compiles on its first request.
+        for (const r of app.routes.list()) {
+          const hooks = r.config.webhooks.length;
+          logger.info(`route ${r.method.padEnd(6)} ${url}${r.path}${hooks ? `  (+${hooks} webhook${hooks > 1 ? "s" : ""})` : ""}`);
+        }
         logger.info(`MockForge serving ${loaded.file} at ${url}; admin API at ${url}/__mockforge; state: ${services.storage.description}`);
         logger.info(`dashboard at ${url}/__mockforge/ui`);
       } catch (e) {

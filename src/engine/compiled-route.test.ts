@@ -32,4 +32,18 @@ describe("compiled route", () => {
     const r = compileRoute(routeSchema.parse({ path: "/static", method: "GET", response: { body: { id: "ord_1" } } }));
     expect(r.fixed).toMatchObject({ status: 200, headers: { "content-type": "application/json" }, body: '{"id":"ord_1"}', wireHeaders: { "content-type": "application/json", "content-length": 14 } });
   });
+
+  it("compiles a config route on its first use, to the same answers, keeping what was set on it", () => {
+    const config = routeSchema.parse({ path: "/orders/:id", method: "POST", response: { status: 201, headers: { "x-a": "1" }, body: { id: "{{request.params.id}}" }, delay_ms: 5 }, webhooks: [{ url: "http://127.0.0.1:1/h" }] });
+    const eager = compileRoute(config);
+    const deferred = compileRoute(config, false, true);
+    // What the table and the load read needs no compiling: the config's own values.
+    expect([deferred.id, deferred.method, deferred.path, deferred.delayMs, deferred.script]).toEqual([eager.id, eager.method, eager.path, 5, null]);
+    deferred.ext = { callbacks: "kept" };
+    const s = { ...scope({}), request: { ...scope({}).request, params: { id: "o-1" } } };
+    expect(deferred.render(s, env)).toEqual(eager.render(s, env));
+    expect([deferred.templated, deferred.fixed, deferred.webhooks.length, deferred.verify]).toEqual([true, null, 1, null]);
+    expect(deferred.withContentType(deferred.render(s, env).headers, "application/json")).toEqual({ "x-a": "1", "content-type": "application/json" });
+    expect(deferred.ext).toEqual({ callbacks: "kept" });
+  });
 });

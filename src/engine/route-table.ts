@@ -39,8 +39,9 @@ export class RouteTable {
   /** Called on every route compiled from now on and on those already in (OpenAPI checks on config routes). */
   private decorate: ((route: CompiledRoute) => void) | null = null;
 
+  /** `routes`: the config's, compiled on first use (their templates were checked at load). */
   constructor(routes: RouteConfig[] = []) {
-    for (const r of routes) this.insert(compileRoute(r), false);
+    for (const r of routes) this.insert(compileRoute(r, false, true), false);
     this.rebuild(false);
   }
 
