@@ -23,6 +23,7 @@ import type { ChainRunRequest } from "./scenarios/index.js";
 import { createFaultController, createScenarioManager, type FaultController, type ScenarioManager } from "./scenarios/index.js";
 import { ScriptRuntime } from "./scripting/index.js";
 import type { Storage } from "./storage/ports.js";
+import type { RetentionLimits } from "./storage/retention.js";
 
 export interface Services {
   storage: Storage;
@@ -64,6 +65,11 @@ export interface BuildOptions {
  * await services.deliveries.start();
  * const run = await services.runChain(loaded.chain.id, {});
  */
+/** How many of each kind the store keeps: what `openStorage` enforces for every backend (storage/retention.ts). */
+export function retentionOf(config: MockForgeConfig): RetentionLimits {
+  return { journal: config.journal.max_entries, runs: config.journal.max_runs, deliveries: config.webhooks.retention };
+}
+
 export function buildServices(config: MockForgeConfig, deps: Deps, storage: Storage, o: BuildOptions): Services {
   const deliveries = createDeliveryEngine({
     storage,
@@ -75,7 +81,7 @@ export function buildServices(config: MockForgeConfig, deps: Deps, storage: Stor
     env: o.env.file,
     ...(o.self ? { self: o.self } : {}),
   });
-  const recorder = new JournalRecorder(storage.journal, config.journal.max_entries, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));
+  const recorder = new JournalRecorder(storage.journal, (e) => deps.logger.error({ err: String(e) }, "journal write failed"));
   const domain = createDomainServices({ config, checked: o.checked, storage, deliveries, deps, env: o.env, baseUrl: o.baseUrl, ...(o.events ? { events: o.events } : {}), ...(o.webhooks ? { webhooks: o.webhooks } : {}) });
   return { storage, deliveries, recorder, ...domain };
 }
@@ -121,7 +127,7 @@ function createDomainServices(o: DomainDeps): DomainServices {
         return o.baseUrl();
       },
     },
-    { maxTraceDepth: config.webhooks.max_trace_depth, keepRuns: config.journal.max_runs },
+    { maxTraceDepth: config.webhooks.max_trace_depth },
   );
 
   const scenarios = createScenarioManager(config.chaos.scenarios, {
@@ -196,7 +202,6 @@ function chainServices(o: DomainDeps, runs: Storage["runs"], scripts: () => Scri
       deliveries: o.deliveries,
       runs,
       baseUrl: o.baseUrl(),
-      keepRuns: config.journal.max_runs,
       ...(req.variables ? { variables: req.variables } : {}),
       ...(req.request ? { request: req.request } : {}),
       traceId: req.traceId ?? null,

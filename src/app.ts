@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { createAdminApi } from "./admin/admin-api.js";
 import type { AdminPorts } from "./admin/admin-ports.js";
-import { buildServices, type Services } from "./app-services.js";
+import { buildServices, retentionOf, type Services } from "./app-services.js";
 import { clusterStatus } from "./cluster/cluster-status.js";
 import { createMembership, type Membership } from "./cluster/membership.js";
 import { createSharedState, type SharedState } from "./cluster/shared-state.js";
@@ -124,7 +124,7 @@ export function createApp(loaded: LoadedConfig, options: AppOptions = {}): App {
     const host = options.host ?? config.http.host;
     const adminToken = options.adminToken ?? config.http.admin_token;
     checkBindPolicy({ host, token: adminToken, insecure: options.insecureNoAdminToken === true, logger: deps.logger });
-    const storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true });
+    const storage = await openStorage(resolveStorage(options.storage ?? config.storage, loaded.dir), { clock: deps.clock, logger: deps.logger, owner: true, retention: retentionOf(config) });
     opened.storageClose = () => storage.close();
     // A cluster member applies routes and chains other members changed, scripts included.
     if (storage.sharedState) await loadScriptSyntaxChecker();
@@ -236,7 +236,7 @@ function buildEngine(app: AppBase, services: Services, openapi: OpenApiService |
     baseUrl,
     maxTraceDepth: config.webhooks.max_trace_depth,
     decideFault: (method, path, routeId) => services.faults.decide(method, path, routeId),
-    runRouteScript: routeScriptRunner({ scripts: services.scripts, deliveries: d, runs: services.storage.runs, deps, keepRuns: config.journal.max_runs, baseUrl }),
+    runRouteScript: routeScriptRunner({ scripts: services.scripts, deliveries: d, runs: services.storage.runs, deps, baseUrl }),
     afterResponse,
     ...(accessLog ? { accessLog: (e: AccessLogEntry) => deps.logger.info({ access: true, ...e }, `${e.method} ${e.path} ${e.status} ${e.ms} ms${e.route ? ` route=${e.route}` : ""}${e.webhooks ? ` webhooks=${e.webhooks}` : ""}`) } : {}),
     beforeResponse: persistFirst ? [webhooks, ...(services.rules.size > 0 ? [ruleEvaluatorBeforeResponse(services.rules)] : [])] : [],

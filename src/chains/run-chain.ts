@@ -6,7 +6,6 @@
  * is recorded in the run store when it starts and when it ends.
  */
 import type { ChainConfig } from "../config/schema/chains.js";
-import { journalConfigSchema } from "../config/schema/storage.js";
 import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
@@ -49,13 +48,7 @@ export interface RunChainOptions {
   onEvent?: (event: ChainEvent) => void;
   /** Cancels the run: in-flight links fail with `cancelled`, the rest are skipped. */
   signal?: AbortSignal;
-  /** Chain runs kept in the run store (older ones are pruned after each run). Default: `journal.max_runs`'s. */
-  keepRuns?: number;
 }
-
-
-/** Without a config, the config's own default (`journal.max_runs`). */
-const DEFAULT_KEEP_RUNS = journalConfigSchema.parse({}).max_runs;
 
 /**
  * Runs a chain to the end and returns its record. Throws (before sending anything) when the
@@ -82,8 +75,8 @@ export async function runChain(chain: ChainConfig | PreparedChain, options: RunC
   run.finishedAt = clock.now();
   run.durationMs = Math.round((clock.monotonic() - startedMono) * 1000) / 1000;
   try {
+    // The store keeps the newest `journal.max_runs` chain runs (storage/retention.ts).
     await options.runs.put(toRunRecord(run));
-    await options.runs.prune("chain", options.keepRuns ?? DEFAULT_KEEP_RUNS);
   } catch (e) {
     log.error({ err: e, runId: run.id }, "could not record the end of a chain run");
     run.warnings.push(`the run's end could not be recorded: ${(e as Error).message}`);

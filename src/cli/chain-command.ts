@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { buildServices } from "../app-services.js";
+import { buildServices, retentionOf } from "../app-services.js";
 import { fromRunRecord, formatChainEvent, formatRunTable, loadChainFile, type ChainEvent, type ChainRun, type LoadedChain } from "../chains/index.js";
 import { configSchema } from "../config/schema/config.js";
 import { defaultDeps } from "../core/deps.js";
@@ -95,10 +95,10 @@ async function runChainFile(loaded: LoadedChain, opts: ChainRunOpts): Promise<vo
   const env = createEnvAccess(process.env, { allowlist, fileNames: envNamesIn(loaded.chain.config) });
   const deps = defaultDeps({ logger: createLogger(process.env.MOCKFORGE_LOG_LEVEL ?? "error"), env: env.file });
   const { base_url: baseUrl, ...variables } = opts.var;
-  const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true });
-  // Built like a server's services (the config's defaults for webhooks, scripts and run
+  // Built like a server's services (the config's defaults for webhooks, scripts and
   // retention), so a chain behaves the same from the CLI as through a running server.
   const config = configSchema.parse({ env_allowlist: allowlist });
+  const storage = await openStorage(opts.state ? `sqlite:${opts.state}` : "memory", { clock: deps.clock, logger: deps.logger, owner: true, retention: retentionOf(config) });
   const url = typeof baseUrl === "string" ? baseUrl : "http://127.0.0.1:3000";
   const services = buildServices(config, deps, storage, { checked: { chains: [loaded], warnings: [] }, env, baseUrl: () => url });
   const live = opts.json ? undefined : createLiveOutput(process.stdout, deps.clock);

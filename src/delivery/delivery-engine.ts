@@ -25,7 +25,6 @@ import type { AttemptDeps } from "./perform-attempt.js";
 import { createQueuedAttempts } from "./queued-attempt.js";
 import { createAdmit } from "./admit.js";
 import { failAwaitedLeftovers } from "./restart-recovery.js";
-import { createRetention } from "./retention.js";
 import type { DeliveryMode } from "./retry-policy.js";
 import { budgetError, TraceBudget, traceBudgetGuard } from "./trace-budget.js";
 import type { DeliveryEngine, DeliveryOptions, OutboundRequest } from "./types.js";
@@ -132,7 +131,6 @@ function engineParts(o: DeliveryEngineOptions) {
   const http = o.http ?? createHttpClient({ clock });
   const deps: AttemptDeps = { storage, http, clock, random, defaults, env: o.env ?? {}, ...(o.self ? { selfAdmin: selfAdminGuard(o.self) } : {}) };
   const waiters = createDeliveryWaiters(clock);
-  const retention = createRetention({ store, logger, keep: defaults.retention });
   const stopController = new AbortController();
   // Every attempt in flight listens on this one signal; hundreds at once are normal.
   setMaxListeners(0, stopController.signal);
@@ -142,8 +140,8 @@ function engineParts(o: DeliveryEngineOptions) {
   };
   const changed = (record: DeliveryRecord): void => {
     waiters.notify(record);
+    // Finished deliveries past `webhooks.retention` are pruned by the store (storage/retention.ts).
     if (!isFinished(record.status)) return;
-    retention.finished();
     if (record.status !== "succeeded") {
       logger.warn({ deliveryId: record.id, url: record.request.url, status: record.status, lastError: record.lastError }, `delivery ${record.status}`);
     }
@@ -175,9 +173,9 @@ function engineParts(o: DeliveryEngineOptions) {
     },
   });
   const admit = createAdmit({ store, clock, dispatcher, leases, persist: defaults.persist, stored: (r) => waiters.notify(r), assertRunning });
-  const overBudget = traceBudgetGuard(new TraceBudget(defaults.max_trace_fanout, storage.traceCounts, clock), { store, logger, recorded: (r) => (waiters.notify(r), retention.finished()) });
+  const overBudget = traceBudgetGuard(new TraceBudget(defaults.max_trace_fanout, storage.traceCounts, clock), { store, logger, recorded: (r) => waiters.notify(r) });
   return {
-    ...{ storage, store, clock, logger, defaults, http, deps, waiters, retention, stopController },
+    ...{ storage, store, clock, logger, defaults, http, deps, waiters, stopController },
     ...{ leases, dispatcher, admit, overBudget, life, assertRunning, changed },
     awaitedRuns: new Set<Promise<unknown>>(),
     records: new Set<Promise<void>>(),
@@ -201,7 +199,6 @@ async function startEngine(p: EngineParts): Promise<void> {
   // Shared store: a delivery that becomes due on another member wakes this one at once
   // (LISTEN/NOTIFY); the poll stays as the fallback when signals are lost or unavailable.
   life.unlisten = storage.signals ? await storage.signals.listen("due", (at) => dispatcher.wakeAt(at ? Number(at) : clock.now())) : () => {};
-  p.retention.prune();
 }
 
 async function stopEngine(p: EngineParts, graceMs: number): Promise<void> {
@@ -217,7 +214,6 @@ async function stopEngine(p: EngineParts, graceMs: number): Promise<void> {
   await Promise.allSettled([...p.awaitedRuns]);
   await Promise.allSettled([...p.records]);
   p.waiters.cancelAll(stoppedError());
-  await p.retention.settle();
   await p.http.close();
 }
 

@@ -17,7 +17,7 @@ export interface QueuedAttemptOptions {
   signal: AbortSignal;
   /** True once the engine is stopping: an aborted attempt is then left in flight, unrecorded. */
   stopping: () => boolean;
-  /** A delivery's record changed (waiters, retention, logs). */
+  /** A delivery's record changed (waiters, logs). */
   changed: (record: DeliveryRecord) => void;
   /** A retry is due at `at`. */
   wakeAt: (at: number) => void;

@@ -3,17 +3,14 @@ import { encodeRawBody } from "./body-parser.js";
 import type { MockRequest } from "./mock-request.js";
 
 /**
- * Turns finished exchanges into journal entries, hands them to the store (which batches),
- * tells listeners (the long-poll waiter), and prunes the journal now and then so it stays
- * bounded without a delete on every request.
+ * Turns finished exchanges into journal entries, hands them to the store (which batches and
+ * keeps `journal.max_entries`, see storage/retention.ts) and tells listeners (the long-poll waiter).
  */
 export class JournalRecorder {
-  private sincePrune = 0;
   private readonly listeners = new Set<(e: JournalEntry) => void>();
 
   constructor(
     private readonly store: JournalStore,
-    private readonly maxEntries: number,
     private readonly onError: (e: unknown) => void,
   ) {}
 
@@ -50,10 +47,6 @@ export class JournalRecorder {
       this.onError(e);
     }
     if (this.listeners.size > 0) for (const fn of this.listeners) fn(entry);
-    if (++this.sincePrune >= 1000 && this.maxEntries > 0) {
-      this.sincePrune = 0;
-      this.store.prune(this.maxEntries).catch(this.onError);
-    }
     return entry;
   }
 }

@@ -12,8 +12,6 @@ export interface RouteScriptDeps {
   deliveries: DeliveryEngine;
   runs: RunStore;
   deps: Deps;
-  /** Script runs kept (kind `script`). */
-  keepRuns: number;
   baseUrl: () => string;
 }
 
@@ -21,11 +19,10 @@ export interface RouteScriptDeps {
  * Runs a route's `script:` (SPEC §6) with the request and the rendered response; the script
  * may change `mockforge.response` and make calls through the delivery engine. A script that
  * fails answers 500 with its error (line and column) instead of taking anything down, and every
- * run (logs, calls, error) is kept for `GET /__mockforge/scripts/logs`. `mockforge.env` is the
+ * run (logs, calls, error) is kept for `GET /__mockforge/scripts/logs` (the newest `journal.max_runs`: storage/retention.ts). `mockforge.env` is the
  * env view of the route's own templates (`scope.env`: by where the route came from, core/env-access.ts).
  */
 export function routeScriptRunner(o: RouteScriptDeps) {
-  let sincePrune = 0;
   return async (route: CompiledRoute, scope: Record<string, unknown>, response: RenderedResponse, req: MockRequest): Promise<{ response: RenderedResponse; notes: string[] }> => {
     const started = o.deps.clock.now();
     const trace = req.trace ?? { traceId: newId("trc", started, o.deps.random), depth: 0 };
@@ -45,7 +42,6 @@ export function routeScriptRunner(o: RouteScriptDeps) {
         finishedAt: o.deps.clock.now(),
         data: { label: `route ${route.id} script`, requestId: req.id, logs: result.logs, logsDropped: result.logsDropped, httpCalls: result.httpCalls, error: result.error, durationMs: result.durationMs },
       })
-      .then(() => (++sincePrune % 100 === 0 ? o.runs.prune("script", o.keepRuns) : 0))
       .catch((e) => o.deps.logger.error({ err: String(e), route: route.id }, "could not record a route script run"));
     if (!result.ok && result.error) {
       const e = result.error;

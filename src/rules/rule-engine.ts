@@ -8,7 +8,6 @@
  * any rule for a request deeper in its trace than `maxTraceDepth`.
  */
 import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/rules.js";
-import { journalConfigSchema } from "../config/schema/storage.js";
 import { webhooksConfigSchema } from "../config/schema/webhooks.js";
 import { describeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
@@ -51,7 +50,6 @@ export interface RuleEngine {
 }
 
 const NO_MATCH: readonly string[] = Object.freeze([]);
-const PRUNE_EVERY = 100;
 
 /**
  * Compiles the rules (throws MFG_ERR_RULE_INVALID listing every bad one) and returns the engine.
@@ -67,13 +65,13 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   // tests is normal traffic, not something to log on every request.
   const rules = compileRulesOrThrow(configs, { clock, random, strict: true });
   const index = buildRuleIndex(rules);
-  // Without a config, the config's own defaults (`webhooks.max_trace_depth`, `journal.max_runs`).
+  // Without a config, the config's own default (`webhooks.max_trace_depth`).
   const maxDepth = options.maxTraceDepth ?? webhooksConfigSchema.parse({}).max_trace_depth;
   const stats: RuleStats[] = rules.map((r) => ({ name: r.name, matched: 0, succeeded: 0, failed: 0, suppressed: 0, conditionErrors: 0, lastError: null }));
   const inflight = new Set<Promise<void>>();
   const chainsInTrace = new ChainsInTrace();
   const stopController = new AbortController();
-  const store = runRecorder(services.runs, options.keepRuns ?? journalConfigSchema.parse({}).max_runs);
+  const store = runRecorder(services.runs);
 
   function fire(rule: CompiledRule, exchange: RuleExchange, stored?: Promise<void>[]): void {
     stats[rule.index]!.matched++;
@@ -222,13 +220,11 @@ function conditionError(s: RuleStats, rule: CompiledRule, e: unknown, logger: Lo
   s.lastError = message;
 }
 
-/** Stores a run (kind `rule`) when there is a run store, pruning to `keepRuns` every hundred finished runs. */
-function runRecorder(runs: RunStore | undefined, keepRuns: number): (run: RuleRun) => Promise<void> {
-  let finished = 0;
+/** Stores a run (kind `rule`) when there is a run store (which keeps the newest `journal.max_runs`: storage/retention.ts). */
+function runRecorder(runs: RunStore | undefined): (run: RuleRun) => Promise<void> {
   return async (run) => {
     if (!runs) return;
     await runs.put({ id: run.id, kind: "rule", refId: run.rule, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, data: { ...run } });
-    if (run.finishedAt !== null && ++finished % PRUNE_EVERY === 0) await runs.prune("rule", keepRuns);
   };
 }
 

@@ -26,6 +26,4 @@ export interface RuleServices extends ActionServices {
 export interface RuleEngineOptions {
   /** A request deeper than this in its trace fires no rule (loop guard). Default: `webhooks.max_trace_depth`'s. */
   maxTraceDepth?: number;
-  /** Rule runs kept in the run store; older ones are pruned. Default: `journal.max_runs`'s. */
-  keepRuns?: number;
 }

@@ -8,6 +8,7 @@ import { journalConformance } from "./test-support/journal-conformance.js";
 import { leaseConformance } from "./test-support/lease-conformance.js";
 import { memberConformance } from "./test-support/member-conformance.js";
 import { lifecycleConformance } from "./test-support/lifecycle-conformance.js";
+import { retentionConformance } from "./test-support/retention-conformance.js";
 import { runConformance } from "./test-support/run-conformance.js";
 
 /** Optional abilities of the backend under test. */
@@ -54,6 +55,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     leaseConformance(ctx);
     memberConformance(ctx);
     runConformance(ctx);
+    retentionConformance(ctx);
     lifecycleConformance(ctx, (s) => {
       current = s;
     });

@@ -32,6 +32,7 @@ export { BODY_IS_PARSED_RAW } from "./ports.js";
 
 // Opening a store from the config's `storage` value.
 export { openStorage, STORAGE_SPEC_FORMS, type OpenStorageDeps } from "./open-storage.js";
+export { withRetention, type RetainedStorage, type RetentionLimits } from "./retention.js";
 
 // Backends.
 export { createMemoryStorage } from "./memory/memory-storage.js";

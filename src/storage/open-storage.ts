@@ -1,8 +1,9 @@
 import type { Clock } from "../core/clock.js";
 import { MockForgeError } from "../core/errors.js";
-import type { Logger } from "../core/logger.js";
+import { silentLogger, type Logger } from "../core/logger.js";
 import { createMemoryStorage } from "./memory/memory-storage.js";
 import type { Storage } from "./ports.js";
+import { withRetention, type RetentionLimits } from "./retention.js";
 import { createSqliteStorage } from "./sqlite/sqlite-storage.js";
 
 /** What `openStorage` takes from the composition root. */
@@ -14,6 +15,11 @@ export interface OpenStorageDeps {
   instanceId?: string;
   /** This process sends deliveries from the store: a SQLite file takes its single-owner lock. */
   owner?: boolean;
+  /**
+   * How many of each kind the store keeps (see retention.ts): given by a server and `chain run`
+   * (from the config); absent for a command that only reads or edits the state file.
+   */
+  retention?: RetentionLimits;
 }
 
 /** What `openStorage` accepts, for messages and docs. */
@@ -26,9 +32,14 @@ export const STORAGE_SPEC_FORMS = ["memory", "sqlite:<path>", "<path>.db", "post
  *
  * @example
  * const storage = await openStorage("sqlite:.mockforge/state.db", { clock: systemClock });
- * const memory = await openStorage("memory", { clock });
+ * const memory = await openStorage("memory", { clock, retention: { journal: 10_000, runs: 1000, deliveries: 10_000 } });
  */
 export async function openStorage(spec: string, deps: OpenStorageDeps): Promise<Storage> {
+  const storage = await openBackend(spec, deps);
+  return deps.retention ? withRetention(storage, deps.retention, deps.logger ?? silentLogger) : storage;
+}
+
+async function openBackend(spec: string, deps: OpenStorageDeps): Promise<Storage> {
   const value = spec.trim();
   const logger = { ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.instanceId ? { instanceId: deps.instanceId } : {}), ...(deps.owner ? { owner: true } : {}) };
   if (value === "memory") return createMemoryStorage(deps.instanceId ? { instanceId: deps.instanceId } : {});

@@ -24,7 +24,8 @@ export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
 
 /**
  * Retention of what is recorded: the newest `max_entries` requests, and the newest `max_runs`
- * runs of each kind (chain runs, rule runs, route script runs), older ones pruned.
+ * runs of each kind (chain, rule, route script and scenario runs), older ones pruned by the
+ * store (storage/retention.ts) every tenth of the limit written.
  */
 export const journalConfigSchema = z.strictObject({
   max_entries: z
@@ -38,7 +39,7 @@ export const journalConfigSchema = z.strictObject({
     .int()
     .min(1)
     .default(1000)
-    .describe("Runs kept per kind (chain runs, rule runs, route script runs); the oldest are pruned past this"),
+    .describe("Runs kept per kind (chain, rule, route script and scenario runs); the oldest are pruned past this"),
 });
 
 export type JournalConfig = z.infer<typeof journalConfigSchema>;
