@@ -26,7 +26,7 @@ import { MockEngine, type AccessLogEntry, type AfterResponse } from "./engine/mo
 import { RouteTable } from "./engine/route-table.js";
 import { routeScriptRunner } from "./engine/route-script.js";
 import { persistAfterResponse, routeWebhookFirer } from "./engine/route-webhooks.js";
-import { ruleEvaluator, ruleEvaluatorBeforeResponse } from "./engine/rule-exchange-adapter.js";
+import { ruleEvaluator, ruleEvaluatorBeforeResponse } from "./rules/index.js";
 import { advertisedHost, MOCKFORGE_VERSION } from "./cluster/member-address.js";
 import { checkBindPolicy } from "./server/bind-policy.js";
 import { createHttpServer, listen } from "./server/http-server.js";

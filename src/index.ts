@@ -47,7 +47,7 @@ export type { HookInit, HookResult, ScenarioReport, FaultController } from "./sc
 
 // Consistency rules
 export { createRuleEngine } from "./rules/index.js";
-export type { RuleEngine, RuleExchange, RuleRun } from "./rules/index.js";
+export type { RuleEngine, ServedExchange, RuleRun } from "./rules/index.js";
 
 // Scripts
 export { ScriptRuntime, checkScriptSyntax, loadScriptSyntaxChecker } from "./scripting/index.js";

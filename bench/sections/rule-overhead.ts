@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { systemRandom } from "../../src/core/random.js";
-import { createRuleEngine, type RuleExchange, type RuleServices } from "../../src/rules/index.js";
+import { createRuleEngine, type RuleServices, type ServedExchange } from "../../src/rules/index.js";
 import type { ConsistencyRuleConfig } from "../../src/config/schema/rules.js";
 import { load, ratio, type LoadResult } from "../lib/load.js";
 import { startMockForge } from "../lib/processes.js";
@@ -51,19 +51,13 @@ const STATIC_ROUTE = `routes:
       body: { id: "ord_1", status: "created", items: [{ sku: "a", qty: 1 }] }
 `;
 
-/** An exchange like the server builds for GET /static (src/engine/rule-exchange-adapter.ts). */
-function staticExchange(): RuleExchange {
+/** The parts rules read of the exchange the server builds for GET /static (src/engine/mock-engine.ts). */
+function staticExchange(): ServedExchange {
   return {
-    method: "GET",
-    path: "/static",
-    status: 200,
-    headers: { host: "127.0.0.1:3000", "user-agent": "autocannon", accept: "*/*" },
-    query: {},
+    request: { id: "req_bench", method: "GET", path: "/static", headers: { host: "127.0.0.1:3000", "user-agent": "autocannon", accept: "*/*" }, query: {}, body: null },
     params: {},
-    body: null,
     response: { status: 200, headers: { "content-type": "application/json" }, body: { id: "ord_1", status: "created", items: [{ sku: "a", qty: 1 }] } },
     trace: { traceId: "trc_bench", depth: 0 },
-    requestId: "req_bench",
   };
 }
 

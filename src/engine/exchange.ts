@@ -1,8 +1,9 @@
 /**
  * The exchange: one served request with its route and answer, made once per request (by
  * `MockEngine`, only when some work before or after the answer wants it) and read by every such
- * work: route webhooks, consistency rules, OpenAPI callbacks. `exchangeScope` is the one template
- * scope built from it; a route's response templates read `requestView` of the same request.
+ * work as it is: route webhooks, consistency rules (their conditions read it directly),
+ * OpenAPI callbacks. `exchangeScope` is the one template scope built from it; a route's
+ * response templates read `requestView` of the same request.
  */
 import type { EnvRecord } from "../core/env-access.js";
 import type { TraceContext } from "../delivery/index.js";
@@ -33,18 +34,25 @@ export interface RequestView {
   body: unknown;
 }
 
+/** What `requestView` reads of a request. */
+export type ViewedRequest = Pick<MockRequest, "method" | "path" | "query" | "headers" | "body">;
+
 /** `request.*` of a request routed with `params`. */
-export function requestView(req: MockRequest, params: Record<string, string>): RequestView {
+export function requestView(req: ViewedRequest, params: Record<string, string>): RequestView {
   return { method: req.method, path: req.path, params, query: req.query, headers: req.headers, body: req.body };
 }
 
 /**
- * The scope of what follows an answer (a route webhook, an OpenAPI callback's templates):
- * `request.*`, `response.*`, `env.*` (the route's view) and `base_url`.
+ * The scope of what follows an answer (a route webhook, an OpenAPI callback's or a rule
+ * action's templates): `request.*`, `response.*`, `env.*` and `base_url`. `env` is the route's
+ * view unless the caller reads another: a rule is config content, so it reads the config's view
+ * even on a route added at run time.
  *
  * @example
  * exchangeScope(ex, "http://127.0.0.1:3000") // { request: { method, path, params, query, headers, body }, response: { status, headers, body }, env, base_url }
  */
-export function exchangeScope(ex: Exchange, baseUrl: string): Record<string, unknown> {
-  return { request: requestView(ex.request, ex.params), response: ex.response, env: ex.env, base_url: baseUrl };
+export function exchangeScope(ex: Pick<Exchange, "params" | "response"> & { request: ViewedRequest }, baseUrl: string, env: EnvRecord): Record<string, unknown>;
+export function exchangeScope(ex: Exchange, baseUrl: string): Record<string, unknown>;
+export function exchangeScope(ex: Pick<Exchange, "params" | "response"> & { request: ViewedRequest; env?: EnvRecord }, baseUrl: string, env?: EnvRecord): Record<string, unknown> {
+  return { request: requestView(ex.request, ex.params), response: ex.response, env: env ?? ex.env, base_url: baseUrl };
 }

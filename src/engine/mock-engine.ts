@@ -53,16 +53,23 @@ export interface EngineOptions {
   accessLog?: (entry: AccessLogEntry) => void;
 }
 
+/**
+ * Whether some before- or after-response work has anything to do for an answer with `status`
+ * (0: dropped) to `req` on `route` (null: unmatched): the engine builds the exchange only when
+ * one says yes, so it is asked before anything is made.
+ */
+export type Wants = (route: CompiledRoute | null, req: MockRequest, status: number) => boolean;
+
 /** Work the answer waits for; see `EngineOptions.beforeResponse`. */
 export interface BeforeResponse {
-  wants(route: CompiledRoute | null): boolean;
+  wants: Wants;
   /** Null when there is nothing to wait for (the answer then goes out in this turn). */
   run(ex: Exchange): Promise<void> | null;
 }
 
 /** Work done after a response is sent. `wants` lets the engine skip building the exchange when nobody needs it. */
 export interface AfterResponse {
-  wants(route: CompiledRoute | null): boolean;
+  wants: Wants;
   run(ex: Exchange): void;
 }
 
@@ -196,7 +203,7 @@ export class MockEngine {
     let exchange: Exchange | undefined;
     const waits: Promise<void>[] = [];
     for (const b of before) {
-      if (!b.wants(route)) continue;
+      if (!b.wants(route, req, response.status)) continue;
       exchange ??= this.exchange(req, route, params, response, rendered);
       const w = b.run(exchange);
       if (w) waits.push(w);
@@ -247,7 +254,7 @@ export class MockEngine {
     // webhooks were stored with, if any, so rules and webhooks share the trace.
     let exchange = made;
     for (const a of this.o.afterResponse) {
-      if (!a.wants(route)) continue;
+      if (!a.wants(route, req, status)) continue;
       exchange ??= this.exchange(req, route, params, response, rendered);
       a.run(exchange);
     }

@@ -1,7 +1,8 @@
 /**
  * Compiles consistency rules once, at load: each condition is parsed, its root names are
- * checked against the exchange's (`method`, `path`, `status`, `headers`, `query`, `params`,
- * `body`, `response`), a prefilter is derived, and action templates are compiled. A typo such as
+ * checked against SPEC §7's (`method`, `path`, `status`, `headers`, `query`, `params`,
+ * `body`, `response`), its prefilters are derived (the method/path guard, the gate over method,
+ * path and status), and action templates are compiled. A typo such as
  * `staus == 201` is a load error naming the rule and the nearest known name, not a rule that
  * silently never fires.
  */
@@ -11,8 +12,9 @@ import { BUILTIN_NAMES, parseExpression, type EvalEnv } from "../expr/index.js";
 import { checkScriptSyntax } from "../scripting/index.js";
 import { compileBodyTemplate, compileCondition, compileTemplate, type Condition, type Template } from "../template/index.js";
 import { compileFastCondition } from "./fast-condition.js";
-import { EXCHANGE_NAMES } from "./rule-exchange.js";
+import { gateOf, type Gate } from "./rule-gate.js";
 import { guardOf, type RuleGuard } from "./rule-index.js";
+import { CONDITION_NAMES, type ConditionInput } from "./rule-scope.js";
 import type { RuleIssue } from "./rule-issue.js";
 import { ruleActionIssues } from "./rule-names.js";
 
@@ -21,9 +23,11 @@ export interface CompiledRule {
   /** Position in `consistency_rules`. */
   index: number;
   /** The condition over an exchange; throws when it cannot be evaluated (e.g. `-` on text). */
-  test: (exchange: Record<string, unknown>) => boolean;
+  test: (input: ConditionInput) => boolean;
   /** The method/path the condition pins, for the rule index. */
   guard: RuleGuard;
+  /** What the condition says from method, path and status alone, for the rule index; null: nothing. */
+  gate: Gate | null;
   action: RuleActionConfig;
   /** `url`, `headers`, `body` of http_request/webhook; `variables` of execute_chain. */
   templates: { url?: Template; headers?: Template; body?: Template; variables?: Template };
@@ -31,7 +35,7 @@ export interface CompiledRule {
 
 export type { RuleIssue } from "./rule-issue.js";
 
-const KNOWN = new Set<string>([...EXCHANGE_NAMES, ...BUILTIN_NAMES]);
+const KNOWN = new Set<string>([...CONDITION_NAMES, ...BUILTIN_NAMES]);
 
 /**
  * Compiles every rule, collecting every problem. `env` is what conditions evaluate with
@@ -68,7 +72,7 @@ export function compileRulesOrThrow(configs: readonly ConsistencyRuleConfig[], e
   return rules;
 }
 
-function compileRuleCondition(config: ConsistencyRuleConfig, index: number, issues: RuleIssue[], env: EvalEnv): Pick<CompiledRule, "test" | "guard"> | null {
+function compileRuleCondition(config: ConsistencyRuleConfig, index: number, issues: RuleIssue[], env: EvalEnv): Pick<CompiledRule, "test" | "guard" | "gate"> | null {
   let condition: Condition;
   try {
     condition = compileCondition(config.condition);
@@ -84,15 +88,15 @@ function compileRuleCondition(config: ConsistencyRuleConfig, index: number, issu
     issues.push({
       code: "MFG_ERR_RULE_INVALID",
       path: [index, "condition"],
-      message: `rule '${config.name}': condition \`${config.condition}\` refers to '${ref}', but rules only see ${EXCHANGE_NAMES.join(", ")}`,
+      message: `rule '${config.name}': condition \`${config.condition}\` refers to '${ref}', but rules only see ${CONDITION_NAMES.join(", ")}`,
       hint: hintFor(root),
     });
   }
   if (!ok) return null;
   // `{{ }}` conditions are rewritten by compileCondition; plain ones (nearly all) get closures.
-  if (config.condition.includes("{{")) return { test: (x) => condition.evaluate(x, env), guard: { method: null, path: null } };
+  if (config.condition.includes("{{")) return { test: (x) => condition.evaluate(x.scope(), env), guard: { method: null, path: null }, gate: null };
   const expr = parseExpression(config.condition);
-  return { test: compileFastCondition(expr, env), guard: guardOf(expr) };
+  return { test: compileFastCondition(expr, env), guard: guardOf(expr), gate: gateOf(expr, env) };
 }
 
 function compileActionTemplates(config: ConsistencyRuleConfig, index: number, issues: RuleIssue[]): CompiledRule["templates"] {
@@ -131,8 +135,8 @@ function compileActionTemplates(config: ConsistencyRuleConfig, index: number, is
 
 function hintFor(root: string): string {
   if (root === "request") return "The request's fields are top-level names: write body.status, headers.x, method (not request.body.status).";
-  const near = nearest(root, EXCHANGE_NAMES);
-  return near ? `Did you mean '${near}'?` : `Known names: ${EXCHANGE_NAMES.join(", ")}.`;
+  const near = nearest(root, CONDITION_NAMES);
+  return near ? `Did you mean '${near}'?` : `Known names: ${CONDITION_NAMES.join(", ")}.`;
 }
 
 function nearest(word: string, options: readonly string[]): string | null {

@@ -4,6 +4,7 @@ import { seededRandom } from "../core/random.js";
 import { evaluate, parseExpression, truthy } from "../expr/index.js";
 import { compileFastCondition } from "./fast-condition.js";
 import { buildRuleIndex, guardOf } from "./rule-index.js";
+import { conditionScope, ExchangeInput } from "./rule-scope.js";
 import { exchange } from "./test-support/rule-fakes.js";
 
 const env = { clock: new ManualClock(), random: seededRandom(1), strict: true };
@@ -48,15 +49,17 @@ describe("compileFastCondition", () => {
     const expr = parseExpression(source);
     const fast = compileFastCondition(expr, env);
     for (const x of exchanges) {
-      const scope = x as unknown as Record<string, unknown>;
+      // The evaluator reads the names as an object; the closures read the exchange itself.
+      const scope = conditionScope(x);
+      const input = new ExchangeInput().set(x);
       let expected: unknown;
       try {
         expected = truthy(evaluate(expr, scope, env));
       } catch (e) {
         expected = e;
       }
-      if (expected instanceof Error) expect(() => fast(scope)).toThrow(expected.message);
-      else expect(fast(scope)).toBe(expected);
+      if (expected instanceof Error) expect(() => fast(input)).toThrow(expected.message);
+      else expect(fast(input)).toBe(expected);
     }
   });
 });

@@ -2,25 +2,51 @@
  * Turns a rule condition's syntax tree into plain JavaScript closures, once, at load. Rule
  * conditions run after every served response, and the tree-walking evaluator costs about half
  * a microsecond per condition; closures cost a few nanoseconds, which is what keeps 20
- * non-matching rules from showing in throughput. The common forms (names with static members,
- * literals, `==` `!=` `<` `<=` `>` `>=` `contains` `in`, AND/OR/NOT) are compiled; anything
- * else (functions, `matches`, arithmetic, computed members, built-in names) is handed to the
- * evaluator for that subtree, so results are the evaluator's in every case
+ * non-matching rules from showing in throughput. The closures read the engine's exchange as it
+ * is (`status` is `response.status`, `body` is `request.body`: see rule-scope.ts), so nothing is
+ * copied per request. The common forms (names with static members, literals, `==` `!=` `<`
+ * `<=` `>` `>=` `contains` `in`, AND/OR/NOT) are compiled; anything else (functions, `matches`,
+ * arithmetic, computed members, built-in names) is handed to the evaluator for that subtree,
+ * over the input's flat scope, so results are the evaluator's in every case
  * (`fast-condition.test.ts` checks the two agree).
  */
 import { evaluate, looseEquals, truthy, type EvalEnv, type Expr, type ExprNode, type Segment } from "../expr/index.js";
+import type { ConditionInput } from "./rule-scope.js";
 
-type Fn = (x: Record<string, unknown>) => unknown;
+type Fn = (x: ConditionInput) => unknown;
 
 /** Names the closures read straight from the exchange; they are always present on it. */
 const DIRECT_ROOTS = new Set(["method", "path", "status", "headers", "query", "params", "body", "response"]);
 
+/** Binary operators compiled to closures; the others go to the evaluator. */
+const COMPILED_OPERATORS = new Set(["AND", "&&", "OR", "||", "==", "!=", "<", "<=", ">", ">=", "contains", "in"]);
+
+/**
+ * True when `n` compiles to closures alone, with no part handed to the evaluator. Such a
+ * condition never throws: its reads, comparisons and `contains` are total (the rule gate,
+ * rule-gate.ts, relies on that to skip a rule without changing what it counts).
+ */
+export function compilesWhole(n: ExprNode): boolean {
+  switch (n.type) {
+    case "Literal":
+      return true;
+    case "Name":
+      return DIRECT_ROOTS.has(n.name) && n.segments.every((s) => "key" in s);
+    case "Binary":
+      return COMPILED_OPERATORS.has(n.operator) && compilesWhole(n.left) && compilesWhole(n.right);
+    case "Unary":
+      return (n.operator === "!" || n.operator === "NOT") && compilesWhole(n.argument);
+    default:
+      return false;
+  }
+}
+
 /**
  * @example
  * const test = compileFastCondition(parseExpression("method == 'POST' AND response.body.total > 100"), env);
- * test(exchange) // boolean
+ * test(new ExchangeInput().set(exchange)) // boolean
  */
-export function compileFastCondition(expr: Expr, env: EvalEnv): (scope: Record<string, unknown>) => boolean {
+export function compileFastCondition(expr: Expr, env: EvalEnv): (input: ConditionInput) => boolean {
   const fn = node(expr.root, expr.source, env);
   return (x) => truthy(fn(x));
 }
@@ -47,10 +73,10 @@ function node(n: ExprNode, source: string, env: EvalEnv): Fn {
   }
 }
 
-/** The evaluator, for one subtree. */
+/** The evaluator, for one subtree, over the input's flat scope. */
 function fallback(root: ExprNode, source: string, env: EvalEnv): Fn {
   const sub: Expr = { source, root, paths: [] };
-  return (x) => evaluate(sub, x, env);
+  return (x) => evaluate(sub, x.scope(), env);
 }
 
 /** Literal values of compiled literal nodes, so `==` against a literal can skip the generic path. */
@@ -151,27 +177,27 @@ function member(root: string, segments: readonly Segment[]): Fn {
   };
 }
 
-/** One function per root, so each property read site sees a single name and stays fast. */
+/** One function per root, so each property read site sees a single shape and stays fast. */
 function rootReader(root: string): Fn {
   switch (root) {
     case "method":
-      return (x) => x.method;
+      return (x) => x.ex.request.method;
     case "path":
-      return (x) => x.path;
+      return (x) => x.ex.request.path;
     case "status":
-      return (x) => x.status;
+      return (x) => x.ex.response.status;
     case "headers":
-      return (x) => x.headers;
+      return (x) => x.ex.request.headers;
     case "query":
-      return (x) => x.query;
+      return (x) => x.ex.request.query;
     case "params":
-      return (x) => x.params;
+      return (x) => x.ex.params;
     case "body":
-      return (x) => x.body;
+      return (x) => x.ex.request.body;
     case "response":
-      return (x) => x.response;
+      return (x) => x.ex.response;
     default:
-      return (x) => x[root];
+      return (x) => x.scope()[root];
   }
 }
 

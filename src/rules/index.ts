@@ -8,9 +8,10 @@ export { createRuleEngine } from "./rule-engine.js";
 export type { RuleEngine, RuleStats } from "./rule-engine.js";
 export type { RuleEngineOptions, RuleScriptRuntime, RuleServices } from "./rule-services.js";
 
-// What it looks at and what it records.
-export { EXCHANGE_NAMES } from "./rule-exchange.js";
-export type { RuleExchange } from "./rule-exchange.js";
+// How it plugs into the request engine, what it looks at and what it records.
+export { ruleEvaluator, ruleEvaluatorBeforeResponse } from "./rule-evaluators.js";
+export { CONDITION_NAMES } from "./rule-scope.js";
+export type { ServedExchange } from "./rule-scope.js";
 export type { RuleRun, RuleRunStatus } from "./rule-run.js";
 export { ruleRunFrom } from "./rule-run.js";
 

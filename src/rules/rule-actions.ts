@@ -12,7 +12,7 @@ import type { TraceContext } from "../delivery/index.js";
 import type { EvalEnv } from "../expr/index.js";
 import { createScriptHttp } from "../scripting/index.js";
 import type { CompiledRule } from "./compile-rules.js";
-import { actionScope, requestOf, type RuleExchange } from "./rule-exchange.js";
+import { actionScope, requestOf, type ServedExchange } from "./rule-scope.js";
 import type { RuleRun } from "./rule-run.js";
 import type { RuleServices } from "./rule-services.js";
 
@@ -24,7 +24,7 @@ export type RuleEffect = Partial<Pick<RuleRun, "chainId" | "chainRunId" | "chain
 export interface RuleActionInput<A extends RuleActionConfig> {
   rule: CompiledRule;
   action: A;
-  exchange: RuleExchange;
+  exchange: ServedExchange;
   trace: TraceContext;
   services: RuleServices;
   env: EvalEnv;

@@ -1,8 +1,11 @@
 /**
- * Consistency rules at run time (SPEC §7). `evaluate` is called after every served response,
- * so it is built for the no-match case: conditions are compiled to closures at load
- * (`fast-condition.ts`), and nothing is allocated unless a rule matches. A match runs its action later (a microtask after `evaluate` returns),
- * so it never delays or changes the response; every firing is recorded as a rule run.
+ * Consistency rules at run time (SPEC §7). `evaluate` is called for every served response, so
+ * it is built for the no-match case: the rules left for a request's method, path and status
+ * are looked up (`rule-index.ts`; `mayMatch` lets the engine skip building the exchange when
+ * there are none), conditions are closures compiled at load that read the engine's exchange as
+ * it is (`fast-condition.ts`), and nothing is allocated unless a rule matches. A match runs its
+ * action later (a microtask after `evaluate` returns), so it never delays or changes the
+ * response; every firing is recorded as a rule run.
  *
  * Loop guard: a rule whose chain is already running in the request's trace is suppressed, as is
  * any rule for a request deeper in its trace than `maxTraceDepth`.
@@ -11,10 +14,11 @@ import type { ConsistencyRuleConfig, RuleActionConfig } from "../config/schema/r
 import { webhooksConfigSchema } from "../config/schema/webhooks.js";
 import { describeError, MockForgeError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
+import type { TraceContext } from "../delivery/index.js";
 import { compileRulesOrThrow, type CompiledRule } from "./compile-rules.js";
 import { RULE_ACTIONS, type RuleActionInput } from "./rule-actions.js";
-import type { RuleExchange } from "./rule-exchange.js";
 import { buildRuleIndex } from "./rule-index.js";
+import { ExchangeInput, type ServedExchange } from "./rule-scope.js";
 import type { RuleRun } from "./rule-run.js";
 import type { RuleEngineOptions, RuleServices } from "./rule-services.js";
 import type { Clock } from "../core/clock.js";
@@ -36,12 +40,18 @@ export interface RuleEngine {
   /** Number of rules. */
   readonly size: number;
   /**
+   * False when no rule can match an answer with `status` (0: dropped) to `method` and `path`,
+   * whatever else the exchange holds: the engine then builds no exchange for the rules. A map
+   * lookup once the kind of request has been seen.
+   */
+  mayMatch(method: string, path: string, status: number): boolean;
+  /**
    * Checks every rule against a served exchange; returns the names that matched (a shared empty
    * array when none). With `stored`, each matched `http_request`/`webhook`/`trigger_webhook` action adds a promise
    * that resolves once its delivery and its run are stored, and rejects when storage failed:
    * what the answer waits for under `webhooks.persist: before_response`.
    */
-  evaluate(exchange: RuleExchange, stored?: Promise<void>[]): readonly string[];
+  evaluate(exchange: ServedExchange, stored?: Promise<void>[]): readonly string[];
   /** Resolves when no rule action is running, or after `timeoutMs`; true when all finished. */
   drain(timeoutMs: number): Promise<boolean>;
   stats(): RuleStats[];
@@ -57,7 +67,7 @@ const NO_MATCH: readonly string[] = Object.freeze([]);
  * @example
  * const rules = createRuleEngine(config.intelligent_behavior.behavior_model.consistency_rules, { deliveries, chains, runs, clock, random, logger, env });
  * // after each response has been sent:
- * rules.evaluate({ method: "POST", path: "/api/orders", status: 201, headers, query, params, body, response, trace });
+ * rules.evaluate(exchange); // engine/exchange.ts: { request, params, response, trace, … }
  */
 export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], services: RuleServices, options: RuleEngineOptions = {}): RuleEngine {
   const { clock, random, logger } = services;
@@ -73,7 +83,9 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   const stopController = new AbortController();
   const store = runRecorder(services.runs);
 
-  function fire(rule: CompiledRule, exchange: RuleExchange, stored?: Promise<void>[]): void {
+  const input = new ExchangeInput();
+
+  function fire(rule: CompiledRule, exchange: ServedExchange, stored?: Promise<void>[]): void {
     stats[rule.index]!.matched++;
     const ran = Promise.resolve().then(() => execute(rule, exchange));
     const p: Promise<void> = ran
@@ -93,10 +105,10 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
     }
   }
 
-  async function execute(rule: CompiledRule, exchange: RuleExchange): Promise<RuleRun> {
+  async function execute(rule: CompiledRule, exchange: ServedExchange): Promise<RuleRun> {
     const startedAt = clock.now();
     const started = clock.monotonic();
-    const trace = exchange.trace ?? { traceId: newId("trc", startedAt, random), depth: 0 };
+    const trace = exchange.trace;
     const run = newRuleRun(rule, exchange, trace, newId("run", startedAt, random), startedAt);
     const guardKey = rule.action.type === "execute_chain" ? `${trace.traceId} ${rule.action.chain_id}` : null;
     if (trace.depth > maxDepth) suppress(run, `suppressed: trace depth ${trace.depth} is over the limit of ${maxDepth}`);
@@ -112,13 +124,16 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
   const drain = (timeoutMs: number) => drainAll(inflight, clock, timeoutMs);
   return {
     size: rules.length,
+    mayMatch: (method, path, status) => index.candidates(method, path, status).length > 0,
     evaluate(exchange, stored) {
+      const candidates = index.candidates(exchange.request.method, exchange.request.path, exchange.response.status);
+      if (candidates.length === 0) return NO_MATCH;
       let matched: string[] | null = null;
-      const scope = exchange as unknown as Record<string, unknown>;
-      for (const rule of index.candidates(exchange.method, exchange.path)) {
+      input.set(exchange);
+      for (const rule of candidates) {
         let ok: boolean;
         try {
-          ok = rule.test(scope);
+          ok = rule.test(input);
         } catch (e) {
           conditionError(stats[rule.index]!, rule, e, logger);
           continue;
@@ -127,6 +142,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
         (matched ??= []).push(rule.name);
         fire(rule, exchange, stored);
       }
+      input.set(null);
       return matched ?? NO_MATCH;
     },
     drain,
@@ -139,7 +155,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
 }
 
 /** A run as it starts: what triggered it, nothing done yet. */
-function newRuleRun(rule: CompiledRule, exchange: RuleExchange, trace: { traceId: string; depth: number }, id: string, startedAt: number): RuleRun {
+function newRuleRun(rule: CompiledRule, exchange: ServedExchange, trace: TraceContext, id: string, startedAt: number): RuleRun {
   const action = rule.action;
   return {
     id,
@@ -150,7 +166,7 @@ function newRuleRun(rule: CompiledRule, exchange: RuleExchange, trace: { traceId
     startedAt,
     finishedAt: null,
     durationMs: null,
-    trigger: { requestId: exchange.requestId ?? null, method: exchange.method, path: exchange.path, status: exchange.status, traceId: trace.traceId, traceDepth: trace.depth },
+    trigger: { requestId: exchange.request.id, method: exchange.request.method, path: exchange.request.path, status: exchange.response.status, traceId: trace.traceId, traceDepth: trace.depth },
     chainId: action.type === "execute_chain" ? action.chain_id : null,
     chainRunId: null,
     chainStatus: null,

@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import type { RuleRun } from "./rule-run.js";
+import { exchange } from "./test-support/rule-fakes.js";
 
 const live = useLiveDelivery();
 let server: Server;
@@ -40,18 +41,20 @@ beforeAll(async () => {
       res.end(JSON.stringify(responseBody));
       served.push({ path, trace: req.headers["x-mockforge-trace"] as string | undefined });
       const t = parseTraceHeader(req.headers["x-mockforge-trace"]);
-      rules.evaluate({
-        method: req.method ?? "GET",
-        path,
-        status: 201,
-        headers: req.headers,
-        query: {},
-        params: {},
-        body,
-        response: { status: 201, headers: { "content-type": "application/json" }, body: responseBody },
-        trace: t ? { traceId: t.traceId, depth: t.depth } : null,
-        requestId: `req_${served.length}`,
-      });
+      rules.evaluate(
+        exchange({
+          method: req.method ?? "GET",
+          path,
+          status: 201,
+          headers: req.headers,
+          query: {},
+          params: {},
+          body,
+          response: { status: 201, headers: { "content-type": "application/json" }, body: responseBody },
+          trace: t ? { traceId: t.traceId, depth: t.depth } : null,
+          requestId: `req_${served.length}`,
+        }),
+      );
     });
   });
   server.listen(0, "127.0.0.1");

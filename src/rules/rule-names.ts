@@ -7,10 +7,10 @@ import type { ConsistencyRuleConfig } from "../config/schema/rules.js";
 import { signingProblem } from "../config/schema/signing.js";
 import { unknownTemplateRoots, type TemplateRoots } from "../template/index.js";
 import type { RuleIssue } from "./rule-issue.js";
-import { EXCHANGE_NAMES } from "./rule-exchange.js";
+import { CONDITION_NAMES } from "./rule-scope.js";
 
 /** What action templates read (see actionScope); outbound headers also see `body` as the text sent. */
-export const RULE_ACTION_ROOTS: TemplateRoots = { names: [...EXCHANGE_NAMES, "request", "response", "env", "base_url"], what: "a rule action" };
+export const RULE_ACTION_ROOTS: TemplateRoots = { names: [...CONDITION_NAMES, "request", "response", "env", "base_url"], what: "a rule action" };
 
 /** Problems of rule `index`'s action, with paths relative to `consistency_rules`. */
 export function ruleActionIssues(config: ConsistencyRuleConfig, index: number): RuleIssue[] {

@@ -1,6 +1,7 @@
 /**
  * Fakes for rule engine tests: a delivery engine that records queued and sent calls, a chain
- * runner whose behaviour each test sets, and an exchange builder.
+ * runner whose behaviour each test sets, and an exchange builder that takes the names a
+ * condition sees.
  */
 import { systemClock } from "../../core/clock.js";
 import { memoryLogger } from "../../core/logger.js";
@@ -8,7 +9,9 @@ import { seededRandom } from "../../core/random.js";
 import type { DeliveryOptions, DeliveryResult, OutboundRequest } from "../../delivery/types.js";
 import type { DeliveryRecord } from "../../storage/ports.js";
 import { createMemoryRuns } from "../../storage/memory/memory-runs.js";
-import type { RuleExchange } from "../rule-exchange.js";
+import type { TraceContext } from "../../delivery/index.js";
+import type { HeaderMap } from "../../engine/mock-request.js";
+import type { ServedExchange } from "../rule-scope.js";
 import type { ChainRunner } from "../../chains/chain-runner.js";
 import type { RuleServices } from "../rule-services.js";
 
@@ -46,8 +49,31 @@ export function ruleFakes(chains?: ChainRunner): RuleFakes {
   };
 }
 
-export function exchange(over: Partial<RuleExchange> = {}): RuleExchange {
-  return {
+/** An exchange told by the names its conditions see (SPEC §7), the request's fields at the top. */
+export interface ExchangeFields {
+  method: string;
+  path: string;
+  /** The answer's status, `response.status`. */
+  status: number;
+  headers: HeaderMap;
+  query: Record<string, string | string[]>;
+  params: Record<string, string>;
+  body: unknown;
+  response: { status: number; headers: Record<string, string>; body: unknown };
+  /** Null: the request came from outside, so its trace is named after it, as the engine does. */
+  trace: TraceContext | null;
+  requestId: string;
+}
+
+/**
+ * The engine's exchange (engine/exchange.ts, the parts rules read) for a POST /api/orders
+ * answered 201, with `over` changing what a test is about.
+ *
+ * @example
+ * exchange({ path: "/api/payments", status: 200, body: { status: "completed" } })
+ */
+export function exchange(over: Partial<ExchangeFields> = {}): ServedExchange {
+  const f: ExchangeFields = {
     method: "POST",
     path: "/api/orders",
     status: 201,
@@ -59,5 +85,14 @@ export function exchange(over: Partial<RuleExchange> = {}): RuleExchange {
     trace: null,
     requestId: "req_1",
     ...over,
+  };
+  // `status` is `response.status`: one answer has one status.
+  const status = over.status ?? over.response?.status ?? f.status;
+  if (over.response && over.status !== undefined && over.response.status !== over.status) throw new Error(`exchange(): status ${over.status} and response.status ${over.response.status} differ`);
+  return {
+    request: { id: f.requestId, method: f.method, path: f.path, headers: f.headers, query: f.query, body: f.body },
+    params: f.params,
+    response: { ...f.response, status },
+    trace: f.trace ?? { traceId: `trc${f.requestId.slice(3)}`, depth: 0 },
   };
 }
