@@ -11,7 +11,8 @@ export interface LoadResult {
 
 /** Drives `url` with autocannon for `seconds` and returns the figures we report. */
 /** `overallRate` fixes the offered load (requests/s across all connections) instead of going as fast as the server answers. */
-export async function load(url: string, opts: { connections: number; seconds: number; method?: string; body?: string; headers?: Record<string, string>; overallRate?: number }): Promise<LoadResult> {
+/** `amount` ends the run after that many requests instead of after `seconds`. */
+export async function load(url: string, opts: { connections: number; seconds: number; method?: string; body?: string; headers?: Record<string, string>; overallRate?: number; amount?: number }): Promise<LoadResult> {
   const r = await autocannon({
     url,
     connections: opts.connections,
@@ -20,6 +21,7 @@ export async function load(url: string, opts: { connections: number; seconds: nu
     body: opts.body,
     headers: opts.headers,
     ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    ...(opts.amount ? { amount: opts.amount } : {}),
   });
   return {
     rps: r.requests.average,
