@@ -25,25 +25,38 @@ const shapeOf = (segments: readonly string[]) => segments.map((s) => (isParam(s)
 
 /** Every GET/ANY route that would answer some `<route path>/logs` if the logs view did not. */
 export function logsShadows(routes: readonly RouteConfig[]): LogsShadow[] {
+  // Only a GET/ANY route ending in a parameter or `*` can shadow a log: most configs have few.
+  const candidates: number[] = [];
+  const wanted = new Set<string>();
+  let wildcards = false;
+  routes.forEach((route, index) => {
+    if (!answersGet(route)) return;
+    const last = route.path.slice(route.path.lastIndexOf("/") + 1);
+    if (last === "*") wildcards = true;
+    else if (!isParam(last)) return;
+    candidates.push(index);
+    wanted.add(shapeOf(route.path.split("/").slice(0, -1)) || "/");
+  });
+  if (candidates.length === 0) return [];
+  // The first route of each shape a candidate may belong to (any shape under a wildcard's prefix).
   const bases = new Map<string, RouteConfig>();
   const literalLogs = new Set<string>();
   for (const r of routes) {
     // Without a parameter a path is its own shape: no split and join for most routes.
     const shape = r.path.includes(":") || r.path.includes("{") ? shapeOf(r.path.split("/")) : r.path;
-    if (!bases.has(shape)) bases.set(shape, r);
+    if ((wildcards || wanted.has(shape)) && !bases.has(shape)) bases.set(shape, r);
     if (answersGet(r) && (r.path.endsWith("/logs") || r.path === "logs")) literalLogs.add(shape);
   }
   const out: LogsShadow[] = [];
-  routes.forEach((route, index) => {
-    if (!answersGet(route)) return;
+  for (const index of candidates) {
+    const route = routes[index]!;
     const last = route.path.slice(route.path.lastIndexOf("/") + 1);
-    if (last !== "*" && !isParam(last)) return;
     const segments = route.path.split("/");
     const owner =
       last === "*" ? wildcardBase(segments, bases) : isParam(last) ? bases.get(shapeOf(segments.slice(0, -1)) || "/") : undefined;
-    if (!owner) return;
+    if (!owner) continue;
     const logsPath = `${owner.path === "/" ? "" : owner.path}/logs`;
-    if (literalLogs.has(shapeOf(logsPath.split("/")))) return;
+    if (literalLogs.has(shapeOf(logsPath.split("/")))) continue;
     out.push({
       index,
       route,
@@ -52,7 +65,7 @@ export function logsShadows(routes: readonly RouteConfig[]): LogsShadow[] {
       message: `${route.method} ${route.path} does not answer GET ${logsPath}: that path is the request log of ${owner.method} ${owner.path} (admin surface, docs/admin-api.md#the-journal-requests-received)`,
       hint: `to answer it from a route instead, define GET ${logsPath} with a literal path`,
     });
-  });
+  }
   return out;
 }
 

@@ -45,10 +45,13 @@ interface Node<T> {
 const ParamsObject = function (this: object) {} as unknown as new () => Record<string, string>;
 ParamsObject.prototype = Object.create(null) as object;
 
-/** A whole-segment parameter with a name find-my-way reads the same way (it ends a name at `-`, `.` or `(`). */
-const PARAM_SEGMENT = /^:[^/:*%.\-(]+$/;
-/** A literal segment: find-my-way reads `:` and `*` anywhere, and stores `%` re-encoded. */
-const LITERAL_SEGMENT = /^[^:*%]*$/;
+/**
+ * Segments that are literal (find-my-way reads `:` and `*` anywhere, and stores `%` re-encoded)
+ * or whole-segment parameters with a name it reads the same way (it ends a name at `-`, `.` or
+ * `(`), then at most a wildcard segment, and one trailing `/` (dropped). One test per path: a
+ * split and a test per segment was a tenth of the route table's time for 20k routes.
+ */
+const ACCEPTED = /^(?:\/(?:[^/:*%]*|:[^/:*%.\-(]+))*(?:\/\*)?\/?$/;
 
 export class SegmentRouter<T> {
   private readonly roots = new Map<string, Node<T>>();
@@ -57,13 +60,7 @@ export class SegmentRouter<T> {
 
   /** Whether `path` (in `:name` form) has a shape this router serves exactly as find-my-way. */
   static accepts(path: string): boolean {
-    if (path.charCodeAt(0) !== 47) return false;
-    const segments = (path.length > 1 && path.endsWith("/") ? path.slice(1, -1) : path.slice(1)).split("/");
-    for (let i = 0; i < segments.length; i++) {
-      const s = segments[i]!;
-      if (s === "*" ? i !== segments.length - 1 : s.charCodeAt(0) === 58 ? !PARAM_SEGMENT.test(s) : !LITERAL_SEGMENT.test(s)) return false;
-    }
-    return true;
+    return path.charCodeAt(0) === 47 && ACCEPTED.test(path);
   }
 
   /**
