@@ -1,5 +1,5 @@
 /** What an awaited call resolves to, made from its last attempt. */
-import type { HttpResponse } from "./http-client.js";
+import type { HttpResponse } from "./send-errors.js";
 import type { DeliveryResult } from "./types.js";
 
 /** JSON (`application/json`, `…+json`) is parsed; anything else, or JSON that does not parse, stays text. */

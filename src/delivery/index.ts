@@ -46,4 +46,5 @@ export type { TraceContext } from "./trace-header.js";
 
 // HTTP client.
 export { createHttpClient, MAX_RESPONSE_BYTES } from "./http-client.js";
-export type { HttpClient, HttpClientOptions, HttpResponse, SendOptions } from "./http-client.js";
+export type { HttpClient, HttpClientOptions, SendOptions } from "./http-client.js";
+export type { HttpResponse } from "./send-errors.js";
