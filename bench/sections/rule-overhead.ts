@@ -10,10 +10,12 @@ import { startMockForge } from "../lib/processes.js";
 import { median, round } from "./bench-stats.js";
 
 /**
- * 20 rules that never match GET /static. Half pin another method and path (the rule index
- * skips them with two map lookups); half have no method/path guard, so each is evaluated on
- * every request: equality, ordering, a request-body field, a header, `contains`, `matches`
- * (handed to the expression evaluator), NOT and OR. That mix is what a real config looks like.
+ * 20 rules that never match GET /static. Half pin another method and path; half have no
+ * method/path guard: equality, ordering, a request-body field, a header, `contains`, `matches`,
+ * NOT and OR. That mix is what a real config looks like. The rule index rules out, once per
+ * method, path and status, the guarded ones and those whose condition is decided by method, path
+ * and status (src/rules/rule-gate.ts); the five that read the request's or the answer's content
+ * are evaluated on every request.
  */
 const RULES: { name: string; condition: string }[] = [
   ...Array.from({ length: 10 }, (_, i) => ({ name: `guarded_${i}`, condition: `method == 'POST' AND path == '/api/orders/${i}' AND status == 201` })),
