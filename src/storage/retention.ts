@@ -129,25 +129,33 @@ function retainedJournal(inner: JournalStore, pruner: KindPruner): JournalStore 
 /** A run counts once finished (a running run is written again when it ends). */
 function retainedRuns(inner: RunStore, pruner: (kind: RunRecord["kind"]) => KindPruner): RunStore {
   return overriding(inner, {
-    async put(run) {
-      await inner.put(run);
+    put(run) {
+      const written = inner.put(run);
       if (run.finishedAt !== null) pruner(run.kind).wrote();
+      return written;
     },
   });
 }
 
 const isFinished = (status: string | undefined): boolean => status !== undefined && (FINISHED_DELIVERY_STATUSES as readonly string[]).includes(status);
 
-/** A delivery counts when it is written finished: its last update, or an awaited call stored at its end. */
+/**
+ * A delivery counts when it is written finished: its last update, or an awaited call stored at
+ * its end. These are the outbox's hot path, so the write is handed back as it is (no promise
+ * of ours around it); it is counted once issued, and a prune it starts is issued after it (on
+ * postgres it may still commit after the prune, to be pruned by the next one).
+ */
 function retainedDeliveries(inner: DeliveryStore, pruner: KindPruner): DeliveryStore {
   return overriding(inner, {
-    async update(id, patch) {
-      await inner.update(id, patch);
+    update(id, patch) {
+      const written = inner.update(id, patch);
       if (isFinished(patch.status)) pruner.wrote();
+      return written;
     },
-    async insertFinished(d, attempts) {
-      await inner.insertFinished(d, attempts);
+    insertFinished(d, attempts) {
+      const written = inner.insertFinished(d, attempts);
       pruner.wrote();
+      return written;
     },
   });
 }
