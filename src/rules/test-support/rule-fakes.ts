@@ -10,7 +10,7 @@ import type { DeliveryOptions, DeliveryResult, OutboundRequest } from "../../del
 import type { DeliveryRecord } from "../../storage/ports.js";
 import { createMemoryRuns } from "../../storage/memory/memory-runs.js";
 import type { TraceContext } from "../../delivery/index.js";
-import type { HeaderMap } from "../../engine/mock-request.js";
+import type { Exchange, RequestView } from "../../engine/exchange.js";
 import type { ServedExchange } from "../rule-scope.js";
 import type { ChainRunner } from "../../chains/chain-runner.js";
 import type { RuleServices } from "../rule-services.js";
@@ -49,17 +49,14 @@ export function ruleFakes(chains?: ChainRunner): RuleFakes {
   };
 }
 
-/** An exchange told by the names its conditions see (SPEC §7), the request's fields at the top. */
-export interface ExchangeFields {
-  method: string;
-  path: string;
+/**
+ * An exchange told by the names its conditions see (SPEC §7): the request's fields at the top,
+ * typed as the engine's `request.*` view so the fake follows it when it changes.
+ */
+export interface ExchangeFields extends RequestView {
   /** The answer's status, `response.status`. */
   status: number;
-  headers: HeaderMap;
-  query: Record<string, string | string[]>;
-  params: Record<string, string>;
-  body: unknown;
-  response: { status: number; headers: Record<string, string>; body: unknown };
+  response: Exchange["response"];
   /** Null: the request came from outside, so its trace is named after it, as the engine does. */
   trace: TraceContext | null;
   requestId: string;
