@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isMockForgeError } from "../../core/errors.js";
 import type { ConformanceContext } from "./conformance-context.js";
+import { expectRoundTrip } from "./round-trip.js";
 import { AWKWARD_JSON, T0, attempt, delivery } from "./storage-fixtures.js";
 
 /** Delivery records and attempts: insert, get, update, list filters, count, delete, prune. */
@@ -16,11 +17,7 @@ export function deliveryConformance(ctx: ConformanceContext): void {
         mode: "awaited",
       });
       const noBody = delivery({ request: { method: "GET", url: "http://127.0.0.1:1/", headers: {}, body: null }, options: null });
-      await s.insert(d);
-      await s.insert(noBody);
-      expect(await s.get(d.id)).toEqual(d);
-      expect(await s.get(noBody.id)).toEqual(noBody);
-      expect(await s.get("dlv_missing")).toBeUndefined();
+      await expectRoundTrip(s, (x) => s.insert(x), [d, noBody], "dlv_missing");
     });
 
     it("rejects a second insert with the same id", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConformanceContext } from "./conformance-context.js";
+import { expectRoundTrip } from "./round-trip.js";
 import { AWKWARD_JSON, T0, run } from "./storage-fixtures.js";
 
 /** Run history: put as upsert, newest-first lists with filters, prune per kind, clear. */
@@ -9,11 +10,7 @@ export function runConformance(ctx: ConformanceContext): void {
       const r = ctx.storage().runs;
       const a = run({ data: AWKWARD_JSON, finishedAt: null, status: "running" });
       const b = run({ data: null });
-      await r.put(a);
-      await r.put(b);
-      expect(await r.get(a.id)).toEqual(a);
-      expect(await r.get(b.id)).toEqual(b);
-      expect(await r.get("run_missing")).toBeUndefined();
+      await expectRoundTrip(r, (x) => r.put(x), [a, b], "run_missing");
     });
 
     it("put replaces a run with the same id", async () => {
