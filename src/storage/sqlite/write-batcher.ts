@@ -15,15 +15,24 @@ interface QueuedWrite {
  * A write must touch only the database (it may run twice: once in a batch rolled back).
  * Readers call `flush()` first, so a read always sees the writes issued before it.
  *
- * The flush runs from a zero-delay timer: at the start of the next loop iteration, after this
- * one's check phase. That is where undici writes a request on a reused keep-alive socket (from
- * an immediate: it first lets bytes pending on the idle socket arrive); a flush queued as an
- * immediate would run before those writes and hold every webhook of the turn behind the
- * commit. It is scheduling, not time, so it is not on the injected clock.
+ * The flush runs after this loop iteration's check phase. That is where undici writes a request
+ * on a reused keep-alive socket (from an immediate: it first lets bytes pending on the idle
+ * socket arrive); a flush queued as one immediate would run before those writes and hold every
+ * webhook of the turn behind the commit. Two ways to wait, chosen by the last batch's size:
+ * - busy (the last batch held more than one write): a zero-delay timer, which Node runs after
+ *   at least 1 ms. That ms gathers the writes of several turns into one commit under load.
+ * - idle (one write): an immediate that queues the flush as a second immediate, so it runs in
+ *   the next iteration's check phase, at once. Under the timer a lone webhook waited that 1 ms
+ *   twice (its row, then its attempt) before it was answered and sent.
+ * It is scheduling, not time, so it is not on the injected clock.
  */
 export class WriteBatcher {
   private queue: QueuedWrite[] = [];
   private scheduled = false;
+  /** The last batch held more than one write. */
+  private busy = false;
+  private readonly flushNow = () => this.flush();
+  private readonly flushSoon = () => setImmediate(this.flushNow);
 
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -32,7 +41,8 @@ export class WriteBatcher {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), 0);
+        if (this.busy) setTimeout(this.flushNow, 0);
+        else setImmediate(this.flushSoon);
       }
     });
   }
@@ -43,6 +53,7 @@ export class WriteBatcher {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    this.busy = batch.length > 1;
     let values: unknown[];
     try {
       // The common case, every write succeeding, runs without savepoints: two more statements
