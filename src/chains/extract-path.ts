@@ -3,6 +3,7 @@
  * `status`, `headers.<name>`. Parsed once when a chain is validated so a typo is reported
  * before any request is sent, then applied to each response.
  */
+import { headerValue, valueAt } from "../core/value-at.js";
 import type { Headers } from "../storage/ports.js";
 
 /** A parsed extract path. `segments` index into the body (strings are keys, numbers are array indexes). */
@@ -68,7 +69,7 @@ function parseSegments(rest: string): (string | number)[] | string {
 
 /**
  * Applies a parsed path to a response. A missing value is `undefined` (the caller warns);
- * reads own properties only, so `body.__proto__` finds nothing.
+ * reads own properties only (`valueAt`), so `body.__proto__` finds nothing.
  *
  * @example
  * applyExtractPath({ kind: "body", segments: ["id"] }, { status: 201, headers: {}, body: { id: "ord_1" } }) // "ord_1"
@@ -78,28 +79,12 @@ export function applyExtractPath(path: ExtractPath, source: ExtractSource): unkn
     case "status":
       return source.status;
     case "header":
-      return findHeader(source.headers, path.name);
-    case "body": {
-      let cur: unknown = source.body;
-      for (const seg of path.segments) {
-        if (cur === null || typeof cur !== "object") return undefined;
-        if (!Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
-        cur = (cur as Record<string | number, unknown>)[seg];
-      }
-      return cur;
-    }
+      return headerValue(source.headers, path.name);
+    case "body":
+      return valueAt(source.body, path.segments);
     default: {
       const never: never = path;
       return never;
     }
   }
-}
-
-/** Header lookup by case-insensitive name; a repeated header gives its values joined by ", ". */
-export function findHeader(headers: Headers, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === wanted) return Array.isArray(v) ? v.join(", ") : v;
-  }
-  return undefined;
 }

@@ -8,6 +8,7 @@
  * (`{$request.query.callbackUrl}/data`, `http://h/?id={$request.body#/id}`). Compiled once at
  * load so a callback whose key does not parse is refused then, not when a request comes.
  */
+import { headerValue, valueAt } from "../core/value-at.js";
 import { pointerTokens } from "./spec-problem.js";
 
 export type RuntimeExpression =
@@ -117,12 +118,8 @@ export function evaluateExpression(e: RuntimeExpression, ctx: ExpressionContext)
       return ctx.method;
     case "statusCode":
       return ctx.statusCode;
-    case "header": {
-      const headers = ctx[e.from].headers;
-      const want = e.name.toLowerCase();
-      for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === want) return Array.isArray(v) ? v.join(", ") : v;
-      return undefined;
-    }
+    case "header":
+      return headerValue(ctx[e.from].headers, e.name);
     case "query":
     case "path": {
       const src = e.from === "request" ? (e.kind === "query" ? ctx.request.query : ctx.request.path) : undefined;
@@ -131,7 +128,7 @@ export function evaluateExpression(e: RuntimeExpression, ctx: ExpressionContext)
       return Array.isArray(v) ? v[0] : v;
     }
     case "body":
-      return e.pointer === null ? ctx[e.from].body : atPointer(ctx[e.from].body, e.pointer);
+      return e.pointer === null ? ctx[e.from].body : valueAt(ctx[e.from].body, pointerTokens(e.pointer));
     default: {
       const never: never = e;
       return never;
@@ -165,14 +162,4 @@ export function describe(e: RuntimeExpression): string {
   if (!("from" in e)) return `$${e.kind}`;
   if (e.kind === "body") return `$${e.from}.body${e.pointer === null ? "" : `#${e.pointer}`}`;
   return `$${e.from}.${e.kind}.${e.name}`;
-}
-
-function atPointer(doc: unknown, pointer: string): unknown {
-  let v = doc;
-  for (const t of pointerTokens(pointer)) {
-    if (v === null || typeof v !== "object") return undefined;
-    if (!Object.prototype.hasOwnProperty.call(v, t)) return undefined;
-    v = (v as Record<string, unknown>)[t];
-  }
-  return v;
 }

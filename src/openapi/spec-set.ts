@@ -4,6 +4,7 @@
  * reported where it is written (file, pointer, line), not where it points.
  */
 import { dirname, relative, resolve } from "node:path";
+import { valueAt } from "../core/value-at.js";
 import { readSpecFile, isProblem, type SpecFile } from "./spec-file.js";
 import { childPointer, pointerTokens, type SpecProblem } from "./spec-problem.js";
 
@@ -62,14 +63,6 @@ function makeSet(root: SpecFile, files: Map<string, SpecFile>, unreadable: Map<s
     const line = loc.file.lineOf(loc.pointer);
     return { code, message, file: loc.file.shown, pointer: loc.pointer, ...(line ? { line } : {}), ...(hint ? { hint } : {}) };
   };
-  const valueAt = (file: SpecFile, pointer: string): { found: boolean; value: unknown } => {
-    let v: unknown = file.data;
-    for (const t of pointerTokens(pointer)) {
-      if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, t)) return { found: false, value: undefined };
-      v = (v as Record<string, unknown>)[t];
-    }
-    return { found: true, value: v };
-  };
   const resolveRef: SpecSet["resolveRef"] = (ref, from) => {
     const refLoc = { ...from, pointer: childPointer(from.pointer, "$ref") };
     if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith("file:")) {
@@ -88,8 +81,9 @@ function makeSet(root: SpecFile, files: Map<string, SpecFile>, unreadable: Map<s
       }
       file = f;
     }
-    const { found, value } = valueAt(file, fragment);
-    if (!found) {
+    // A parsed YAML or JSON document holds no undefined, so undefined here is "nothing there".
+    const value = valueAt(file.data, pointerTokens(fragment));
+    if (value === undefined) {
       throw problem(refLoc, "MFG_ERR_OPENAPI_REF", `$ref '${ref}' points at nothing: ${fragment || "/"} does not exist in ${file.shown}`, nearHint(file, fragment));
     }
     return { file, pointer: fragment, value };
