@@ -95,14 +95,7 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       )
       .finally(() => inflight.delete(p));
     inflight.add(p);
-    // Actions that only queue deliveries are stored before the answer; chains and scripts run after it.
-    if (stored && (rule.action.type === "http_request" || rule.action.type === "webhook" || rule.action.type === "trigger_webhook")) {
-      stored.push(
-        ran.then((run) => {
-          if (run.error?.code.startsWith("MFG_ERR_STORAGE")) throw new MockForgeError("MFG_ERR_STORAGE", `rule '${rule.name}': ${run.error.message}`);
-        }),
-      );
-    }
+    if (stored && queuesOnly(rule)) stored.push(storageFailureOf(rule, ran));
   }
 
   async function execute(rule: CompiledRule, exchange: ServedExchange): Promise<RuleRun> {
@@ -152,6 +145,18 @@ export function createRuleEngine(configs: readonly ConsistencyRuleConfig[], serv
       await drain(timeoutMs);
     },
   };
+}
+
+/** Actions that only queue deliveries: stored before the answer; chains and scripts run after it. */
+function queuesOnly(rule: CompiledRule): boolean {
+  return rule.action.type === "http_request" || rule.action.type === "webhook" || rule.action.type === "trigger_webhook";
+}
+
+/** Rejects (so the answer becomes a 503) when the run could not store what its action queued. */
+function storageFailureOf(rule: CompiledRule, ran: Promise<RuleRun>): Promise<void> {
+  return ran.then((run) => {
+    if (run.error?.code.startsWith("MFG_ERR_STORAGE")) throw new MockForgeError("MFG_ERR_STORAGE", `rule '${rule.name}': ${run.error.message}`);
+  });
 }
 
 /** A run as it starts: what triggered it, nothing done yet. */
