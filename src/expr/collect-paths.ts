@@ -1,4 +1,5 @@
-import type { Expr, ExprNode, Segment } from "./types.js";
+import { childrenOf } from "./children.js";
+import type { Expr, ExprNode, NameNode } from "./types.js";
 
 /**
  * Every static member path an expression reads, in source order, without duplicates:
@@ -22,50 +23,16 @@ export function pathsOf(root: ExprNode): string[] {
 }
 
 function walk(node: ExprNode, out: Set<string>): void {
-  switch (node.type) {
-    case "Literal":
-      return;
-    case "Name": {
-      let path = node.name;
-      let computed = false;
-      for (const s of node.segments) {
-        if ("key" in s) {
-          if (!computed) path += `.${s.key}`;
-        } else computed = true;
-      }
-      out.add(path);
-      walkSegments(node.segments, out);
-      return;
-    }
-    case "Access":
-      walk(node.object, out);
-      walkSegments(node.segments, out);
-      return;
-    case "Call":
-      for (const a of node.args) walk(a, out);
-      return;
-    case "Unary":
-      walk(node.argument, out);
-      return;
-    case "Binary":
-      walk(node.left, out);
-      walk(node.right, out);
-      return;
-    case "Conditional":
-      walk(node.test, out);
-      walk(node.consequent, out);
-      walk(node.alternate, out);
-      return;
-    case "Array":
-      for (const e of node.elements) walk(e, out);
-      return;
-    default: {
-      const never: never = node;
-      throw new Error(`unhandled node ${(never as ExprNode).type}`);
-    }
-  }
+  if (node.type === "Name") out.add(staticPath(node));
+  for (const child of childrenOf(node)) walk(child, out);
 }
 
-function walkSegments(segments: readonly Segment[], out: Set<string>): void {
-  for (const s of segments) if ("index" in s) walk(s.index, out);
+/** The name and its member keys up to the first computed one: `a.b[k].c` gives `a.b`. */
+function staticPath(node: NameNode): string {
+  let path = node.name;
+  for (const s of node.segments) {
+    if (!("key" in s)) break;
+    path += `.${s.key}`;
+  }
+  return path;
 }

@@ -5,6 +5,7 @@
 export { parseExpression } from "./parse-expression.js";
 export { evaluate } from "./evaluate.js";
 export { collectPaths } from "./collect-paths.js";
+export { childrenOf } from "./children.js";
 export { FUNCTION_NAMES } from "./functions.js";
 export { BUILTIN_NAMES } from "./lookup.js";
 export { FORBIDDEN_NAMES } from "./forbidden.js";

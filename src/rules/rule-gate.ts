@@ -11,7 +11,7 @@
  * `AND` keeps the rule a candidate unless it can never throw (it compiles whole,
  * fast-condition.ts), because an error is counted in the rule's stats and logged.
  */
-import { evaluate, truthy, type EvalEnv, type Expr, type ExprNode, type Segment } from "../expr/index.js";
+import { childrenOf, evaluate, truthy, type EvalEnv, type Expr, type ExprNode, type NameNode } from "../expr/index.js";
 import { compilesWhole } from "./fast-condition.js";
 
 /** What a gate sees: the names it evaluates, as the evaluator reads them. */
@@ -97,27 +97,13 @@ function not(a: Tri): Tri {
 
 /** True when `n` reads nothing but method, path, status and response.status, and calls no function (some are random). */
 function readsOnlyGateNames(n: ExprNode): boolean {
-  switch (n.type) {
-    case "Literal":
-      return true;
-    case "Name":
-      if (GATE_NAMES.has(n.name)) return segmentsOk(n.segments);
-      return n.name === "response" && n.segments.length > 0 && "key" in n.segments[0]! && n.segments[0].key === "status" && segmentsOk(n.segments);
-    case "Access":
-      return readsOnlyGateNames(n.object) && segmentsOk(n.segments);
-    case "Unary":
-      return readsOnlyGateNames(n.argument);
-    case "Binary":
-      return readsOnlyGateNames(n.left) && readsOnlyGateNames(n.right);
-    case "Conditional":
-      return readsOnlyGateNames(n.test) && readsOnlyGateNames(n.consequent) && readsOnlyGateNames(n.alternate);
-    case "Array":
-      return n.elements.every(readsOnlyGateNames);
-    default:
-      return false;
-  }
+  if (n.type === "Call") return false;
+  if (n.type === "Name" && !GATE_NAMES.has(n.name) && !readsResponseStatus(n)) return false;
+  // Computed keys (`path[k]`) are read too, so they must be gate names as well.
+  return childrenOf(n).every(readsOnlyGateNames);
 }
 
-function segmentsOk(segments: readonly Segment[]): boolean {
-  return segments.every((s) => "key" in s || readsOnlyGateNames(s.index));
+function readsResponseStatus(n: NameNode): boolean {
+  const first = n.segments[0];
+  return n.name === "response" && first !== undefined && "key" in first && first.key === "status";
 }
