@@ -5,11 +5,15 @@
  */
 import type { Headers } from "../storage/ports.js";
 import type { HookServices } from "./hook-services.js";
-import type { HookResult } from "./hook-result.js";
+import type { ContextLog, HookResult } from "./hook-result.js";
+import type { StepRequestReport } from "./scenario-report.js";
 import type { ConditionSubject } from "./typed-condition.js";
 
-/** A finished step, visible to conditions and templates as `steps.<name>`. */
-export interface StepResult {
+/**
+ * A finished step, visible to conditions and templates as `steps.<name>`: its request's answer,
+ * with `extracted` and `error` as the step's report has them (the runner copies them over).
+ */
+export interface StepResult extends Pick<StepRequestReport, "extracted" | "error"> {
   name: string;
   /** `failed` when the step's request got no answer or an unexpected status. */
   outcome: "succeeded" | "failed";
@@ -17,17 +21,6 @@ export interface StepResult {
   status: number | null;
   headers: Headers | null;
   body: unknown;
-  extracted: Record<string, unknown>;
-  error: { code: string; message: string } | null;
-}
-
-export interface ContextLog {
-  /** Epoch ms. */
-  time: number;
-  level: "debug" | "info" | "warn" | "error";
-  message: string;
-  /** The hook that logged it. */
-  hook: string;
 }
 
 export interface ExecutionContextInit {

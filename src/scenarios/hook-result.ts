@@ -1,6 +1,6 @@
 /**
- * What running a hook produced: whether it fired (and the value its condition had), and each
- * action's outcome with the delivery or chain run it made. Run records, not config: plain
+ * What running a hook produced: whether it fired (and the value its condition had), each
+ * action's outcome with the delivery or chain run it made, and the lines its `log` actions wrote. Run records, not config: plain
  * interfaces, kept in scenario reports and returned by `Hook.execute`.
  */
 import type { HookActionType, HookTypeName } from "../config/schema/chaos.js";
@@ -41,4 +41,14 @@ export interface HookResult {
   /** Epoch ms. */
   startedAt: number;
   durationMs: number;
+}
+
+/** A line a hook's `log` action wrote, kept in the context and the scenario report. */
+export interface ContextLog {
+  /** Epoch ms. */
+  time: number;
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  /** The hook that logged it. */
+  hook: string;
 }

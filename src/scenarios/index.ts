@@ -7,8 +7,8 @@
 export { Hook, HookAction, HookType } from "./hook.js";
 export type { HookInit } from "./hook.js";
 export { ExecutionContext } from "./execution-context.js";
-export type { ContextLog, ExecutionContextInit, StepResult } from "./execution-context.js";
-export type { ActionOutcome, ActionStatus, HookResult } from "./hook-result.js";
+export type { ExecutionContextInit, StepResult } from "./execution-context.js";
+export type { ActionOutcome, ActionStatus, ContextLog, HookResult } from "./hook-result.js";
 export type { ChainRunner, ChainRunRequest, ChainRunSummary, HookServices } from "./hook-services.js";
 
 // Scenarios.

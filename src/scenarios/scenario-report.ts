@@ -5,8 +5,7 @@
  * so plain interfaces.
  */
 import type { FaultConfig } from "../config/schema/chaos.js";
-import type { ContextLog } from "./execution-context.js";
-import type { HookResult } from "./hook-result.js";
+import type { ContextLog, HookResult } from "./hook-result.js";
 
 export type ScenarioRunStatus = "running" | "succeeded" | "failed" | "stopped";
 
