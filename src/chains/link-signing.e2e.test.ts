@@ -26,8 +26,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A receiver, a real delivery engine, and a runner for chain YAML (`RECEIVER` replaced by the receiver's URL). */
-async function setup(): Promise<{ receiver: Receiver; run(yaml: string, extra?: Partial<RunChainOptions>): Promise<ChainRun> }> {
+const header = (r: Receiver, i: number, name: string) => r.received[i]!.headers[name] as string | undefined;
+
+/**
+ * Runs chain YAML (`RECEIVER` replaced by the receiver's URL) through a real delivery engine
+ * against a fresh receiver, which it hands back once the run has succeeded.
+ */
+async function sendChain(yaml: string, extra: Partial<RunChainOptions> = {}): Promise<{ receiver: Receiver; result: ChainRun }> {
   const receiver = await startReceiver();
   const storage = createMemoryStorage();
   // Real time: standardwebhooks checks the signed timestamp against the clock it runs on.
@@ -38,30 +43,24 @@ async function setup(): Promise<{ receiver: Receiver; run(yaml: string, extra?: 
     await receiver.close();
     await storage.close();
   });
-  return {
-    receiver,
-    run: (yaml, extra = {}) => {
-      const { chain } = parseChainText(yaml.replaceAll("RECEIVER", receiver.url), "signed.yaml");
-      return runChain(chain, {
-        deliveries: engine,
-        runs: storage.runs,
-        clock: systemClock,
-        random: seededRandom(9),
-        logger: memoryLogger(),
-        env: { WEBHOOK_SECRET: "s3cret" },
-        baseUrl: receiver.url,
-        ...extra,
-      });
-    },
-  };
+  const { chain } = parseChainText(yaml.replaceAll("RECEIVER", receiver.url), "signed.yaml");
+  const result = await runChain(chain, {
+    deliveries: engine,
+    runs: storage.runs,
+    clock: systemClock,
+    random: seededRandom(9),
+    logger: memoryLogger(),
+    env: { WEBHOOK_SECRET: "s3cret" },
+    baseUrl: receiver.url,
+    ...extra,
+  });
+  expect(result.status).toBe("succeeded");
+  return { receiver, result };
 }
-
-const header = (r: Receiver, i: number, name: string) => r.received[i]!.headers[name] as string | undefined;
 
 describe("chain links: custom signature headers", () => {
   it("a header template's `body` is the exact text sent, verified by the receiver", async () => {
-    const { receiver, run } = await setup();
-    const result = await run(`id: custom
+    const { receiver } = await sendChain(`id: custom
 links:
   - request:
       id: notify
@@ -82,7 +81,6 @@ links:
       body: '{"spaced": "json text", "n": 1}'
     depends_on: notify
 `);
-    expect(result.status).toBe("succeeded");
     expect(receiver.received).toHaveLength(2);
     for (const [i, req] of receiver.received.entries()) {
       expect(req.body.length).toBeGreaterThan(0);
@@ -93,8 +91,7 @@ links:
   });
 
   it("a link without a body signs the empty text", async () => {
-    const { receiver, run } = await setup();
-    await run(`id: nobody
+    const { receiver } = await sendChain(`id: nobody
 links:
   - request: { id: ping, method: GET, url: "RECEIVER/ping", headers: { X-Sig: "{{hmac_sha256('k', body)}}" } }
 `);
@@ -104,8 +101,7 @@ links:
 
 describe("chain links: per-link signing", () => {
   it("signs with Standard Webhooks; the standardwebhooks package verifies the delivery", async () => {
-    const { receiver, run } = await setup();
-    const result = await run(`id: std
+    const { receiver } = await sendChain(`id: std
 links:
   - request:
       id: signed
@@ -120,7 +116,6 @@ links:
       body: { event: other }
     dependsOn: signed
 `);
-    expect(result.status).toBe("succeeded");
     const [signed, unsigned] = receiver.received;
     expect(new Webhook(SECRET).verify(signed!.body, { ...signed!.headers } as Record<string, string>)).toEqual({ event: "order.created", order_id: "ord_1" });
     expect(signed!.headers["webhook-id"]).toMatch(/\S/);
@@ -137,15 +132,13 @@ links:
 
 describe("seed: Webhook Signing (12), wrapped in the smallest chain", () => {
   it("loads as written and sends X-Webhook-Signature = sha256hex(secret + the JSON text sent)", async () => {
-    const { receiver, run } = await setup();
     const fragment = readFileSync(SEED_12, "utf8");
     const indented = fragment
       .split("\n")
       .map((line) => (line ? `  ${line}` : line))
       .join("\n");
     const text = `id: signed\nlinks:\n${indented}`.replace("https://webhook.example.com", "RECEIVER");
-    const result = await run(text);
-    expect(result.status).toBe("succeeded");
+    const { receiver, result } = await sendChain(text);
     expect(result.links[0]!.warnings).toEqual([]);
     const [req] = receiver.received;
     // `data: {...}` is a YAML flow map whose one key is "..." with no value.
@@ -155,8 +148,7 @@ describe("seed: Webhook Signing (12), wrapped in the smallest chain", () => {
   });
 
   it("with a triggering request, `request.body` is that request's body and `body` still the text sent", async () => {
-    const { receiver, run } = await setup();
-    const result = await run(
+    const { receiver } = await sendChain(
       `id: trig
 links:
   - request:
@@ -174,7 +166,6 @@ links:
 `,
       { request: { method: "POST", path: "/api/orders", body: { customer_id: "c1" } } },
     );
-    expect(result.status).toBe("succeeded");
     const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     const byPath = (p: string) => receiver.received.find((r) => r.url === p)!;
     expect(byPath("/a").headers["x-from-request"]).toBe(sha('{"customer_id":"c1"}'));
@@ -183,8 +174,7 @@ links:
   });
 
   it("without one, a later link's `request.body` is the first link's body as sent", async () => {
-    const { receiver, run } = await setup();
-    const result = await run(`id: later
+    const { receiver } = await sendChain(`id: later
 links:
   - request: { id: first, method: POST, url: "RECEIVER/first", body: { customer_id: c9, n: 2 } }
   - request:
@@ -194,7 +184,6 @@ links:
       headers: { X-Sig: "{{hash(env.WEBHOOK_SECRET + request.body)}}" }
       body: { who: "{{request.body.customer_id}}" }
 `);
-    expect(result.status).toBe("succeeded");
     const first = receiver.received.find((r) => r.url === "/first")!;
     const second = receiver.received.find((r) => r.url === "/second")!;
     expect(JSON.parse(second.body)).toEqual({ who: "c9" });
