@@ -3,7 +3,7 @@
  * refused with its file:line:col instead of surfacing as a broken response at request time.
  */
 import { isMockForgeError } from "../core/errors.js";
-import { compileCondition, compileTemplate, scanTemplate, unknownConditionRoots, unknownRootsInParts, unknownTemplateRoots, withNames, type RootProblem, type TemplatePart, type TemplateRoots } from "../template/index.js";
+import { compileCondition, compileTemplate, jsonTextAsValue, scanTemplate, unknownConditionRoots, unknownRootsInParts, unknownTemplateRoots, withNames, type RootProblem, type TemplatePart, type TemplateRoots } from "../template/index.js";
 import type { ConfigProblem } from "./config-error.js";
 import type { ConfigSource } from "./parse-with-schema.js";
 import type { RouteConfig } from "./schema/routes.js";
@@ -19,19 +19,34 @@ export function checkRouteTemplates(routes: readonly RouteConfig[], source: Conf
   const problems: ConfigProblem[] = [];
   routes.forEach((route, i) => {
     const at = [...prefix, i];
-    for (const key of ["status", "headers", "body"] as const) {
+    for (const key of ["status", "headers"] as const) {
       checkTemplates(route.response[key], [...at, "response", key], source, problems, ROUTE_RESPONSE_ROOTS);
     }
+    checkBody(route.response.body, [...at, "response", "body"], source, problems, ROUTE_RESPONSE_ROOTS);
     route.webhooks.forEach((hook, j) => {
       const hookAt = [...at, "webhooks", j];
-      for (const key of ["url", "method", "headers", "body"] as const) {
+      for (const key of ["url", "method", "headers"] as const) {
         const roots = key === "headers" ? withNames(ROUTE_WEBHOOK_ROOTS, "body") : ROUTE_WEBHOOK_ROOTS;
         checkTemplates(hook[key], [...hookAt, key], source, problems, roots);
       }
+      checkBody(hook.body, [...hookAt, "body"], source, problems, ROUTE_WEBHOOK_ROOTS);
       if (hook.condition !== undefined) checkCondition(hook.condition, [...hookAt, "condition"], source, problems, ROUTE_WEBHOOK_ROOTS);
     });
   });
   return problems;
+}
+
+/**
+ * A body's templates, as written and, for JSON text, as compiled: the engine compiles the value
+ * the text parses to (`jsonTextAsValue`, `compileBodyTemplate`), where a JSON escape can change
+ * a template (`\\'` in the text is `\'` in the value). Config routes compile on their first
+ * request, so what does not compile must be found here, at load.
+ */
+function checkBody(body: unknown, path: PropertyKey[], source: ConfigSource, problems: ConfigProblem[], roots: TemplateRoots): void {
+  const before = problems.length;
+  checkTemplates(body, path, source, problems, roots);
+  const value = jsonTextAsValue(body);
+  if (value !== body && problems.length === before) checkTemplates(value, path, source, problems, roots);
 }
 
 /** Each name in `found` that its context does not have, as a problem at its string's position. */
