@@ -140,13 +140,20 @@ function retainedRuns(inner: RunStore, pruner: (kind: RunRecord["kind"]) => Kind
 const isFinished = (status: string | undefined): boolean => status !== undefined && (FINISHED_DELIVERY_STATUSES as readonly string[]).includes(status);
 
 /**
- * A delivery counts when it is written finished: its last update, or an awaited call stored at
- * its end. These are the outbox's hot path, so the write is handed back as it is (no promise
+ * A delivery counts when it is written finished: its last update, an awaited call stored at
+ * its end, or a row inserted finished. These are the outbox's hot path, so the write is handed back as it is (no promise
  * of ours around it); it is counted once issued, and a prune it starts is issued after it (on
  * postgres it may still commit after the prune, to be pruned by the next one).
  */
 function retainedDeliveries(inner: DeliveryStore, pruner: KindPruner): DeliveryStore {
   return overriding(inner, {
+    // A row stored already finished: a call the trace budget suppressed (trace-budget.ts) is
+    // stored `failed` at once, and a loop storm the budget caps writes nothing else.
+    insert(d) {
+      const written = inner.insert(d);
+      if (isFinished(d.status)) pruner.wrote();
+      return written;
+    },
     update(id, patch) {
       const written = inner.update(id, patch);
       if (isFinished(patch.status)) pruner.wrote();

@@ -51,6 +51,15 @@ export function retentionConformance(ctx: ConformanceContext): void {
       expect((await s.deliveries.get(waiting.id))!.status).toBe("pending");
     });
 
+    it("counts deliveries inserted already finished (calls the trace budget suppressed)", async () => {
+      // trace-budget.ts stores every call past the fan-out budget as `failed` with insert(): a
+      // loop storm writes nothing else, so those rows must start the pruning on their own.
+      const s = withRetention(ctx.storage(), KEEP, silentLogger);
+      for (let i = 0; i < 10 * KEEP.deliveries; i++) await s.deliveries.insert(delivery({ createdAt: T0 + i, status: "failed", nextAttemptAt: null }));
+      await s.settleRetention();
+      expectBounded(await s.deliveries.count({ status: "failed" }), KEEP.deliveries);
+    });
+
     it("prunes the finished deliveries a last process left past webhooks.retention as soon as the store is opened", async () => {
       const raw = ctx.storage();
       for (let i = 0; i < 2 * KEEP.deliveries; i++) await raw.deliveries.insert(delivery({ createdAt: T0 + i, status: "dead", nextAttemptAt: null }));
